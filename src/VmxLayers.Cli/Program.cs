@@ -1,0 +1,3 @@
+using VmxLayers.Cli;
+
+return CliApp.Run(args);
