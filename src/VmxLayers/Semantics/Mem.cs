@@ -1,0 +1,144 @@
+namespace VmxLayers.Semantics;
+
+/// <summary>
+/// CompCert's byte-level block memory (Memimpl.v with the MemimplX free/storebytes). Pure: every
+/// operation returns a new memory and leaves this one usable; a store copies only the touched path.
+/// </summary>
+public sealed class Mem
+{
+    /// <summary>One allocated block: its alloc bounds, contents (indexed from Lo) and permissions.</summary>
+    internal sealed record BlockData(long Lo, long Hi, CellTrie Contents, PermRun[] Perms);
+
+    readonly BlockData[] blocks; // block b is blocks[b - 1]
+
+    Mem(BlockData[] blocks) { this.blocks = blocks; }
+
+    public static readonly Mem Empty = new([]);
+
+    /// <summary>The id the next allocation returns; the empty memory has 1.</summary>
+    public int NextBlock => blocks.Length + 1;
+
+    public bool ValidBlock(int b) => b >= 1 && b < NextBlock;
+
+    internal BlockData? Data(int b) => ValidBlock(b) ? blocks[b - 1] : null;
+
+    /// <summary>The alloc bounds of a valid block.</summary>
+    public (long Lo, long Hi)? Bounds(int b) => Data(b) is { } d ? (d.Lo, d.Hi) : null;
+
+    public (Mem Mem, int Block) Alloc(long lo, long hi)
+    {
+        var copy = new BlockData[blocks.Length + 1];
+        blocks.CopyTo(copy, 0);
+        copy[^1] = new BlockData(lo, hi, CellTrie.Empty(Math.Max(0, hi - lo)), PermRuns.Alloc(lo, hi));
+        return (new Mem(copy), copy.Length);
+    }
+
+    Mem With(int b, BlockData data)
+    {
+        var copy = (BlockData[])blocks.Clone();
+        copy[b - 1] = data;
+        return new Mem(copy);
+    }
+
+    // ---- permissions ----
+
+    /// <summary>The permission at (b, ofs) of kind k, or null for none.</summary>
+    public Permission? GetPerm(int b, long ofs, PermKind k)
+    {
+        byte p = Data(b) is { } d ? PermRuns.Get(d.Perms, ofs, k) : (byte)0;
+        return p == 0 ? null : (Permission)p;
+    }
+
+    public bool Perm(int b, long ofs, PermKind k, Permission p) => GetPerm(b, ofs, k) is { } q && q >= p;
+
+    public bool RangePerm(int b, long lo, long hi, PermKind k, Permission p) =>
+        hi <= lo || (Data(b) is { } d && PermRuns.Range(d.Perms, lo, hi, k, p));
+
+    public bool ValidAccess(Chunk c, int b, long ofs, Permission p) =>
+        ofs % c.Align() == 0 && RangePerm(b, ofs, ofs + c.Size(), PermKind.Cur, p);
+
+    public bool ValidPointer(int b, long ofs) => Perm(b, ofs, PermKind.Cur, Permission.Nonempty);
+
+    /// <summary>The permission runs of a block (lo, hi, cur, max), for checkers and printers.</summary>
+    public IEnumerable<(long Lo, long Hi, Permission? Cur, Permission? Max)> PermissionRuns(int b) =>
+        Data(b) is { } d
+            ? d.Perms.Select(r => (r.Lo, r.Hi, r.Cur == 0 ? (Permission?)null : (Permission)r.Cur, r.Max == 0 ? (Permission?)null : (Permission)r.Max))
+            : [];
+
+    // ---- contents ----
+
+    /// <summary>The memval at (b, ofs); Undef outside every allocated range.</summary>
+    public Memval Cell(int b, long ofs) => Memval.Unpack(PackedCell(b, ofs));
+
+    internal ulong PackedCell(int b, long ofs) =>
+        Data(b) is { } d && ofs >= d.Lo && ofs < d.Hi ? d.Contents.Get(ofs - d.Lo) : 0;
+
+    public Val? Load(Chunk c, int b, long ofs)
+    {
+        if (!ValidAccess(c, b, ofs, Permission.Readable)) return null;
+        var d = blocks[b - 1];
+        Span<ulong> cells = stackalloc ulong[c.Size()];
+        d.Contents.Read(ofs - d.Lo, cells);
+        return Encoding.DecodePacked(c, cells);
+    }
+
+    public Mem? Store(Chunk c, int b, long ofs, Val v)
+    {
+        if (!ValidAccess(c, b, ofs, Permission.Writable)) return null;
+        Span<ulong> cells = stackalloc ulong[8];
+        int n = Encoding.EncodePacked(c, v, cells);
+        var d = blocks[b - 1];
+        return With(b, d with { Contents = d.Contents.Write(ofs - d.Lo, cells[..n]) });
+    }
+
+    /// <summary>loadv: only a Vptr address, at its unsigned offset.</summary>
+    public Val? Loadv(Chunk c, Val addr) => addr.IsPtr ? Load(c, addr.Block, addr.Ofs.Unsigned) : null;
+
+    public Mem? Storev(Chunk c, Val addr, Val v) => addr.IsPtr ? Store(c, addr.Block, addr.Ofs.Unsigned, v) : null;
+
+    public Memval[]? LoadBytes(int b, long ofs, long n)
+    {
+        if (n <= 0) return [];
+        if (!RangePerm(b, ofs, ofs + n, PermKind.Cur, Permission.Readable)) return null;
+        var result = new Memval[n];
+        for (long i = 0; i < n; i++) result[i] = Cell(b, ofs + i);
+        return result;
+    }
+
+    /// <summary>MemimplX storebytes: an empty list always succeeds and returns this memory.</summary>
+    public Mem? StoreBytes(int b, long ofs, IReadOnlyList<Memval> bytes)
+    {
+        if (bytes.Count == 0) return this;
+        if (!RangePerm(b, ofs, ofs + bytes.Count, PermKind.Cur, Permission.Writable)) return null;
+        var packed = new ulong[bytes.Count];
+        for (int i = 0; i < packed.Length; i++) packed[i] = bytes[i].Pack();
+        var d = blocks[b - 1];
+        return With(b, d with { Contents = d.Contents.Write(ofs - d.Lo, packed) });
+    }
+
+    /// <summary>MemimplX free: an empty range returns this memory unchecked; otherwise needs Cur Freeable.</summary>
+    public Mem? Free(int b, long lo, long hi)
+    {
+        if (hi <= lo) return this;
+        if (!RangePerm(b, lo, hi, PermKind.Cur, Permission.Freeable)) return null;
+        var d = blocks[b - 1];
+        return With(b, d with { Perms = PermRuns.Set(d.Perms, lo, hi, 0) });
+    }
+
+    /// <summary>free_list: frees left to right, None at the first failure.</summary>
+    public Mem? FreeList(IEnumerable<(int Block, long Lo, long Hi)> list)
+    {
+        Mem? m = this;
+        foreach (var (b, lo, hi) in list) { m = m.Free(b, lo, hi); if (m is null) return null; }
+        return m;
+    }
+
+    /// <summary>drop_perm: needs Cur Freeable on [lo, hi), then sets Cur and Max to p there.</summary>
+    public Mem? DropPerm(int b, long lo, long hi, Permission p)
+    {
+        if (!RangePerm(b, lo, hi, PermKind.Cur, Permission.Freeable)) return null;
+        if (hi <= lo) return this;
+        var d = blocks[b - 1];
+        return With(b, d with { Perms = PermRuns.Set(d.Perms, lo, hi, (byte)p) });
+    }
+}
