@@ -1,0 +1,44 @@
+using VmxLayers.Layers;
+using VmxLayers.Semantics;
+
+namespace VmxLayers.Spec.Concrete;
+
+/// <summary>
+/// The global environment: function symbols vmx_enter (block 1), vmx_exit (block 2) and the data
+/// symbol VMX_LOC (block 3, 152 × TOTAL_CPU bytes); genv_next = 4.
+/// </summary>
+public sealed record Genv(int TotalCpu)
+{
+    public const int VmxEnterBlock = 1, VmxExitBlock = 2, VmxLocBlock = 3, Next = 4;
+
+    public static int BlockOf(Global g) => g switch
+    {
+        Global.vmx_enter => VmxEnterBlock,
+        Global.vmx_exit => VmxExitBlock,
+        _ => VmxLocBlock,
+    };
+
+    public static Global? GlobalOf(int block) => block switch
+    {
+        VmxEnterBlock => Global.vmx_enter,
+        VmxExitBlock => Global.vmx_exit,
+        VmxLocBlock => Global.VMX_LOC,
+        _ => null,
+    };
+
+    public long VmxLocSize => (long)VmxSlots.Stride * TotalCpu;
+
+    /// <summary>The globals in memory: code blocks with Nonempty permission, VMX_LOC Writable (low) or none (high).</summary>
+    public Mem InitialMemory(bool high)
+    {
+        var m = Mem.Empty;
+        foreach (var _ in new[] { Global.vmx_enter, Global.vmx_exit })
+        {
+            (m, int b) = m.Alloc(0, 1);
+            m = m.DropPerm(b, 0, 1, Permission.Nonempty)!;
+        }
+        (m, int loc) = m.Alloc(0, VmxLocSize);
+        m = high ? m.Free(loc, 0, VmxLocSize)! : m.DropPerm(loc, 0, VmxLocSize, Permission.Writable)!;
+        return m;
+    }
+}
