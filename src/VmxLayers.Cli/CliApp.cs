@@ -3,12 +3,20 @@ using System.Reflection;
 
 namespace VmxLayers.Cli;
 
-/// <summary>The `vmxlayers` command tree.</summary>
+/// <summary>The `vmxlayers` command tree. Exit codes: 0 ok, 1 verification failure, 2 bad input, 3 inconclusive.</summary>
 public static class CliApp
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.");
+        var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
+        {
+            VersionCommand(),
+        };
+        return root.Parse(args).Invoke();
+    }
+
+    static Command VersionCommand()
+    {
         var version = new Command("version", "Print the tool version.");
         version.SetAction(_ =>
         {
@@ -16,7 +24,6 @@ public static class CliApp
             Console.WriteLine($"vmxlayers {v.Split('+')[0]}");
             return 0;
         });
-        root.Subcommands.Add(version);
-        return root.Parse(args).Invoke();
+        return version;
     }
 }

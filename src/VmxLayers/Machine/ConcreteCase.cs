@@ -1,0 +1,87 @@
+using System.Collections.Immutable;
+using VmxLayers.Layers;
+using VmxLayers.Refinement;
+using VmxLayers.Semantics;
+using VmxLayers.Spec;
+using VmxLayers.Spec.Concrete;
+
+namespace VmxLayers.Machine;
+
+/// <summary>A VMCS field value on both layers (relate needs the high one to inject into the low one).</summary>
+public readonly record struct VmcsOverride(int Cpu, int Encoding, Val High, Val Low);
+
+/// <summary>A high VMX slot outside the dense area (out-of-range slot or CPU): abstract state only.</summary>
+public readonly record struct SlotOverflow(long Cpu, long Slot, Val Value);
+
+/// <summary>
+/// One fully explicit simulation case: everything needed to rebuild both layers' states and the call.
+/// Generators, the SMT decoder and scenario files all meet here. Defaults: VMCS fields Vint 0 on both
+/// sides (revid/abrtid Vint 0); globals mapped to themselves; extra blocks are 64 bytes, Freeable.
+/// </summary>
+public sealed record ConcreteCase(
+    Prim Prim,
+    int TotalCpu,
+    int Cpu,
+    CpuFlags Flags,
+    ImmutableArray<Val> HighSlots,
+    ImmutableArray<Val> LowSlots,
+    ImmutableArray<VmcsOverride> Vmcs,
+    ImmutableArray<SlotOverflow> HighOverflow,
+    int HighBlocks,
+    int LowBlocks,
+    ImmutableArray<(int From, int To)> Inject,
+    ImmutableArray<Val> ArgsHigh,
+    ImmutableArray<Val> ArgsLow,
+    RegSet RegsHigh,
+    RegSet RegsLow,
+    MutantId Mutant = MutantId.None)
+{
+    public const int BlockSize = 64;
+
+    public Val HighSlot(int cpu, int slot) => HighSlots[cpu * VmxSlots.Size + slot];
+    public Val LowSlot(int cpu, int slot) => LowSlots[cpu * VmxSlots.Size + slot];
+
+    /// <summary>Rebuilds both layers. Throws <see cref="ArgumentException"/> if a block or mapping is out of range.</summary>
+    public World ToWorld()
+    {
+        var genv = new Genv(TotalCpu);
+        Mem high = genv.InitialMemory(high: true), low = genv.InitialMemory(high: false);
+        for (int k = 0; k < HighBlocks; k++) high = high.Alloc(0, BlockSize).Mem;
+        for (int k = 0; k < LowBlocks; k++) low = low.Alloc(0, BlockSize).Mem;
+        var vmx = VmxArea.Init(TotalCpu);
+        for (int c = 0; c < TotalCpu; c++)
+            for (int i = 0; i < VmxSlots.Size; i++)
+            {
+                vmx = vmx.Set(c, i, HighSlot(c, i));
+                low = low.Store(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(c, i), LowSlot(c, i))!;
+            }
+        foreach (var o in HighOverflow) vmx = vmx.Set(o.Cpu, o.Slot, o.Value);
+        VmcsArea vmcsH = VmcsArea.Init(TotalCpu, _ => VmcsData.Zeroed()), vmcsL = vmcsH;
+        foreach (var o in Vmcs)
+        {
+            vmcsH = vmcsH.Set(o.Cpu, vmcsH[o.Cpu].Set(o.Encoding, o.High));
+            vmcsL = vmcsL.Set(o.Cpu, vmcsL[o.Cpu].Set(o.Encoding, o.Low));
+        }
+        var f = MemInj.Flat(Genv.Next);
+        foreach (var (from, to) in Inject) f = f.With(from, to, 0);
+        var flags = Enumerable.Repeat(CpuFlags.AllTrue, TotalCpu).ToImmutableArray().SetItem(Cpu, Flags);
+        var ctx = new ConcreteContext(genv, f, Mutant);
+        return new World(ctx, new LayerMachine(flags, vmcsH, vmx, high), new LayerMachine(flags, vmcsL, VmxArea.Init(TotalCpu), low));
+    }
+
+    /// <summary>The simulation input of this case in a world built by <see cref="ToWorld"/>.</summary>
+    public SimInput<CTerm> ToInput(World w) => new(
+        w.Pair(Cpu),
+        [.. ArgsHigh.Select(v => new CTerm(v))],
+        [.. ArgsLow.Select(v => new CTerm(v))],
+        new CTerm(new RegBox(RegsHigh)),
+        new CTerm(new RegBox(RegsLow)));
+
+    /// <summary>Runs the simulation statement on this case with the concrete domain.</summary>
+    public (World World, SimRun<CTerm> Run) Evaluate()
+    {
+        var w = ToWorld();
+        var d = w.Domain();
+        return (w, Simulation.Run<CTerm, ConcreteDomain>(ref d, Prim, ToInput(w)));
+    }
+}
