@@ -56,6 +56,11 @@ public sealed class GuestCpu
         return c;
     }
 
+    /// <summary>True when registers, EIP, EFLAGS and memory all equal <paramref name="other"/>'s (lockstep comparison).</summary>
+    public bool SameState(GuestCpu other) =>
+        Eip == other.Eip && Eflags == other.Eflags && Regs.AsSpan().SequenceEqual(other.Regs)
+        && Memory.AsSpan().SequenceEqual(other.Memory);
+
     public override string ToString() =>
         $"EAX={Regs[0]:X8} EBX={Regs[3]:X8} ECX={Regs[1]:X8} EDX={Regs[2]:X8} ESI={Regs[6]:X8} EDI={Regs[7]:X8} EBP={Regs[5]:X8} ESP={Regs[4]:X8} EIP={Eip:X8} EFLAGS={Eflags:X8}";
 }

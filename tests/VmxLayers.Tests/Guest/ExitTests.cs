@@ -142,3 +142,30 @@ public class FaultTests
         Assert.Equal((Base, 1000L), (cpu.Eip, cpu.InstructionsExecuted));
     }
 }
+
+public class CpuStateTests
+{
+    [Fact]
+    public void CpuidVendorSpellsVmxLayersCpuInEbxEdxEcxOrder()
+    {
+        var r = CpuidTable.Lookup(0);
+        var bytes = new[] { r.Ebx, r.Edx, r.Ecx }.SelectMany(BitConverter.GetBytes).ToArray();
+        Assert.Equal("VmxLayersCPU", System.Text.Encoding.ASCII.GetString(bytes));
+        Assert.Equal(1u, r.Eax);
+        Assert.Equal(0x000306A9u, CpuidTable.Lookup(1).Eax);
+        Assert.Equal(new CpuidResult(0, 0, 0, 0), CpuidTable.Lookup(7));
+    }
+
+    [Fact]
+    public void LoadPlacesCodeAndStackAndCloneIsDeep()
+    {
+        var cpu = GuestCpu.Load(GuestLibrary.Get("hello"));
+        Assert.Equal((0x1000u, 0x10000u, 0x2u), (cpu.Eip, cpu[GuestReg.ESP], cpu.Eflags));
+        Assert.Equal(GuestLibrary.Get("hello").Code, cpu.Memory[0x1000..(0x1000 + GuestLibrary.Get("hello").Code.Length)]);
+        var copy = cpu.Clone();
+        Assert.True(copy.SameState(cpu));
+        copy.Memory[0x5000] = 1;
+        Assert.False(copy.SameState(cpu));
+        Assert.Equal(0, cpu.Memory[0x5000]);
+    }
+}
