@@ -31,6 +31,18 @@ public static class ScenarioParser
         using (doc) return Document(new JsonIn(doc.RootElement, "$"));
     }
 
+    /// <summary>Reads and parses a scenario file; an unreadable file is a <see cref="ScenarioError"/> at "$".</summary>
+    public static Scenario ParseFile(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new ScenarioError("$", $"cannot read the file: {FirstLine(e.Message)}");
+        }
+        return Parse(text);
+    }
+
     static string FirstLine(string s)
     {
         var line = s.Split('\n')[0].Trim();
