@@ -12,6 +12,7 @@ public static class CliApp
         {
             VersionCommand(),
             Commands.ReplayCommand.Create(),
+            Commands.ShowCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
