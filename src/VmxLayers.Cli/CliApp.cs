@@ -11,6 +11,8 @@ public static class CliApp
         var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
         {
             VersionCommand(),
+            Commands.ReplayCommand.Create(),
+            Commands.ShowCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

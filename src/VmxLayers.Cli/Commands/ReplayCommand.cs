@@ -1,0 +1,120 @@
+using System.CommandLine;
+using VmxLayers.Machine;
+using VmxLayers.Mutants;
+using VmxLayers.Scenarios;
+using VmxLayers.Semantics;
+using VmxLayers.Spec.Concrete;
+
+namespace VmxLayers.Cli.Commands;
+
+/// <summary>`vmxlayers replay FILE [--json]`: run a scenario on both layers in lockstep (SPEC §6, docs/scenarios.md).</summary>
+public static class ReplayCommand
+{
+    static readonly Argument<string?> file = new("FILE")
+    {
+        Description = "The scenario: {\"cpus\": N, \"init\": {…}, \"steps\": […]} (SPEC §6; format and extensions in docs/scenarios.md).",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    static readonly Option<bool> json = new("--json") { Description = "Print SPEC §6's JSON document (steps, final states of both layers, related) instead of text." };
+    static readonly Option<string?> mutant = new("--mutant")
+    {
+        Description = "Replay with a compiled-in mutant (overrides the scenario's \"mutant\"), e.g. exit-skips-edi-store.",
+        HelpName = "NAME",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("replay",
+            "Replay a scenario on the high (PVMXIntro) and low (VMX over VMCSInit) layers in lockstep, checking the relation " +
+            "initially and after every step. Exit 0 iff related throughout, 1 if not, 2 on bad input (one line: file, JSON path, what was expected).")
+        {
+            file, json, mutant,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(Run);
+        return command;
+    }
+
+    static int Run(ParseResult r)
+    {
+        if (r.UnmatchedTokens.Count > 0) return Bad($"replay: unknown argument '{r.UnmatchedTokens[0]}' (see replay --help)");
+        if (r.GetValue(file) is not { } path) return Bad("replay: missing FILE (a scenario JSON file; see replay --help)");
+        Scenario s;
+        try { s = ScenarioParser.ParseFile(path); }
+        catch (ScenarioError e) { return Bad(e.Format(path)); }
+        if (r.GetValue(mutant) is { } name)
+        {
+            if (!MutantCatalog.TryParse(name, out var m)) return Bad($"replay: --mutant: unknown mutant '{name}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})");
+            s = s with { Mutant = m.Id };
+        }
+        var result = ScenarioReplay.Run(s);
+        if (r.GetValue(json)) Console.WriteLine(ReplayJson.Write(result));
+        else PrintText(path, s, result);
+        return result.Related ? 0 : 1;
+    }
+
+    static int Bad(string line)
+    {
+        Console.Error.WriteLine(line);
+        return 2;
+    }
+
+    static void PrintText(string path, Scenario s, ReplayResult r)
+    {
+        var o = Console.Out;
+        o.WriteLine($"scenario {path}: {s.TotalCpu} CPU(s), {s.Steps.Length} step(s){(s.Mutant == Spec.MutantId.None ? "" : $", mutant {MutantCatalog.NameOf(s.Mutant)}")}");
+        if (s.Description is { } d) o.WriteLine($"  {d}");
+        o.WriteLine(r.InitialUnrelated is null ? "initial state: related" : $"initial state: NOT related: {r.InitialUnrelated}");
+        foreach (var step in r.Steps)
+        {
+            o.WriteLine($"[{step.Index}] cpu {step.Step.Cpu}: {Call(step.Step)}");
+            o.WriteLine($"    high: {Side(step, step.High, high: true)}");
+            o.WriteLine($"    low:  {Side(step, step.Low, high: false)}");
+            o.WriteLine(step.Related ? "    related" : $"    NOT related: {step.Unrelated}");
+        }
+        o.WriteLine(r.Related
+            ? $"verdict: RELATED throughout ({r.Steps.Length} step(s))"
+            : $"verdict: NOT RELATED ({(r.InitialUnrelated is not null ? "initial state" : $"first at step {r.Steps.First(x => !x.Related).Index}")})");
+    }
+
+    static string Call(ScenarioStep step) => step switch
+    {
+        CallStep { Prim: var p } c when Refinement.PrimInfo.IsAsm(p) => p.ToString() + Differs(c.RegsHigh, c.RegsLow),
+        CallStep c => $"{c.Prim}({string.Join(", ", c.ArgsHigh.Select(Text))})"
+            + (c.ArgsLow.SequenceEqual(c.ArgsHigh) ? "" : $" [low: ({string.Join(", ", c.ArgsLow.Select(Text))})]"),
+        GuestStep g => $"guest exits{(g.Vmcs.IsEmpty ? "" : ": " + string.Join(", ", g.Vmcs.Select(f => $"{Layers.VmcsFields.Name(f.Encoding)} = {Text(f.Value)}")))}",
+        _ => step.Name,
+    };
+
+    static string Differs(RegSet high, RegSet low) => high.Equals(low) ? "" : " [the layers get different registers]";
+
+    static string Side(StepResult step, SideOutcome o, bool high)
+    {
+        if (!o.Ok) return $"no behaviour: {o.Why}";
+        var what = step.Step switch
+        {
+            CallStep { Prim: var p } when Refinement.PrimInfo.IsAsm(p) => $"ok, registers changed: {Changed(step.InputRegs(high), o.Regs)}",
+            CallStep { Prim: Refinement.Prim.vmx_readz } => $"ok, returns {Text(o.Ret)}",
+            CallStep => "ok",
+            _ => "ok (hostin, VMCS fields written)",
+        };
+        // SPEC §6: when the high step fails, the low one is evaluated and reported but not committed.
+        return !high && !step.High.Ok ? what + " (not committed: the high step has no behaviour)" : what;
+    }
+
+    static string Changed(RegSet before, RegSet after)
+    {
+        var changed = PregInfo.All.Where(r => before[r] != after[r]).Select(r => $"{r} := {Text(after[r])}").ToList();
+        return changed.Count == 0 ? "none" : string.Join(", ", changed);
+    }
+
+    /// <summary>A value for humans: 4096, undef, &amp;VMX_LOC+152, ptr(4, 32).</summary>
+    public static string Text(Val v) => v.Tag switch
+    {
+        ValTag.Vundef => "undef",
+        ValTag.Vint => v.IntValue.Bits.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ValTag.Vptr => Genv.GlobalOf(v.Block) is { } g ? $"&{g}+{v.Ofs.Bits}" : $"ptr({v.Block}, {v.Ofs.Bits})",
+        _ => v.ToString(),
+    };
+}
