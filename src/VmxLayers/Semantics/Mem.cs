@@ -35,7 +35,8 @@ public sealed class Mem
 
     Mem With(int b, BlockData data)
     {
-        var copy = (BlockData[])blocks.Clone();
+        var copy = new BlockData[blocks.Length]; // not Clone(): MemberwiseClone dominated the store profile
+        blocks.AsSpan().CopyTo(copy);
         copy[b - 1] = data;
         return new Mem(copy);
     }
@@ -55,7 +56,7 @@ public sealed class Mem
         hi <= lo || (Data(b) is { } d && PermRuns.Range(d.Perms, lo, hi, k, p));
 
     public bool ValidAccess(Chunk c, int b, long ofs, Permission p) =>
-        ofs % c.Align() == 0 && RangePerm(b, ofs, ofs + c.Size(), PermKind.Cur, p);
+        (ofs & (c.Align() - 1)) == 0 && RangePerm(b, ofs, ofs + c.Size(), PermKind.Cur, p); // alignments are powers of 2
 
     public bool ValidPointer(int b, long ofs) => Perm(b, ofs, PermKind.Cur, Permission.Nonempty);
 
