@@ -20,6 +20,12 @@ internal readonly struct CellTrie
 
     CellTrie(object? root, int levels, int rootLength) { this.root = root; this.levels = levels; this.rootLength = rootLength; }
 
+    /// <summary>The root node (null: all Undef); with <see cref="WithRoot"/> it lets a memory keep one shape per block and only roots per store.</summary>
+    public object? Root => root;
+
+    /// <summary>The same geometry with another root.</summary>
+    public CellTrie WithRoot(object? newRoot) => new(newRoot, levels, rootLength);
+
     /// <summary>An all-Undef trie able to hold `capacity` cells.</summary>
     public static CellTrie Empty(long capacity)
     {
