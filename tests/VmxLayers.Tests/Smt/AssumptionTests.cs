@@ -58,14 +58,16 @@ public sealed class AssumptionTests
     {
         var cpu = Gen.Frequency((3, Gen.Long[0, 16]), (1, Gen.Long[0, 1L << 24]));
         var slot = Gen.Int[0, VmxSlots.Size - 1];
-        // Half the pairs share the byte offset's neighbourhood so that collisions would actually be hit.
-        var pair = Gen.Select(cpu, slot, cpu, slot, Gen.Bool, (c, i, c2, i2, near) => near ? (c, i, c + (c2 % 3) - 1 < 0 ? c : c + (c2 % 3) - 1, i2) : (c, i, c2, i2));
+        // Half the pairs use the same or a neighbouring CPU, where a wrong stride or size would collide.
+        var pair = Gen.Select(cpu, slot, cpu, slot, Gen.Bool, (c, i, c2, i2, near) => near ? (c, i, Math.Max(0, c + c2 % 3 - 1), i2) : (c, i, c2, i2));
         pair.Sample((c, i, c2, i2) =>
         {
             long o = SlotOffset(c, i), o2 = SlotOffset(c2, i2);
             bool same = (c, i) == (c2, i2);
             bool disjoint = o + 4 <= o2 || o2 + 4 <= o;
-            return (o == o2) == same && (same || disjoint) && o % 4 == 0;
+            // The offset decodes back to (c, i): injectivity for all pairs, not only the sampled ones.
+            bool decodes = (o / VmxSlots.Stride, o % VmxSlots.Stride / 4) == (c, i) && o % VmxSlots.Stride + 4 <= VmxSlots.Stride;
+            return (o == o2) == same && (same || disjoint) && o % 4 == 0 && decodes;
         }, iter: 5 * Iter);
     }
 
