@@ -235,7 +235,9 @@ public static class MemGen
                 Math.Min(drop.Item1, bounds.Item2), Math.Min(drop.Item2, bounds.Item2), perm.Item1, perm.Item2 > 0,
                 img.Item1, img.Item2 > 0, img.Item3));
 
-    static readonly Gen<StorePlan> StorePlanGen = Gen.Select(Block, Chunk, Offset, Value, (b, c, o, v) => new StorePlan(b, c, o, v));
+    /// <summary>Half the stores use the chunk that fits the value, so longs and floats really reach memory.</summary>
+    static readonly Gen<StorePlan> StorePlanGen = Gen.Select(Block, Chunk, Offset, Value, Gen.Bool,
+        (b, c, o, v, fit) => new StorePlan(b, fit ? ChunkInfo.OfType(v.Tag switch { ValTag.Vlong => Typ.Tlong, ValTag.Vfloat => Typ.Tfloat, _ => Typ.Tint }) : c, o, v));
 
     public static readonly Gen<MemCase> Memory =
         Gen.Select(BlockPlanGen.Array[MaxBlocks - 1, MaxBlocks], StorePlanGen.Array[0, 12], (blocks, stores) =>
