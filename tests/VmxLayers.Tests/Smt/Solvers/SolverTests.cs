@@ -37,6 +37,21 @@ public sealed class Z3ProcessSolverTests
     [SolverFact("z3")] public void Malformed_query_throws_and_next_query_works() => SolverContract.MalformedQueryThenRecovers("z3");
     [SolverFact("z3")] public void Datatype_values_decode() => SolverContract.DatatypeValues("z3");
 
+    /// <summary>Processes driven from several threads at once give each query its own answer.</summary>
+    [SolverFact("z3")]
+    public void Parallel_processes_answer_their_own_queries()
+    {
+        var results = new (SatResult, System.Numerics.BigInteger?)[8];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            using var s = SolverFactory.Create("z3");
+            var o = s.Check($"(declare-const x Int) (assert (= (* 3 x) {3 * i}))" + (i % 2 == 1 ? " (assert (< x 0))" : ""), 1_000_000, ["x"]);
+            results[i] = (o.Result, o.Values.FirstOrDefault().Value?.AsBigInteger());
+        });
+        for (int i = 0; i < results.Length; i++)
+            Assert.Equal(i % 2 == 1 ? (SatResult.Unsat, null) : (SatResult.Sat, (System.Numerics.BigInteger?)i), results[i]);
+    }
+
     /// <summary>
     /// The executable and the library are the same Z3 4.8.12: same answers, valid models, and rlimit counts
     /// that differ only by the few units the two command paths spend differently (measured: 94 vs 95).
