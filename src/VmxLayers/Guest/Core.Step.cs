@@ -32,10 +32,10 @@ internal ref partial struct Core
                 AluModRm((int)op);
                 return false;
             case 0x04 or 0x0C or 0x14 or 0x1C or 0x24 or 0x2C or 0x34 or 0x3C:
-                SetReg(0, 1, Alu((int)(op >> 3), GetReg(0, 1), Fetch8(), 1), op);
+                SetAccUnlessCmp(1, Alu((int)(op >> 3), GetReg(0, 1), Fetch8(), 1), op);
                 return false;
             case 0x05 or 0x0D or 0x15 or 0x1D or 0x25 or 0x2D or 0x35 or 0x3D:
-                SetReg(0, osz, Alu((int)(op >> 3), GetReg(0, osz), FetchImm(osz), osz), op);
+                SetAccUnlessCmp(osz, Alu((int)(op >> 3), GetReg(0, osz), FetchImm(osz), osz), op);
                 return false;
             case 0x0F:
                 return TwoByte(out exit);
@@ -349,9 +349,9 @@ internal ref partial struct Core
     }
 
     /// <summary>Writes the accumulator unless the ALU op was cmp (its opcode has bits 5:3 = 7).</summary>
-    readonly void SetReg(int i, int size, uint v, uint op)
+    readonly void SetAccUnlessCmp(int size, uint v, uint op)
     {
-        if ((op >> 3) != 7) SetReg(i, size, v);
+        if ((op >> 3) != 7) SetReg(0, size, v);
     }
 
     /// <summary>Two/three-operand imul: truncated signed product; CF=OF=1 iff it does not fit.</summary>

@@ -47,7 +47,11 @@ public class ExitTests
     {
         var e = ExitOf("EC", edx: 0x123403FD);
         Assert.Equal(0x03FDu, (uint)IoQualification.Port(e.Qualification));
-        Assert.True(IoQualification.IsIn(e.Qualification));
+        Assert.Equal((true, false, false, false, 1), (IoQualification.IsIn(e.Qualification), IoQualification.IsString(e.Qualification),
+            IoQualification.IsRep(e.Qualification), IoQualification.IsImmediate(e.Qualification), IoQualification.Size(e.Qualification)));
+        var rep = ExitOf("F3 6D");
+        Assert.Equal((true, true, true, false, 4), (IoQualification.IsIn(rep.Qualification), IoQualification.IsString(rep.Qualification),
+            IoQualification.IsRep(rep.Qualification), IoQualification.IsImmediate(rep.Qualification), IoQualification.Size(rep.Qualification)));
     }
 
     [Theory]
