@@ -293,21 +293,21 @@ internal ref partial struct Core
             case 6 or 7:
             {
                 if (size != 4) Unknown();
-                if (a == 0) Fault("divide error (#DE): divisor 0");
+                if (a == 0) Fault("divide error (#DE): divisor 0", GuestFaultKind.DivideError);
                 ulong n = ((ulong)r[2] << 32) | r[0];
                 if (regField == 6)
                 {
                     ulong q = n / a;
-                    if (q > uint.MaxValue) Fault("divide error (#DE): quotient overflow");
+                    if (q > uint.MaxValue) Fault("divide error (#DE): quotient overflow", GuestFaultKind.DivideError);
                     r[0] = (uint)q;
                     r[2] = (uint)(n % a);
                 }
                 else
                 {
                     long sn = (long)n, sd = (int)a;
-                    if (sn == long.MinValue && sd == -1) Fault("divide error (#DE): quotient overflow");
+                    if (sn == long.MinValue && sd == -1) Fault("divide error (#DE): quotient overflow", GuestFaultKind.DivideError);
                     long q = sn / sd;
-                    if (q is > int.MaxValue or < int.MinValue) Fault("divide error (#DE): quotient overflow");
+                    if (q is > int.MaxValue or < int.MinValue) Fault("divide error (#DE): quotient overflow", GuestFaultKind.DivideError);
                     r[0] = (uint)q;
                     r[2] = (uint)(sn % sd);
                 }
