@@ -17,6 +17,8 @@ public readonly record struct SlotOverflow(long Cpu, long Slot, Val Value);
 /// One fully explicit simulation case: everything needed to rebuild both layers' states and the call.
 /// Generators, the SMT decoder and scenario files all meet here. Defaults: VMCS fields Vint 0 on both
 /// sides (revid/abrtid Vint 0); globals mapped to themselves; extra blocks are 64 bytes, Freeable.
+/// <see cref="LowReadOnly"/> lists low VMX_LOC words whose permission is dropped to Readable (violates
+/// match's writable clause; lets the checkers exercise a relation that forgets it).
 /// </summary>
 public sealed record ConcreteCase(
     Prim Prim,
@@ -34,7 +36,8 @@ public sealed record ConcreteCase(
     ImmutableArray<Val> ArgsLow,
     RegSet RegsHigh,
     RegSet RegsLow,
-    MutantId Mutant = MutantId.None)
+    MutantId Mutant = MutantId.None,
+    ImmutableArray<(int Cpu, int Slot)> LowReadOnly = default)
 {
     public const int BlockSize = 64;
 
@@ -45,7 +48,8 @@ public sealed record ConcreteCase(
     public World ToWorld()
     {
         var genv = new Genv(TotalCpu);
-        Mem high = genv.InitialMemory(high: true), low = genv.InitialMemory(high: false);
+        bool readOnly = !LowReadOnly.IsDefaultOrEmpty;
+        Mem high = genv.InitialMemory(high: true), low = genv.InitialMemory(high: false, lowFreeable: readOnly);
         for (int k = 0; k < HighBlocks; k++) high = high.Alloc(0, BlockSize).Mem;
         for (int k = 0; k < LowBlocks; k++) low = low.Alloc(0, BlockSize).Mem;
         var vmx = VmxArea.Init(TotalCpu);
@@ -55,6 +59,7 @@ public sealed record ConcreteCase(
                 vmx = vmx.Set(c, i, HighSlot(c, i));
                 low = low.Store(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(c, i), LowSlot(c, i))!;
             }
+        if (readOnly) low = DropLowPermissions(low, genv);
         foreach (var o in HighOverflow) vmx = vmx.Set(o.Cpu, o.Slot, o.Value);
         VmcsArea vmcsH = VmcsArea.Init(TotalCpu, _ => VmcsData.Zeroed()), vmcsL = vmcsH;
         foreach (var o in Vmcs)
@@ -67,6 +72,15 @@ public sealed record ConcreteCase(
         var flags = Enumerable.Repeat(CpuFlags.AllTrue, TotalCpu).ToImmutableArray().SetItem(Cpu, Flags);
         var ctx = new ConcreteContext(genv, f, Mutant);
         return new World(ctx, new LayerMachine(flags, vmcsH, vmx, high), new LayerMachine(flags, vmcsL, VmxArea.Init(TotalCpu), low));
+    }
+
+    /// <summary>VMX_LOC (still Freeable and filled) becomes Writable, except the <see cref="LowReadOnly"/> words: Readable.</summary>
+    Mem DropLowPermissions(Mem low, Genv genv)
+    {
+        var words = LowReadOnly.Select(w => VmxSlots.Offset(w.Cpu, w.Slot)).ToHashSet();
+        for (long ofs = 0; ofs < genv.VmxLocSize; ofs += 4)
+            low = low.DropPerm(Genv.VmxLocBlock, ofs, ofs + 4, words.Contains(ofs) ? Permission.Readable : Permission.Writable)!;
+        return low;
     }
 
     /// <summary>The simulation input of this case in a world built by <see cref="ToWorld"/>.</summary>

@@ -51,7 +51,7 @@ public static class MutantCatalog
         new(MutantId.HighReadzSignedRange, MutantTarget.HighSpec, Prim.vmx_readz, "high vmx_readz checks the index with a signed comparison i < 38 (signed/unsigned confusion: 0xFFFFFFFF passes)"),
         new(MutantId.HighExitDropsEcxCheck, MutantTarget.HighSpec, Prim.vmx_exit, "high vmx_exit does not require ECX = 152·cpu (the ECX check dropped from the spec)"),
         new(MutantId.HighEnterDropsEspCheck, MutantTarget.HighSpec, Prim.vmx_enter, "high vmx_enter does not require a defined stack ESP (the ESP check dropped from the spec)"),
-        new(MutantId.MatchOnlyCurrentCpu, MutantTarget.Relation, null, "match only looks at the current CPU's slots (the seed's local view)"),
+        new(MutantId.MatchOnlyCurrentCpu, MutantTarget.Relation, null, "match only looks at the current CPU's slots (the seed's local view)", "every primitive reads and writes only the current CPU's save area and VMCS, and the current-CPU clause alone already forces 0 ≤ cpu < TOTAL_CPU (the Mint32 load at 152·cpu + 4i must succeed), so each step's statement holds with the weaker relation in both hypothesis and conclusion; only a multi-CPU run that assumes match for another CPU could tell them apart"),
         new(MutantId.RelateIgnoresVmcs, MutantTarget.Relation, null, "relate ignores the VMCS"),
         new(MutantId.MatchIgnoresWritable, MutantTarget.Relation, null, "match does not require the VMX words to be writable"),
         new(MutantId.MatchOmitsLoadResult, MutantTarget.Relation, null, "match compares the raw high slot instead of load_result Mint32 of it", "the layer invariant makes every slot Vundef, Vint or Vptr, on which load_result Mint32 is the identity"),

@@ -29,7 +29,8 @@ public sealed record Genv(int TotalCpu)
     public long VmxLocSize => (long)VmxSlots.Stride * TotalCpu;
 
     /// <summary>The globals in memory: code blocks with Nonempty permission, VMX_LOC Writable (low) or none (high).</summary>
-    public Mem InitialMemory(bool high)
+    /// <param name="lowFreeable">Low side only: leave VMX_LOC Freeable (the caller fills it, then drops permissions itself).</param>
+    public Mem InitialMemory(bool high, bool lowFreeable = false)
     {
         var m = Mem.Empty;
         foreach (var _ in new[] { Global.vmx_enter, Global.vmx_exit })
@@ -38,6 +39,7 @@ public sealed record Genv(int TotalCpu)
             m = m.DropPerm(b, 0, 1, Permission.Nonempty)!;
         }
         (m, int loc) = m.Alloc(0, VmxLocSize);
+        if (!high && lowFreeable) return m;
         m = high ? m.Free(loc, 0, VmxLocSize)! : m.DropPerm(loc, 0, VmxLocSize, Permission.Writable)!;
         return m;
     }

@@ -1,0 +1,185 @@
+using VmxLayers.Layers;
+using VmxLayers.Machine;
+using VmxLayers.Refinement;
+using VmxLayers.Semantics;
+using VmxLayers.Spec.Concrete;
+
+namespace VmxLayers.Checking;
+
+/// <summary>A declared finite scope of one primitive: what varies, how many cases, and the cases themselves.</summary>
+public sealed record Scope(Prim Prim, long Count, string Description, Func<IEnumerable<ConcreteCase>> Cases);
+
+/// <summary>
+/// The exhaustive backend's scopes. Common to all: (TOTAL_CPU, cpu) ∈ {(1,0), (2,0), (2,1)}, the 16 flag
+/// combinations of the current CPU, the block layout "2 high / 3 low blocks, 4↦5, 5↦6", every slot not
+/// listed at its background Vint(256·cpu + slot) on both sides, VMCS fields Vint 0.
+/// </summary>
+public static class ExhaustiveScopes
+{
+    static readonly (int TotalCpu, int Cpu)[] cpus = [(1, 0), (2, 0), (2, 1)];
+    static readonly BlockLayout layout = BlockLayout.Shifted;
+    const string Common = "(TOTAL_CPU, cpu) ∈ {(1,0),(2,0),(2,1)} × 16 flag combinations (+ all-true flags with each of 3 relation perturbations: VMCS unrelated, another CPU's slots unrelated, low save area read-only); layout 2 high/3 low blocks 4↦5, 5↦6; other slots Vint(256·cpu+slot), VMCS fields Vint 0";
+
+    /// <summary>Related slot values: Vundef (↦ Vundef or Vint 7), Vint 0, Vint 0xFFFFFFFF, a stack pointer b4+8 ↦ b5+8, &amp;VMX_LOC+152.</summary>
+    public static readonly ValuePair[] SlotValues =
+    [
+        ValuePair.Undef, new(Val.Vundef, Val.Vint(7)), ValuePair.Int(0), ValuePair.Int(0xFFFFFFFF),
+        layout.StackPointer(0, 8), BlockLayout.GlobalPointer(Genv.VmxLocBlock, VmxSlots.Stride),
+    ];
+
+    /// <summary>VMCS field values: Vint 0, Vint 0xFFFFFFFF, Vundef, Vundef ↦ Vint 3.</summary>
+    static readonly ValuePair[] vmcsValues = [ValuePair.Int(0), ValuePair.Int(0xFFFFFFFF), ValuePair.Undef, new(Val.Vundef, Val.Vint(3))];
+
+    /// <summary>Every slot index, then 38, 2^31 (negative as signed) and 0xFFFFFFFF (-1).</summary>
+    static readonly uint[] readIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0x80000000, 0xFFFFFFFF];
+    static readonly uint[] writeIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0xFFFFFFFF];
+
+    public static Scope For(Prim p) => p switch
+    {
+        Prim.vmx_readz => new(p, Base * (readIndices.Length + 1) * SlotValues.Length,
+            $"{Common}; argument i ∈ [0, 38) ∪ {{38, 0x80000000, 0xFFFFFFFF, Vundef↦0}}; slot i (or the abstract value at an out-of-range i) ∈ 6 related values", Readz),
+        Prim.vmx_writez => new(p, Base * writeIndices.Length * 4 * 3,
+            $"{Common}; i ∈ [0, 38) ∪ {{38, 0xFFFFFFFF}}; x ∈ {{0, 0xFFFFFFFF, 7, Vundef↦5}}; old slot i ∈ {{background, Vundef↦7, stack pointer}}", Writez),
+        Prim.vmx_enter_pre => new(p, Base * SlotValues.Length * 3,
+            $"{Common}; slot 14 (G_RIP) ∈ 6 related values; VMCS GUEST_RIP ∈ {{0, Vundef, Vundef↦9}}", EnterPre),
+        Prim.vmx_exit_post => new(p, Base * vmcsValues.Length * vmcsValues.Length * vmcsValues.Length,
+            $"{Common}; VMCS GUEST_RIP, EXIT_REASON, EXIT_QUALIFICATION each ∈ {{0, 0xFFFFFFFF, Vundef, Vundef↦3}}", ExitPost),
+        Prim.vmx_exit => new(p, Base * 2 * 3 * guestRegProfiles.Length * hostSlotValues.Length * hostSlotValues.Length,
+            $"{Common}; PC ∈ {{&vmx_exit, &vmx_enter}}; ECX ∈ {{152·cpu, 152·cpu+4, Vundef}}; guest EAX..EBP ∈ 4 profiles (distinct ints, Vundef, Vundef↦ints, pointers); HOST_EBP, HOST_EDI each ∈ {{background, Vundef↦5, stack pointer}}", Exit),
+        _ => new(p, Base * 2 * espValues.Length * guestSlotProfiles.Length * hostRegProfiles.Length,
+            $"{Common}; PC ∈ {{&vmx_enter, &vmx_exit}}; ESP ∈ {{Vundef, Vundef↦0x1000, 0x1000, stack pointer, &VMX_LOC}}; guest slots 0..14 ∈ 4 profiles (background, Vundef↦ints, pointers, 0xFFFFFFFF); host EBP/EDI ∈ 3 profiles (ints, Vundef, pointers)", Enter),
+    };
+
+    /// <summary>(TOTAL_CPU, cpu) × 16 flag combinations, plus the three relation perturbations with all flags true.</summary>
+    static long Base => cpus.Length * (16 + 3);
+
+    /// <summary>The common part: (TOTAL_CPU, cpu) and the flags.</summary>
+    static IEnumerable<(int TotalCpu, int Cpu, CpuFlags Flags, Perturbation Perturbation)> Bases()
+    {
+        foreach (var (tc, cpu) in cpus)
+        {
+            for (int bits = 0; bits < 16; bits++)
+                yield return (tc, cpu, new CpuFlags((bits & 8) == 0, (bits & 4) == 0, (bits & 2) == 0, (bits & 1) == 0), Perturbation.None);
+            foreach (var p in (Perturbation[])[Perturbation.VmcsUnrelated, Perturbation.OtherCpuSlotUnrelated, Perturbation.ReadOnlyArea])
+                yield return (tc, cpu, CpuFlags.AllTrue, p);
+        }
+    }
+
+    /// <summary>A builder for one base; the perturbation is applied last (after the primitive's own values).</summary>
+    static CaseBuilder New(Prim p, (int TotalCpu, int Cpu, CpuFlags Flags, Perturbation Perturbation) b) =>
+        new CaseBuilder(p, b.TotalCpu, b.Cpu, layout) { Flags = b.Flags, Pending = b.Perturbation };
+
+    static IEnumerable<ConcreteCase> Readz()
+    {
+        foreach (var b in Bases())
+            foreach (var arg in readIndices.Select(ValuePair.Int).Append(new ValuePair(Val.Vundef, Val.Vint(0))))
+                foreach (var v in SlotValues)
+                {
+                    var c = New(Prim.vmx_readz, b).Args(arg);
+                    uint i = arg.Low.IntValue.Bits;
+                    if (i < VmxSlots.Size) c.Slot((int)i, v); else c.Overflow(i, v.High);
+                    yield return c.Build();
+                }
+    }
+
+    static readonly ValuePair[] writeValues = [ValuePair.Int(0), ValuePair.Int(0xFFFFFFFF), ValuePair.Int(7), new(Val.Vundef, Val.Vint(5))];
+
+    static IEnumerable<ConcreteCase> Writez()
+    {
+        foreach (var b in Bases())
+            foreach (var i in writeIndices)
+                foreach (var x in writeValues)
+                    for (int old = 0; old < 3; old++)
+                    {
+                        var c = New(Prim.vmx_writez, b).Args(ValuePair.Int(i), x);
+                        if (i < VmxSlots.Size && old > 0) c.Slot((int)i, old == 1 ? new(Val.Vundef, Val.Vint(7)) : layout.StackPointer(1, 4));
+                        yield return c.Build();
+                    }
+    }
+
+    static readonly ValuePair[] vmcsRip = [ValuePair.Int(0), ValuePair.Undef, new(Val.Vundef, Val.Vint(9))];
+
+    static IEnumerable<ConcreteCase> EnterPre()
+    {
+        foreach (var b in Bases())
+            foreach (var v in SlotValues)
+                foreach (var rip in vmcsRip)
+                    yield return New(Prim.vmx_enter_pre, b).Slot(VmxSlots.G_RIP, v).Vmcs(VmcsFields.GUEST_RIP, rip).Build();
+    }
+
+    static IEnumerable<ConcreteCase> ExitPost()
+    {
+        foreach (var b in Bases())
+            foreach (var rip in vmcsValues)
+                foreach (var reason in vmcsValues)
+                    foreach (var qual in vmcsValues)
+                        yield return New(Prim.vmx_exit_post, b).Vmcs(VmcsFields.GUEST_RIP, rip)
+                            .Vmcs(VmcsFields.EXIT_REASON, reason).Vmcs(VmcsFields.EXIT_QUALIFICATION, qual).Build();
+    }
+
+    static readonly Preg[] guestRegs = [Preg.EAX, Preg.EBX, Preg.EDX, Preg.ESI, Preg.EDI, Preg.EBP];
+
+    /// <summary>Guest EAX, EBX, EDX, ESI, EDI, EBP: distinct ints; Vundef; Vundef ↦ ints; pointers and 0xFFFFFFFF.</summary>
+    static readonly ValuePair[][] guestRegProfiles =
+    [
+        [ValuePair.Int(0xA0), ValuePair.Int(0xB0), ValuePair.Int(0xD0), ValuePair.Int(0x51), ValuePair.Int(0xD1), ValuePair.Int(0xB9)],
+        [ValuePair.Undef, ValuePair.Undef, ValuePair.Undef, ValuePair.Undef, ValuePair.Undef, ValuePair.Undef],
+        [.. Enumerable.Range(1, 6).Select(k => new ValuePair(Val.Vundef, Val.Vint((uint)k)))],
+        [layout.StackPointer(0, 0), BlockLayout.GlobalPointer(Genv.VmxLocBlock, VmxSlots.Stride), BlockLayout.GlobalPointer(Genv.VmxExitBlock, 0),
+         layout.StackPointer(1, 12), ValuePair.Int(0xFFFFFFFF), layout.StackPointer(0, 60)],
+    ];
+
+    static ValuePair[] HostSlotValues(int cpu, int slot) => [CaseBuilder.Background(cpu, slot), new(Val.Vundef, Val.Vint(5)), layout.StackPointer(1, 0)];
+    static readonly ValuePair[] hostSlotValues = HostSlotValues(0, 0);
+
+    static IEnumerable<ConcreteCase> Exit()
+    {
+        foreach (var b in Bases())
+            foreach (var pc in new[] { Prim.vmx_exit, Prim.vmx_enter })
+                foreach (var ecx in new[] { ValuePair.Same(CaseBuilder.RightEcx(b.Cpu)), ValuePair.Int((uint)(VmxSlots.Stride * b.Cpu + 4)), ValuePair.Undef })
+                    foreach (var regs in guestRegProfiles)
+                        foreach (var ebp in HostSlotValues(b.Cpu, VmxSlots.HOST_EBP))
+                            foreach (var edi in HostSlotValues(b.Cpu, VmxSlots.HOST_EDI))
+                            {
+                                var c = New(Prim.vmx_exit, b).Reg(Preg.PC, ValuePair.Same(CaseBuilder.Entry(pc))).Reg(Preg.ECX, ecx)
+                                    .Slot(VmxSlots.HOST_EBP, ebp).Slot(VmxSlots.HOST_EDI, edi);
+                                for (int k = 0; k < guestRegs.Length; k++) c.Reg(guestRegs[k], regs[k]);
+                                yield return c.Build();
+                            }
+    }
+
+    /// <summary>ESP: Vundef, Vundef ↦ 0x1000, 0x1000, a stack pointer, &amp;VMX_LOC.</summary>
+    static readonly ValuePair[] espValues =
+        [ValuePair.Undef, new(Val.Vundef, Val.Vint(0x1000)), ValuePair.Int(0x1000), layout.StackPointer(0, 32), BlockLayout.GlobalPointer(Genv.VmxLocBlock, 0)];
+
+    static readonly int[] guestSlots = [VmxSlots.G_RAX, VmxSlots.G_RBX, VmxSlots.G_RDX, VmxSlots.G_RSI, VmxSlots.G_RDI, VmxSlots.G_RBP, VmxSlots.G_RIP];
+
+    /// <summary>Guest slots 0, 2, 6, 8, 10, 12, 14: background; Vundef ↦ ints; pointers; all 0xFFFFFFFF.</summary>
+    static readonly Func<int, ValuePair>[] guestSlotProfiles =
+    [
+        _ => default,
+        k => new(Val.Vundef, Val.Vint((uint)(100 + k))),
+        k => k % 2 == 0 ? layout.StackPointer(k % 2, (uint)(4 * k)) : BlockLayout.GlobalPointer(Genv.VmxLocBlock, (uint)(4 * k)),
+        _ => ValuePair.Int(0xFFFFFFFF),
+    ];
+
+    /// <summary>Host EBP, EDI: ints; Vundef; pointers.</summary>
+    static readonly (ValuePair Ebp, ValuePair Edi)[] hostRegProfiles =
+        [(ValuePair.Int(0xEB), ValuePair.Int(0xED)), (ValuePair.Undef, ValuePair.Undef), (layout.StackPointer(1, 44), BlockLayout.GlobalPointer(Genv.VmxEnterBlock, 0))];
+
+    static IEnumerable<ConcreteCase> Enter()
+    {
+        foreach (var b in Bases())
+            foreach (var pc in new[] { Prim.vmx_enter, Prim.vmx_exit })
+                foreach (var esp in espValues)
+                    for (int profile = 0; profile < guestSlotProfiles.Length; profile++)
+                        foreach (var (ebp, edi) in hostRegProfiles)
+                        {
+                            var c = New(Prim.vmx_enter, b).Reg(Preg.PC, ValuePair.Same(CaseBuilder.Entry(pc))).Reg(Preg.ESP, esp)
+                                .Reg(Preg.EBP, ebp).Reg(Preg.EDI, edi);
+                            if (profile > 0)
+                                for (int k = 0; k < guestSlots.Length; k++) c.Slot(guestSlots[k], guestSlotProfiles[profile](k));
+                            yield return c.Build();
+                        }
+    }
+}
