@@ -114,7 +114,7 @@ public class ReplayAndShowTests
             Assert.False((bool)c1["flags"]!["init"]!);
             Assert.Equal(38, c1["vmx"]!.AsArray().Count);
             var vmcs = c1["vmcs"]!.AsObject();
-            Assert.Equal(Layers.VmcsFields.Count, vmcs.Count);
+            Assert.Equal(global::VmxLayers.Layers.VmcsFields.Count, vmcs.Count);
             Assert.Equal(0u, (uint)vmcs["0x681E"]!);
             Assert.All(vmcs, p => Assert.Matches("^0x[0-9A-F]{4}$", p.Key));
         }
@@ -127,7 +127,7 @@ public class ReplayAndShowTests
         var exit = doc["steps"]![3]!;
         Assert.Equal("vmx_exit", (string)exit["call"]!);
         var regs = exit["high"]!["regs"]!.AsObject();
-        Assert.Equal(Semantics.PregInfo.All.Select(r => r.ToString()), regs.Select(p => p.Key));
+        Assert.Equal(global::VmxLayers.Semantics.PregInfo.All.Select(r => r.ToString()), regs.Select(p => p.Key));
         Assert.Equal("""{"ptr":["vmx_enter",0]}""", regs["PC"]!.ToJsonString());
         Assert.Equal("""{"ptr":[4,56]}""", regs["EBP"]!.ToJsonString());
         Assert.Equal("undef", (string)regs["EAX"]!);

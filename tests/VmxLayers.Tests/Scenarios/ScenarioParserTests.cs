@@ -93,6 +93,18 @@ public class ScenarioParserTests
     }
 
     [Fact]
+    public void ReadOnlyLowWordsBreakMatchsWritableClause()
+    {
+        var s = P("""{"cpus": 2, "init": {"low": {"readonly": [[1, "G_RIP"], [0, 3]]}}, "steps": []}""");
+        Assert.Equal([(1, VmxSlots.G_RIP), (0, 3)], s.LowReadOnly.ToArray());
+        var w = ScenarioWorld.Build(s);
+        Assert.False(w.Low.Mem.ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RIP), Permission.Writable));
+        Assert.True(w.Low.Mem.ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RIP), Permission.Readable));
+        Assert.True(w.Low.Mem.ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RAX), Permission.Writable));
+        Assert.Contains("CPU 0, slot 3", WorldRelation.Check(w));
+    }
+
+    [Fact]
     public void EveryValueFormIsRead()
     {
         var s = P("""
@@ -105,7 +117,7 @@ public class ScenarioParserTests
         Assert.Equal(Val.Vundef, rs[Preg.EBX]);
         Assert.Equal(Val.Vptr(7, 12u), rs[Preg.EDX]);
         Assert.Equal(Val.Vptr(Genv.VmxExitBlock, 1u), rs[Preg.ESI]);
-        Assert.Equal(Val.Vlong(new Semantics.Int64(ulong.MaxValue)), rs[Preg.EDI]);
+        Assert.Equal(Val.Vlong(new global::VmxLayers.Semantics.Int64(ulong.MaxValue)), rs[Preg.EDI]);
         Assert.Equal(Val.Vfloat(1.0), rs[Preg.XMM0]);
     }
 
@@ -193,6 +205,8 @@ public class ScenarioParserTests
     [InlineData("{\"cpus\": 1, \"init\": {\"flags\": {\"0\": {\"kern\": true}}}, \"steps\": []}", "$.init.flags['0'].kern", "unknown key")]
     [InlineData("{\"cpus\": 2, \"init\": {\"vmx\": {\"5\": {}}}, \"steps\": []}", "$.init.vmx['5']", "CPU number in [0, 1]")]
     [InlineData("{\"cpus\": 1, \"init\": {\"low\": {\"overflow\": []}}, \"steps\": []}", "$.init.low.overflow", "unknown key")]
+    [InlineData("{\"cpus\": 1, \"init\": {\"high\": {\"readonly\": []}}, \"steps\": []}", "$.init.high.readonly", "unknown key")]
+    [InlineData("{\"cpus\": 1, \"init\": {\"low\": {\"readonly\": [[0, 38]]}}, \"steps\": []}", "$.init.low.readonly[0][1]", "slot index in [0, 37]")]
     [InlineData("{\"cpus\": 1, \"mutant\": \"no-such-mutant\", \"steps\": []}", "$.mutant", "unknown mutant")]
     [InlineData("{\"cpus\": 1, \"blocks\": {\"high\": 1, \"low\": 1, \"inject\": [[5, 4]]}, \"steps\": []}", "$.blocks.inject[0][0]", "extra high block in [4, 4]")]
     [InlineData("{\"cpus\": 1, \"blocks\": {\"high\": 1, \"low\": 1, \"inject\": [[4, 9]]}, \"steps\": []}", "$.blocks.inject[0][1]", "low block in [1, 4]")]
