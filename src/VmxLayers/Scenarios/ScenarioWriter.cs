@@ -17,8 +17,6 @@ namespace VmxLayers.Scenarios;
 /// </summary>
 public static class ScenarioWriter
 {
-    static readonly JsonSerializerOptions indented = new() { WriteIndented = true };
-
     /// <summary>A replayable scenario for a case (the way `check --save-counterexample` saves one).</summary>
     public static string FromCase(ConcreteCase c)
     {
@@ -57,7 +55,7 @@ public static class ScenarioWriter
             c.Mutant, [step], description, c.LowReadOnly.IsDefault ? [] : c.LowReadOnly);
     }
 
-    public static string Write(Scenario s) => ToJson(s).ToJsonString(indented);
+    public static string Write(Scenario s) => JsonPretty.Write(ToJson(s));
 
     public static JsonObject ToJson(Scenario s)
     {
