@@ -146,10 +146,18 @@ public static class ScenarioParser
         foreach (var (key, v) in Keyed(o, "vmcs", n)) Vmcs(v, key, layers);
     }
 
-    /// <summary>The CPU-keyed form {"0": …, "1": …} of a section entry.</summary>
+    /// <summary>
+    /// The CPU-keyed form {"0": …, "1": …} of a section entry. An entry that is an array, or an object none of
+    /// whose keys is a decimal number ({"ikern": false}, {"G_RIP": 5}, {"0x681E": 1}), applies to every CPU.
+    /// </summary>
     static IEnumerable<(int Cpu, JsonIn Value)> Keyed(Dictionary<string, JsonIn> o, string key, int n)
     {
         if (!o.TryGetValue(key, out var j)) yield break;
+        if (ForEveryCpu(j))
+        {
+            for (int c = 0; c < n; c++) yield return (c, j);
+            yield break;
+        }
         foreach (var (k, v) in j.Members($"an object keyed by CPU number, e.g. {{\"0\": …}}"))
         {
             if (!int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c >= n)
@@ -157,6 +165,11 @@ public static class ScenarioParser
             yield return (c, v);
         }
     }
+
+    static bool ForEveryCpu(JsonIn j) =>
+        j.E.ValueKind == JsonValueKind.Array
+        || (j.E.ValueKind == JsonValueKind.Object && j.E.EnumerateObject().Any()
+            && j.E.EnumerateObject().All(p => !p.Name.All(char.IsAsciiDigit)));
 
     static int Cpu(JsonIn j, int n) => (int)j.Integer(0, n - 1, $"a CPU number in [0, {n - 1}]");
 

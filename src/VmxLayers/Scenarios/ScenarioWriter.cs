@@ -18,9 +18,9 @@ namespace VmxLayers.Scenarios;
 public static class ScenarioWriter
 {
     /// <summary>A replayable scenario for a case (the way `check --save-counterexample` saves one).</summary>
-    public static string FromCase(ConcreteCase c)
+    public static string FromCase(ConcreteCase c, string? description = null)
     {
-        var json = Write(ToScenario(c));
+        var json = Write(ToScenario(c, description));
         try { ScenarioParser.Parse(json); }
         catch (ScenarioError e) { throw new ArgumentException($"the case cannot be written as a scenario: {e.Message}", nameof(c)); }
         return json;

@@ -65,6 +65,21 @@ public class ScenarioParserTests
     }
 
     [Fact]
+    public void AnEntryWithoutCpuKeysAppliesToEveryCpu()
+    {
+        var s = P("""{"cpus": 3, "init": {"flags": {"pg": false}, "vmx": {"G_RIP": 5}, "vmcs": {"0x4402": 12}}, "steps": []}""");
+        for (int c = 0; c < 3; c++)
+            foreach (var layer in new[] { s.High, s.Low })
+            {
+                Assert.False(layer.Flags[c].Pg);
+                Assert.Equal(Val.Vint(5), layer.Slot(c, VmxSlots.G_RIP));
+                Assert.Equal(Val.Vint(12), layer.Vmcs[c][VmcsFields.EXIT_REASON]);
+            }
+        var all = P("""{"cpus": 2, "init": {"vmx": [SLOTS]}, "steps": []}""".Replace("SLOTS", string.Join(", ", Enumerable.Range(0, 38))));
+        Assert.Equal(Val.Vint(37), all.Low.Slot(1, 37));
+    }
+
+    [Fact]
     public void PerLayerSectionsOverflowBlocksMutantAndDescriptionAreRead()
     {
         var s = P("""
