@@ -120,6 +120,13 @@ public class ScenarioParserTests
     }
 
     [Fact]
+    public void MutantsAreNamedByRunTimeNameOrId()
+    {
+        Assert.Equal(MutantId.EnterSwapsEbxEdx, P("""{"cpus": 1, "mutant": "enter-swaps-ebx-edx", "steps": []}""").Mutant);
+        Assert.Equal(MutantId.EnterSwapsEbxEdx, P("""{"cpus": 1, "mutant": "EnterSwapsEbxEdx", "steps": []}""").Mutant);
+    }
+
+    [Fact]
     public void EveryValueFormIsRead()
     {
         var s = P("""

@@ -62,6 +62,28 @@ public class ScenarioReplayTests
     }
 
     [Fact]
+    public void TheFinalStatesOfReplayJsonAreAcceptedBackAsInit()
+    {
+        var r = ScenarioReplay.Run(ScenarioParser.ParseFile(Path.Combine(ExamplesDir(), "host-stack-pointers.json")));
+        var final = ReplayJson.Document(r)["final"]!;
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cpus"] = 2,
+            ["blocks"] = new System.Text.Json.Nodes.JsonObject { ["high"] = 2, ["low"] = 2, ["inject"] = System.Text.Json.Nodes.JsonNode.Parse("[[4, 4], [5, 5]]") },
+            ["init"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["cpus"] = final["high"]!["cpus"]!.DeepClone(),
+                ["low"] = new System.Text.Json.Nodes.JsonObject { ["cpus"] = final["low"]!["cpus"]!.DeepClone() },
+            },
+            ["steps"] = new System.Text.Json.Nodes.JsonArray(),
+        };
+        var rebuilt = ScenarioWorld.Build(ScenarioParser.Parse(json.ToJsonString()));
+        Assert.Equal(final["high"]!.ToJsonString(), ReplayJson.State(rebuilt, high: true).ToJsonString());
+        Assert.Equal(final["low"]!.ToJsonString(), ReplayJson.State(rebuilt, high: false).ToJsonString());
+        Assert.Null(global::VmxLayers.Machine.WorldRelation.Check(rebuilt));
+    }
+
+    [Fact]
     public void AFailedHighStepIsReportedButNotCommittedEvenIfTheLowOneSucceeds()
     {
         var r = Run("""{"cpus": 1, "init": {"flags": {"0": {"init": false}}}, "steps": [{"cpu": 0, "call": "vmx_enter_pre"}]}""");
