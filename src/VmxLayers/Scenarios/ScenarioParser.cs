@@ -99,19 +99,42 @@ public static partial class ScenarioParser
 
     static (ImmutableArray<OverflowSlot>, ImmutableArray<(int, int)>) Init(JsonIn j, LayerBuilder high, LayerBuilder low)
     {
-        var o = j.Object("an init object", "cpus", "flags", "vmx", "vmcs", "high", "low", "overflow");
-        Section(j, o, high, low);
-        if (o.TryGetValue("high", out var h)) Section(h, h.Object("a per-layer init object", "cpus", "flags", "vmx", "vmcs"), high);
+        int n = high.TotalCpu;
+        var (o, cpus) = SectionObject(j, n, "cpus", "flags", "vmx", "vmcs", "high", "low", "overflow");
+        Section(o, cpus, high, low);
+        if (o.TryGetValue("high", out var h))
+        {
+            var (ho, hc) = SectionObject(h, n, "cpus", "flags", "vmx", "vmcs");
+            Section(ho, hc, high);
+        }
         var readOnly = ImmutableArray<(int, int)>.Empty;
         if (o.TryGetValue("low", out var l))
         {
-            var lo = l.Object("a per-layer init object", "cpus", "flags", "vmx", "vmcs", "readonly");
-            Section(l, lo, low);
-            if (lo.TryGetValue("readonly", out var ro)) readOnly = ReadOnlyWords(ro, low.TotalCpu);
+            var (lo, lc) = SectionObject(l, n, "cpus", "flags", "vmx", "vmcs", "readonly");
+            Section(lo, lc, low);
+            if (lo.TryGetValue("readonly", out var ro)) readOnly = ReadOnlyWords(ro, n);
         }
         var overflow = o.TryGetValue("overflow", out var ov) ? [.. ov.Array("an array of {\"cpu\", \"slot\", \"value\"}").Select(Overflow)] : ImmutableArray<OverflowSlot>.Empty;
         return (overflow, readOnly);
     }
+
+    /// <summary>An init section: its named keys, and any keys that are CPU numbers ({"0": {"flags", "vmx", "vmcs"}}).</summary>
+    static (Dictionary<string, JsonIn> Named, List<(int Cpu, JsonIn Entry)> Cpus) SectionObject(JsonIn j, int n, params string[] allowed)
+    {
+        var named = new Dictionary<string, JsonIn>();
+        var cpus = new List<(int, JsonIn)>();
+        foreach (var (key, v) in j.Members("an init object"))
+        {
+            if (key.Length > 0 && key.All(char.IsAsciiDigit)) cpus.Add((CpuKey(key, v, n), v));
+            else if (allowed.Contains(key)) named[key] = v;
+            else throw new ScenarioError(v.Path, $"unknown key \"{key}\" (expected a CPU number or one of: {string.Join(", ", allowed)})");
+        }
+        return (named, cpus);
+    }
+
+    static int CpuKey(string key, JsonIn at, int n) =>
+        int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c < n
+            ? c : throw new ScenarioError(at.Path, $"expected a CPU number in [0, {n - 1}] as key, got \"{key}\"");
 
     /// <summary>Low VMX_LOC words left only Readable: [[cpu, slot], …], the slot by index or name.</summary>
     static ImmutableArray<(int, int)> ReadOnlyWords(JsonIn j, int n)
@@ -129,21 +152,31 @@ public static partial class ScenarioParser
         return words.ToImmutable();
     }
 
-    static void Section(JsonIn j, Dictionary<string, JsonIn> o, params LayerBuilder[] layers)
+    static void Section(Dictionary<string, JsonIn> o, List<(int Cpu, JsonIn Entry)> direct, params LayerBuilder[] layers)
     {
         int n = layers[0].TotalCpu;
         if (o.TryGetValue("cpus", out var cpus))
-            foreach (var entry in cpus.Array("an array of per-CPU objects"))
-            {
-                var e = entry.Object("a per-CPU object {\"cpu\": c, \"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs");
-                int c = Cpu(Required(entry, e, "cpu"), n);
-                if (e.TryGetValue("flags", out var f)) foreach (var l in layers) l.Flags[c] = Flags(f, l.Flags[c]);
-                if (e.TryGetValue("vmx", out var v)) Vmx(v, c, layers);
-                if (e.TryGetValue("vmcs", out var vm)) Vmcs(vm, c, layers);
-            }
+        {
+            if (cpus.E.ValueKind == JsonValueKind.Object)
+                foreach (var (key, v) in cpus.Members("per-CPU objects keyed by CPU number")) CpuEntry(v, CpuKey(key, v, n), layers);
+            else
+                foreach (var entry in cpus.Array("an array of per-CPU objects"))
+                    CpuEntry(entry, Cpu(Required(entry, entry.Object("a per-CPU object {\"cpu\": c, \"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs"), "cpu"), n), layers);
+        }
         foreach (var (key, v) in Keyed(o, "flags", n)) foreach (var l in layers) l.Flags[key] = Flags(v, l.Flags[key]);
         foreach (var (key, v) in Keyed(o, "vmx", n)) Vmx(v, key, layers);
         foreach (var (key, v) in Keyed(o, "vmcs", n)) Vmcs(v, key, layers);
+        foreach (var (c, v) in direct) CpuEntry(v, c, layers);
+    }
+
+    /// <summary>One CPU's init: {"cpu"?, "flags", "vmx", "vmcs"}; a "cpu" key, if present, must be that CPU.</summary>
+    static void CpuEntry(JsonIn entry, int c, LayerBuilder[] layers)
+    {
+        var e = entry.Object("a per-CPU object {\"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs");
+        if (e.TryGetValue("cpu", out var given) && given.Integer(c, c, $"CPU {c} (the entry's key)") != c) throw given.Error($"CPU {c}");
+        if (e.TryGetValue("flags", out var f)) foreach (var l in layers) l.Flags[c] = Flags(f, l.Flags[c]);
+        if (e.TryGetValue("vmx", out var v)) Vmx(v, c, layers);
+        if (e.TryGetValue("vmcs", out var vm)) Vmcs(vm, c, layers);
     }
 
     /// <summary>
@@ -160,9 +193,7 @@ public static partial class ScenarioParser
         }
         foreach (var (k, v) in j.Members($"an object keyed by CPU number, e.g. {{\"0\": …}}"))
         {
-            if (!int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c >= n)
-                throw new ScenarioError(v.Path, $"expected a CPU number in [0, {n - 1}] as key, got \"{k}\"");
-            yield return (c, v);
+            yield return (CpuKey(k, v, n), v);
         }
     }
 
