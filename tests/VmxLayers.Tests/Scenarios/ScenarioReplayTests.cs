@@ -44,6 +44,19 @@ public class ScenarioReplayTests
     }
 
     [Fact]
+    public void EveryExampleSurvivesWriteAndParseWithTheSameReplay()
+    {
+        foreach (var f in Directory.GetFiles(ExamplesDir(), "*.json"))
+        {
+            var s = ScenarioParser.ParseFile(f);
+            var written = ScenarioWriter.Write(s);
+            var again = ScenarioParser.Parse(written);
+            Assert.Equal(written, ScenarioWriter.Write(again));
+            Assert.Equal(ReplayJson.Write(ScenarioReplay.Run(s)), ReplayJson.Write(ScenarioReplay.Run(again)));
+        }
+    }
+
+    [Fact]
     public void TheRoundTripExampleCarriesGuestAndHostStateThroughBothLayers()
     {
         var r = ScenarioReplay.Run(ScenarioParser.ParseFile(Path.Combine(ExamplesDir(), "roundtrip-2cpu.json")));
