@@ -17,12 +17,10 @@ namespace VmxLayers.Scenarios;
 /// </summary>
 public static class ScenarioWriter
 {
-    static readonly JsonSerializerOptions indented = new() { WriteIndented = true };
-
     /// <summary>A replayable scenario for a case (the way `check --save-counterexample` saves one).</summary>
-    public static string FromCase(ConcreteCase c)
+    public static string FromCase(ConcreteCase c, string? description = null)
     {
-        var json = Write(ToScenario(c));
+        var json = Write(ToScenario(c, description));
         try { ScenarioParser.Parse(json); }
         catch (ScenarioError e) { throw new ArgumentException($"the case cannot be written as a scenario: {e.Message}", nameof(c)); }
         return json;
@@ -54,10 +52,10 @@ public static class ScenarioWriter
             new LayerInit(flags, c.LowSlots, [.. vmcsL]),
             [.. c.HighOverflow.Select(o => new OverflowSlot(o.Cpu, o.Slot, o.Value))],
             new ScenarioBlocks(c.HighBlocks, c.LowBlocks, c.Inject),
-            c.Mutant, [step], description);
+            c.Mutant, [step], description, c.LowReadOnly.IsDefault ? [] : c.LowReadOnly);
     }
 
-    public static string Write(Scenario s) => ToJson(s).ToJsonString(indented);
+    public static string Write(Scenario s) => JsonPretty.Write(ToJson(s));
 
     public static JsonObject ToJson(Scenario s)
     {
@@ -87,7 +85,11 @@ public static class ScenarioWriter
         var init = new JsonObject();
         var highDefault = LayerInit.Default(s.TotalCpu);
         if (Cpus(s.High, highDefault) is { Count: > 0 } high) init["cpus"] = high;
-        if (Cpus(s.Low, s.High) is { Count: > 0 } low) init["low"] = new JsonObject { ["cpus"] = low };
+        var lowInit = new JsonObject();
+        if (Cpus(s.Low, s.High) is { Count: > 0 } low) lowInit["cpus"] = low;
+        if (!s.LowReadOnly.IsDefaultOrEmpty)
+            lowInit["readonly"] = new JsonArray([.. s.LowReadOnly.Select(w => (JsonNode)new JsonArray(w.Cpu, VmxSlots.Name(w.Slot)))]);
+        if (lowInit.Count > 0) init["low"] = lowInit;
         if (s.HighOverflow.Length > 0)
             init["overflow"] = new JsonArray([.. s.HighOverflow.Select(o => (JsonNode)new JsonObject
             {
