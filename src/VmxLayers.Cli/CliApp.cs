@@ -13,6 +13,8 @@ public static class CliApp
             VersionCommand(),
             Commands.ReplayCommand.Create(),
             Commands.ShowCommand.Create(),
+            Commands.CheckCommand.Create(),
+            Commands.MutantsCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
