@@ -82,7 +82,7 @@ public static class CheckCommand
         if (sd is not null)
         {
             try { PCG.Parse(sd); }
-            catch (Exception e) when (e is FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
+            catch (Exception e) when (e is CsCheckException or FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
             { return $"check: --seed: '{sd}' is not a CsCheck seed (as printed by a failing random check)"; }
         }
         var m = MutantId.None;

@@ -31,7 +31,7 @@ public static class ExhaustiveScopes
     static readonly ValuePair[] vmcsValues = [ValuePair.Int(0), ValuePair.Int(0xFFFFFFFF), ValuePair.Undef, new(Val.Vundef, Val.Vint(3))];
 
     /// <summary>Every slot index, then 38, 2^31 (negative as signed) and 0xFFFFFFFF (-1).</summary>
-    static readonly uint[] readIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0x80000000, 0xFFFFFFFF];
+    static readonly uint[] readIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0xFFFFFFFF, 0x80000000];
     static readonly uint[] writeIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0xFFFFFFFF];
 
     public static Scope For(Prim p) => p switch

@@ -1,0 +1,57 @@
+using VmxLayers.Cli;
+using VmxLayers.Mutants;
+using VmxLayers.Scenarios;
+using VmxLayers.Spec;
+
+namespace VmxLayers.Tests.Checking;
+
+public class CheckCommandTests
+{
+    static int Run(params string[] args) => CliApp.Run(args);
+
+    [Fact]
+    public void PassingCheckExitsZero() => Assert.Equal(0, Run("check", "--primitive", "vmx_enter_pre", "--budget", "200", "--json"));
+
+    [Theory]
+    [InlineData("check", "--primitive", "vmx_nope")]
+    [InlineData("check", "--mutant", "no-such-mutant")]
+    [InlineData("check", "--seed", "xyz!")]
+    [InlineData("check", "--budget", "0")]
+    [InlineData("check", "--backend", "prove")]
+    [InlineData("mutants", "--backend", "nope")]
+    public void BadInputExitsTwoWithOneLine(params string[] args)
+    {
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try { Assert.Equal(2, Run(args)); }
+        finally { Console.SetError(old); }
+        Assert.Single(err.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    public static TheoryData<string> SpecMutants =>
+        new(MutantCatalog.All.Where(m => m.Equivalent is null && m.Target != MutantTarget.Relation).Select(m => m.Name));
+
+    [Theory, MemberData(nameof(SpecMutants))]
+    public void MutantFailsTheCheckAndItsSavedCounterexampleReplaysToTheSameFailure(string name)
+    {
+        MutantCatalog.TryParse(name, out var m);
+        var file = Path.Combine(Path.GetTempPath(), $"vmx-cx-{name}-{Guid.NewGuid():N}.json");
+        try
+        {
+            Assert.Equal(1, Run("check", "--primitive", m.Primitive!.Value.ToString(), "--backend", "exhaustive", "--mutant", name,
+                "--save-counterexample", file, "--json"));
+            var scenario = ScenarioParser.ParseFile(file);
+            Assert.Equal(m.Id, scenario.Mutant);
+            var replay = ScenarioReplay.Run(scenario);
+            var step = Assert.Single(replay.Steps);
+            Assert.True(step.High.Ok);
+            Assert.False(step.Low.Ok && step.Related, "the replay of the counterexample did not fail");
+            Assert.True(ScenarioReplay.Run(scenario with { Mutant = MutantId.None }).Related, "without the mutant the saved case is related");
+        }
+        finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void MutantsListExitsZero() => Assert.Equal(0, Run("mutants", "--list", "--json"));
+}
