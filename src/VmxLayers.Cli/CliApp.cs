@@ -16,7 +16,24 @@ public static class CliApp
             Commands.CheckCommand.Create(),
             Commands.MutantsCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Bad usage is bad input: one line per problem, exit code 2 (System.CommandLine's default is 1).
+            foreach (var e in parse.Errors) Console.Error.WriteLine($"vmxlayers: {e.Message}");
+            Console.Error.WriteLine("Run 'vmxlayers --help' for usage.");
+            return 2;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            // Never a stack trace: a bug still reports one line and a distinct failure code.
+            Console.Error.WriteLine($"vmxlayers: internal error: {e.GetType().Name}: {e.Message}");
+            return 1;
+        }
     }
 
     static Command VersionCommand()

@@ -80,14 +80,16 @@ public static class ReplayCommand
 
     static string Call(ScenarioStep step) => step switch
     {
-        CallStep { Prim: var p } c when Refinement.PrimInfo.IsAsm(p) => p.ToString() + Differs(c.RegsHigh, c.RegsLow),
+        CallStep { Prim: var p } c when Refinement.PrimInfo.IsAsm(p) => $"{p} with {Defined(c.RegsHigh)}"
+            + (c.RegsHigh.Equals(c.RegsLow) ? "" : $" [low gets: {Changed(c.RegsHigh, c.RegsLow)}]"),
         CallStep c => $"{c.Prim}({string.Join(", ", c.ArgsHigh.Select(Text))})"
             + (c.ArgsLow.SequenceEqual(c.ArgsHigh) ? "" : $" [low: ({string.Join(", ", c.ArgsLow.Select(Text))})]"),
         GuestStep g => $"guest exits{(g.Vmcs.IsEmpty ? "" : ": " + string.Join(", ", g.Vmcs.Select(f => $"{Layers.VmcsFields.Name(f.Encoding)} = {Text(f.Value)}")))}",
         _ => step.Name,
     };
 
-    static string Differs(RegSet high, RegSet low) => high.Equals(low) ? "" : " [the layers get different registers]";
+    /// <summary>The defined registers of an input register set, in Preg order.</summary>
+    static string Defined(RegSet rs) => string.Join(", ", PregInfo.All.Where(r => !rs[r].IsUndef).Select(r => $"{r} = {Text(rs[r])}"));
 
     static string Side(StepResult step, SideOutcome o, bool high)
     {

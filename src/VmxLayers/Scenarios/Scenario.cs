@@ -52,7 +52,10 @@ public sealed record GuestStep(int Cpu, ImmutableArray<(int Encoding, Val Value)
 /// <summary>A high VMX slot outside the dense [0, TOTAL_CPU) × [0, 38) area (abstract state of the high layer only).</summary>
 public readonly record struct OverflowSlot(long Cpu, long Slot, Val Value);
 
-/// <summary>A parsed scenario (SPEC §6 plus the documented extensions), fully resolved.</summary>
+/// <summary>
+/// A parsed scenario (SPEC §6 plus the documented extensions), fully resolved. <see cref="LowReadOnly"/> lists
+/// low VMX_LOC words (CPU, slot) whose permission is only Readable (as <see cref="ConcreteCase.LowReadOnly"/>).
+/// </summary>
 public sealed record Scenario(
     int TotalCpu,
     LayerInit High,
@@ -61,7 +64,8 @@ public sealed record Scenario(
     ScenarioBlocks Blocks,
     MutantId Mutant,
     ImmutableArray<ScenarioStep> Steps,
-    string? Description = null)
+    string? Description = null,
+    ImmutableArray<(int Cpu, int Slot)> LowReadOnly = default)
 {
     /// <summary>Largest TOTAL_CPU a scenario may declare (keeps VMX_LOC and the world small).</summary>
     public const int MaxCpus = 1024;

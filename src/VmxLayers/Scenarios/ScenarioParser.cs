@@ -59,9 +59,10 @@ public static class ScenarioParser
         string? description = top.TryGetValue("description", out var d) ? d.String("a string") : null;
         LayerBuilder high = new(n), low = new(n);
         var overflow = ImmutableArray<OverflowSlot>.Empty;
-        if (top.TryGetValue("init", out var init)) overflow = Init(init, high, low);
+        var readOnly = ImmutableArray<(int, int)>.Empty;
+        if (top.TryGetValue("init", out var init)) (overflow, readOnly) = Init(init, high, low);
         var steps = Required(root, top, "steps").Array("an array of steps").Select(s => Step(s, n)).ToImmutableArray();
-        return new Scenario(n, high.Build(), low.Build(), overflow, blocks, mutant, steps, description);
+        return new Scenario(n, high.Build(), low.Build(), overflow, blocks, mutant, steps, description, readOnly);
     }
 
     static JsonIn Required(JsonIn parent, Dictionary<string, JsonIn> obj, string key, string? hint = null) =>
@@ -96,13 +97,36 @@ public static class ScenarioParser
 
     // ---- init ----
 
-    static ImmutableArray<OverflowSlot> Init(JsonIn j, LayerBuilder high, LayerBuilder low)
+    static (ImmutableArray<OverflowSlot>, ImmutableArray<(int, int)>) Init(JsonIn j, LayerBuilder high, LayerBuilder low)
     {
         var o = j.Object("an init object", "cpus", "flags", "vmx", "vmcs", "high", "low", "overflow");
         Section(j, o, high, low);
         if (o.TryGetValue("high", out var h)) Section(h, h.Object("a per-layer init object", "cpus", "flags", "vmx", "vmcs"), high);
-        if (o.TryGetValue("low", out var l)) Section(l, l.Object("a per-layer init object", "cpus", "flags", "vmx", "vmcs"), low);
-        return o.TryGetValue("overflow", out var ov) ? [.. ov.Array("an array of {\"cpu\", \"slot\", \"value\"}").Select(Overflow)] : [];
+        var readOnly = ImmutableArray<(int, int)>.Empty;
+        if (o.TryGetValue("low", out var l))
+        {
+            var lo = l.Object("a per-layer init object", "cpus", "flags", "vmx", "vmcs", "readonly");
+            Section(l, lo, low);
+            if (lo.TryGetValue("readonly", out var ro)) readOnly = ReadOnlyWords(ro, low.TotalCpu);
+        }
+        var overflow = o.TryGetValue("overflow", out var ov) ? [.. ov.Array("an array of {\"cpu\", \"slot\", \"value\"}").Select(Overflow)] : ImmutableArray<OverflowSlot>.Empty;
+        return (overflow, readOnly);
+    }
+
+    /// <summary>Low VMX_LOC words left only Readable: [[cpu, slot], …], the slot by index or name.</summary>
+    static ImmutableArray<(int, int)> ReadOnlyWords(JsonIn j, int n)
+    {
+        var words = ImmutableArray.CreateBuilder<(int, int)>();
+        foreach (var w in j.Array("an array of [cpu, slot] pairs"))
+        {
+            var xs = w.Array("a [cpu, slot] pair");
+            if (xs.Count != 2) throw w.Error("a [cpu, slot] pair");
+            int slot = xs[1].E.ValueKind == JsonValueKind.String
+                ? ScenarioValues.ParseSlot(xs[1].E.GetString()!, xs[1].Path)
+                : (int)xs[1].Integer(0, VmxSlots.Size - 1, $"a slot index in [0, {VmxSlots.Size - 1}] or a slot name");
+            words.Add((Cpu(xs[0], n), slot));
+        }
+        return words.ToImmutable();
     }
 
     static void Section(JsonIn j, Dictionary<string, JsonIn> o, params LayerBuilder[] layers)

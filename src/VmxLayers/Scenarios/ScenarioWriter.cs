@@ -54,7 +54,7 @@ public static class ScenarioWriter
             new LayerInit(flags, c.LowSlots, [.. vmcsL]),
             [.. c.HighOverflow.Select(o => new OverflowSlot(o.Cpu, o.Slot, o.Value))],
             new ScenarioBlocks(c.HighBlocks, c.LowBlocks, c.Inject),
-            c.Mutant, [step], description);
+            c.Mutant, [step], description, c.LowReadOnly.IsDefault ? [] : c.LowReadOnly);
     }
 
     public static string Write(Scenario s) => ToJson(s).ToJsonString(indented);
@@ -87,7 +87,11 @@ public static class ScenarioWriter
         var init = new JsonObject();
         var highDefault = LayerInit.Default(s.TotalCpu);
         if (Cpus(s.High, highDefault) is { Count: > 0 } high) init["cpus"] = high;
-        if (Cpus(s.Low, s.High) is { Count: > 0 } low) init["low"] = new JsonObject { ["cpus"] = low };
+        var lowInit = new JsonObject();
+        if (Cpus(s.Low, s.High) is { Count: > 0 } low) lowInit["cpus"] = low;
+        if (!s.LowReadOnly.IsDefaultOrEmpty)
+            lowInit["readonly"] = new JsonArray([.. s.LowReadOnly.Select(w => (JsonNode)new JsonArray(w.Cpu, VmxSlots.Name(w.Slot)))]);
+        if (lowInit.Count > 0) init["low"] = lowInit;
         if (s.HighOverflow.Length > 0)
             init["overflow"] = new JsonArray([.. s.HighOverflow.Select(o => (JsonNode)new JsonObject
             {

@@ -25,7 +25,10 @@ public static class PregInfo
     /// <summary>data_preg: false for PC, the condition bits and RA.</summary>
     public static bool IsData(this Preg r) => r is not (Preg.PC or Preg.RA or (>= Preg.ZF and <= Preg.OF));
 
-    public static bool TryParse(string name, out Preg r) => Enum.TryParse(name, ignoreCase: false, out r) && Enum.IsDefined(r);
+    static readonly Dictionary<string, Preg> byName = All.ToDictionary(r => r.ToString(), StringComparer.Ordinal);
+
+    /// <summary>Exact register names only (Enum.TryParse would also accept "3" or "EAX,EBX").</summary>
+    public static bool TryParse(string name, out Preg r) => byName.TryGetValue(name, out r);
 }
 
 [InlineArray(PregInfo.Count)]

@@ -36,7 +36,8 @@ static class CaseGen
         var mutant = r.Next(2) == 0 ? Pick(r, mutants) : MutantId.None;
         int hb = r.Next(1, 3), lb = hb + r.Next(2);
         ImmutableArray<(int, int)> inject = [.. Enumerable.Range(Genv.Next, hb).Select(b => (b, b))];
-        return new ConcreteCase(prim, n, cpu, flags, high, low, vmcs, overflow, hb, lb, inject, a, a, regs, regsLow, mutant);
+        ImmutableArray<(int, int)> readOnly = r.Next(8) == 0 ? [(r.Next(n), r.Next(VmxSlots.Size))] : default;
+        return new ConcreteCase(prim, n, cpu, flags, high, low, vmcs, overflow, hb, lb, inject, a, a, regs, regsLow, mutant, readOnly);
     }
 
     static RegSet Regs(Random r, Prim p, int cpu)

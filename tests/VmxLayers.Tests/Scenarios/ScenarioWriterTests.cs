@@ -41,8 +41,8 @@ public class ScenarioWriterTests
     public void ADefaultCaseIsWrittenCompactly()
     {
         var c = new ConcreteCase(VmxLayers.Refinement.Prim.vmx_readz, 2, 1, CpuFlags.AllTrue,
-            [.. Enumerable.Repeat(Semantics.Val.Vzero, 76)], [.. Enumerable.Repeat(Semantics.Val.Vzero, 76)],
-            [], [], 1, 1, [(4, 4)], [Semantics.Val.Vint(14)], [Semantics.Val.Vint(14)], Semantics.RegSet.Undef, Semantics.RegSet.Undef);
+            [.. Enumerable.Repeat(global::VmxLayers.Semantics.Val.Vzero, 76)], [.. Enumerable.Repeat(global::VmxLayers.Semantics.Val.Vzero, 76)],
+            [], [], 1, 1, [(4, 4)], [global::VmxLayers.Semantics.Val.Vint(14)], [global::VmxLayers.Semantics.Val.Vint(14)], global::VmxLayers.Semantics.RegSet.Undef, global::VmxLayers.Semantics.RegSet.Undef);
         var json = System.Text.Json.Nodes.JsonNode.Parse(ScenarioWriter.FromCase(c))!;
         Assert.Equal(2, (int)json["cpus"]!);
         Assert.Null(json["blocks"]);
