@@ -101,8 +101,6 @@ public static class CheckCommand
     static string? SaveScenario(Counterexample cx, string file, out string? saved)
     {
         saved = null;
-        if (!cx.Case.LowReadOnly.IsDefaultOrEmpty)
-            return $"check: --save-counterexample: this counterexample makes low VMX_LOC words read-only, which the scenario format (SPEC §6) cannot express";
         try
         {
             File.WriteAllText(file, ScenarioWriter.FromCase(cx.Case) + Environment.NewLine);
