@@ -52,7 +52,7 @@ public class CheckCommandTests
         var file = Path.Combine(Path.GetTempPath(), $"vmx-cx-{name}-{Guid.NewGuid():N}.json");
         try
         {
-            Assert.Equal(1, Run("check", "--primitive", prim, "--backend", "exhaustive", "--mutant", name,
+            Assert.Equal(1, Run("check", "--primitive", prim, "--backend", "random", "--budget", "3000", "--shrink-seconds", "0", "--threads", "1", "--mutant", name,
                 "--save-counterexample", file, "--json"));
             var scenario = ScenarioParser.ParseFile(file);
             Assert.Equal(m.Id, scenario.Mutant);
