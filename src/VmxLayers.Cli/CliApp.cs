@@ -13,6 +13,8 @@ public static class CliApp
             VersionCommand(),
             Commands.ReplayCommand.Create(),
             Commands.ShowCommand.Create(),
+            Commands.CheckCommand.Create(),
+            Commands.MutantsCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -31,15 +31,15 @@ public static class ExhaustiveScopes
     static readonly ValuePair[] vmcsValues = [ValuePair.Int(0), ValuePair.Int(0xFFFFFFFF), ValuePair.Undef, new(Val.Vundef, Val.Vint(3))];
 
     /// <summary>Every slot index, then 38, 2^31 (negative as signed) and 0xFFFFFFFF (-1).</summary>
-    static readonly uint[] readIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0x80000000, 0xFFFFFFFF];
+    static readonly uint[] readIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0xFFFFFFFF, 0x80000000];
     static readonly uint[] writeIndices = [.. Enumerable.Range(0, VmxSlots.Size).Select(i => (uint)i), 38, 0xFFFFFFFF];
 
     public static Scope For(Prim p) => p switch
     {
         Prim.vmx_readz => new(p, Base * (readIndices.Length + 1) * SlotValues.Length,
             $"{Common}; argument i ∈ [0, 38) ∪ {{38, 0x80000000, 0xFFFFFFFF, Vundef↦0}}; slot i (or the abstract value at an out-of-range i) ∈ 6 related values", Readz),
-        Prim.vmx_writez => new(p, Base * writeIndices.Length * 4 * 3,
-            $"{Common}; i ∈ [0, 38) ∪ {{38, 0xFFFFFFFF}}; x ∈ {{0, 0xFFFFFFFF, 7, Vundef↦5}}; old slot i ∈ {{background, Vundef↦7, stack pointer}}", Writez),
+        Prim.vmx_writez => new(p, Base * writeIndices.Length * writeValues.Length * 2,
+            $"{Common}; i ∈ [0, 38) ∪ {{38, 0xFFFFFFFF}}; x ∈ {{0, 0xFFFFFFFF, Vundef↦5}}; old slot i ∈ {{background, Vundef↦7}}", Writez),
         Prim.vmx_enter_pre => new(p, Base * SlotValues.Length * 3,
             $"{Common}; slot 14 (G_RIP) ∈ 6 related values; VMCS GUEST_RIP ∈ {{0, Vundef, Vundef↦9}}", EnterPre),
         Prim.vmx_exit_post => new(p, Base * vmcsValues.Length * vmcsValues.Length * vmcsValues.Length,
@@ -54,15 +54,18 @@ public static class ExhaustiveScopes
     static long Base => cpus.Length * (16 + 3);
 
     /// <summary>The common part: (TOTAL_CPU, cpu) and the flags.</summary>
+    /// <summary>
+    /// The bases, most telling first (so a counterexample is found early): all flags true on every (TOTAL_CPU,
+    /// cpu), then the relation perturbations, then the other 15 flag combinations, one false flag before two.
+    /// </summary>
     static IEnumerable<(int TotalCpu, int Cpu, CpuFlags Flags, Perturbation Perturbation)> Bases()
     {
-        foreach (var (tc, cpu) in cpus)
-        {
-            for (int bits = 0; bits < 16; bits++)
+        foreach (var (tc, cpu) in cpus) yield return (tc, cpu, CpuFlags.AllTrue, Perturbation.None);
+        foreach (var p in (Perturbation[])[Perturbation.VmcsUnrelated, Perturbation.OtherCpuSlotUnrelated, Perturbation.ReadOnlyArea])
+            foreach (var (tc, cpu) in cpus) yield return (tc, cpu, CpuFlags.AllTrue, p);
+        foreach (int bits in Enumerable.Range(1, 15).OrderBy(b => System.Numerics.BitOperations.PopCount((uint)b)).ThenByDescending(b => b))
+            foreach (var (tc, cpu) in cpus)
                 yield return (tc, cpu, new CpuFlags((bits & 8) == 0, (bits & 4) == 0, (bits & 2) == 0, (bits & 1) == 0), Perturbation.None);
-            foreach (var p in (Perturbation[])[Perturbation.VmcsUnrelated, Perturbation.OtherCpuSlotUnrelated, Perturbation.ReadOnlyArea])
-                yield return (tc, cpu, CpuFlags.AllTrue, p);
-        }
     }
 
     /// <summary>A builder for one base; the perturbation is applied last (after the primitive's own values).</summary>
@@ -82,17 +85,17 @@ public static class ExhaustiveScopes
                 }
     }
 
-    static readonly ValuePair[] writeValues = [ValuePair.Int(0), ValuePair.Int(0xFFFFFFFF), ValuePair.Int(7), new(Val.Vundef, Val.Vint(5))];
+    static readonly ValuePair[] writeValues = [ValuePair.Int(0), ValuePair.Int(0xFFFFFFFF), new(Val.Vundef, Val.Vint(5))];
 
     static IEnumerable<ConcreteCase> Writez()
     {
         foreach (var b in Bases())
             foreach (var i in writeIndices)
                 foreach (var x in writeValues)
-                    for (int old = 0; old < 3; old++)
+                    for (int old = 0; old < 2; old++)
                     {
                         var c = New(Prim.vmx_writez, b).Args(ValuePair.Int(i), x);
-                        if (i < VmxSlots.Size && old > 0) c.Slot((int)i, old == 1 ? new(Val.Vundef, Val.Vint(7)) : layout.StackPointer(1, 4));
+                        if (i < VmxSlots.Size && old > 0) c.Slot((int)i, new(Val.Vundef, Val.Vint(7)));
                         yield return c.Build();
                     }
     }

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using VmxLayers.Checking;
+using VmxLayers.Mutants;
+using VmxLayers.Spec;
+
+namespace VmxLayers.Cli.Output;
+
+/// <summary>Machine-readable documents of checker reports.</summary>
+public static class JsonReport
+{
+    public static JsonObject Report(BackendReport r) => new()
+    {
+        ["primitive"] = r.Prim.ToString(),
+        ["backend"] = r.Backend.ToString().ToLowerInvariant(),
+        ["cases"] = r.Cases,
+        ["hypothesisHeld"] = r.HypothesisHeld,
+        ["highSucceeded"] = r.HighSucceeded,
+        ["highShare"] = Math.Round(r.HighShare, 4),
+        ["verdict"] = r.Passed ? "pass" : "counterexample",
+        ["timeMs"] = Math.Round(r.Time.TotalMilliseconds, 1),
+        ["scope"] = r.Scope,
+        ["seed"] = r.Seed,
+        ["counterexample"] = r.Counterexample is { } cx ? Counterexample(cx) : null,
+    };
+
+    public static JsonObject Counterexample(Counterexample cx)
+    {
+        var o = cx.Outcome;
+        var witness = new JsonObject();
+        foreach (var (k, v) in cx.Witnesses) witness[k] = v;
+        return new JsonObject
+        {
+            ["backend"] = cx.Backend,
+            ["seed"] = cx.Seed,
+            ["mutant"] = cx.Case.Mutant == MutantId.None ? null : MutantCatalog.NameOf(cx.Case.Mutant),
+            ["totalCpu"] = cx.Case.TotalCpu,
+            ["cpu"] = cx.Case.Cpu,
+            ["high"] = new JsonObject { ["ok"] = true },
+            ["low"] = new JsonObject { ["ok"] = o.Run is { LowOk: true }, ["why"] = o.LowWhy },
+            ["violated"] = new JsonArray([.. cx.Clauses.Select(c => (JsonNode)JsonValue.Create(c)!)]),
+            ["witness"] = witness,
+            ["diff"] = new JsonArray([.. cx.Diff.Select(d => (JsonNode)new JsonObject { ["where"] = d.Where, ["high"] = d.High, ["low"] = d.Low, ["why"] = d.Why })]),
+            ["error"] = o.Error,
+        };
+    }
+}

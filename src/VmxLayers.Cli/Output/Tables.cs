@@ -1,0 +1,20 @@
+using Spectre.Console;
+using VmxLayers.Checking;
+
+namespace VmxLayers.Cli.Output;
+
+/// <summary>Spectre tables shared by the commands.</summary>
+public static class Tables
+{
+    /// <summary>primitive | backend | cases | hypothesis held | high succeeded | verdict | time.</summary>
+    public static Table Reports(IEnumerable<BackendReport> reports)
+    {
+        var t = new Table().Border(TableBorder.Rounded)
+            .AddColumns("primitive", "backend", "cases", "hypothesis held", "high succeeded", "verdict", "time");
+        foreach (var r in reports)
+            t.AddRow(r.Prim.ToString(), r.Backend.ToString().ToLowerInvariant(), r.Cases.ToString("N0"),
+                r.HypothesisHeld.ToString("N0"), $"{r.HighSucceeded:N0} ({r.HighShare:P0})",
+                r.Passed ? "[green]pass[/]" : "[red]COUNTEREXAMPLE[/]", $"{r.Time.TotalSeconds:F2} s");
+        return t;
+    }
+}
