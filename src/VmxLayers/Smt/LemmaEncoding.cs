@@ -91,6 +91,7 @@ public sealed class LemmaEncoding
             Obligations.Add(new Obligation(k++, ObligationKind.Goal, goal.Clause, $"goal: {goal.Clause}", goal.Formula.N, LowGuards.Count));
 
         InstantiateUniversals();
+        AddSlotDisjointness();
         AddMemoryConsequences();
         foreach (var v in Context.Leaves.Concat(t.Constants.Where(c => c.Sort == Sort.Val && c.Name != "Vundef")).Distinct())
             Premises.Add((null!, t.Implies(t.App(Sort.Bool, "(_ is Vptr)", v), t.Le(t.Int(1), t.App(Sort.Int, "blk", v)))));
@@ -113,6 +114,26 @@ public sealed class LemmaEncoding
                     Premises.Add(($"instance of {u.Clause} ({u.Kind})", t.Implies(t.And(u.Flag, Context.Range(u.Kind, c, i)), inst)));
                 }
         }
+    }
+
+    /// <summary>
+    /// A3 at every pair of ground slot points: 152c+4i = 152c'+4i' ⇔ (c,i) = (c',i') for slots in [0, 38).
+    /// True arithmetic, stated so the solver need not rediscover it by branching (pairs of two literal slots of one CPU it sees at once).
+    /// </summary>
+    void AddSlotDisjointness()
+    {
+        var t = Context.T;
+        var pts = Context.SlotPoints.Where(p => !p.Slot.IsApp("div")).ToList();
+        Node Off((Node Cpu, Node Slot) p) => t.Add(t.Mul(t.Int(VmxSlots.Stride), p.Cpu), t.Mul(t.Int(4), p.Slot));
+        Node InRange(Node i) => t.And(t.Le(t.Int(0), i), t.Lt(i, t.Int(VmxSlots.Size)));
+        for (int a = 0; a < pts.Count; a++)
+            for (int b = a + 1; b < pts.Count; b++)
+            {
+                var (p, q) = (pts[a], pts[b]);
+                if (p.Cpu == q.Cpu && p.Slot.IsLit && q.Slot.IsLit) continue;
+                var same = t.And(t.Eq(p.Cpu, q.Cpu), t.Eq(p.Slot, q.Slot));
+                Premises.Add((null!, t.Implies(t.And(InRange(p.Slot), InRange(q.Slot)), t.Eq(t.Eq(Off(p), Off(q)), same))));
+            }
     }
 
     IEnumerable<(Node? Cpu, Node Index)> Points(QuantKind kind) => kind switch

@@ -23,11 +23,12 @@ public static class SmtPrinter
         sb.AppendLine("(declare-fun fdelta (Int) Int)");
         sb.AppendLine("; Val.load_result Mint32");
         sb.AppendLine("(define-fun lr32 ((v Val)) Val (ite (or ((_ is Vint) v) ((_ is Vptr) v)) v Vundef))");
-        sb.AppendLine("; val_inject f a b");
+        sb.AppendLine("; val_inject f a b, for an f whose mappings all have delta 0 (a clause of MatchExtcallStates):");
+        sb.AppendLine("; ofs b = ofs a + repr (fdelta (blk a)) with fdelta = 0, stated without int2bv (see docs/prover.md)");
         sb.AppendLine("(define-fun vinj ((a Val) (b Val)) Bool (or ((_ is Vundef) a)");
         sb.AppendLine("  (and (not ((_ is Vptr) a)) (= a b))");
         sb.AppendLine("  (and ((_ is Vptr) a) ((_ is Vptr) b) (fdef (blk a)) (= (blk b) (fblk (blk a)))");
-        sb.AppendLine("       (= (ofs b) (bvadd (ofs a) ((_ int2bv 32) (fdelta (blk a))))))))");
+        sb.AppendLine("       (= (fdelta (blk a)) 0) (= (ofs b) (ofs a)))))");
         sb.AppendLine("; Val.has_type");
         sb.AppendLine("(define-fun tint ((v Val)) Bool (or ((_ is Vundef) v) ((_ is Vint) v) ((_ is Vptr) v)))");
         sb.AppendLine("(define-fun tlong ((v Val)) Bool (or ((_ is Vundef) v) ((_ is Vlong) v)))");
