@@ -93,8 +93,27 @@ public sealed class LemmaEncoding
         InstantiateUniversals();
         AddSlotDisjointness();
         AddMemoryConsequences();
-        foreach (var v in Context.Leaves.Concat(t.Constants.Where(c => c.Sort == Sort.Val && c.Name != "Vundef")).Distinct())
-            Premises.Add((null!, t.Implies(t.App(Sort.Bool, "(_ is Vptr)", v), t.Le(t.Int(1), t.App(Sort.Int, "blk", v)))));
+        AddWellFormedness();
+    }
+
+    /// <summary>
+    /// Every value in the lemma is a well-formed CompCert value (payloads in range, blocks positive): asserted
+    /// at every Val node that is not built by a constructor, so no value the formulas read escapes it.
+    /// </summary>
+    void AddWellFormedness()
+    {
+        var t = Context.T;
+        var seen = new HashSet<int>();
+        var stack = new Stack<Node>(Premises.Select(p => p.Fact).Concat(Obligations.Select(o => o.Formula)));
+        var vals = new List<Node>();
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (!seen.Add(n.Id)) continue;
+            if (n.Sort == Sort.Val && Terms.Ctor(n) is null && !n.IsApp("lr32") && !n.IsApp("ite")) vals.Add(n);
+            foreach (var a in n.Args) stack.Push(a);
+        }
+        foreach (var v in vals.OrderBy(v => v.Id)) Premises.Add((null!, t.App(Sort.Bool, "wf", v)));
     }
 
     /// <summary>Instantiates every universal premise at every ground point until no new point appears.</summary>

@@ -107,7 +107,7 @@ public static class Prover
         foreach (var atom in Atoms(ob.Formula).Take(64))
         {
             yield return atom;
-            foreach (var a in atom.Args) if (a.Sort is Sort.Val or Sort.Int or Sort.Bool or Sort.BV32 && !a.IsLit) yield return a;
+            foreach (var a in atom.Args) if (a.Sort is Sort.Val or Sort.Int or Sort.Bool && !a.IsLit) yield return a;
         }
     }
 

@@ -15,8 +15,14 @@ public static class SmtPrinter
     static string BuildPreamble()
     {
         var sb = new StringBuilder();
-        sb.AppendLine("(declare-datatypes ((Val 0)) (((Vundef) (Vint (ival (_ BitVec 32))) (Vlong (lval (_ BitVec 64)))");
-        sb.AppendLine("  (Vfloat (fbits (_ BitVec 64))) (Vptr (blk Int) (ofs (_ BitVec 32))))))");
+        sb.AppendLine("; CompCert values; 32/64-bit payloads are Ints in [0, 2^32) / [0, 2^64) (every Val in a query is asserted well-formed)");
+        sb.AppendLine("(declare-datatypes ((Val 0)) (((Vundef) (Vint (ival Int)) (Vlong (lval Int))");
+        sb.AppendLine("  (Vfloat (fbits Int)) (Vptr (blk Int) (ofs Int)))))");
+        sb.AppendLine("; well-formed: payloads in range, blocks positive");
+        sb.AppendLine("(define-fun wf ((v Val)) Bool (and (=> ((_ is Vint) v) (and (<= 0 (ival v)) (< (ival v) 4294967296)))");
+        sb.AppendLine("  (=> ((_ is Vptr) v) (and (<= 1 (blk v)) (<= 0 (ofs v)) (< (ofs v) 4294967296)))");
+        sb.AppendLine("  (=> ((_ is Vlong) v) (and (<= 0 (lval v)) (< (lval v) 18446744073709551616)))");
+        sb.AppendLine("  (=> ((_ is Vfloat) v) (and (<= 0 (fbits v)) (< (fbits v) 18446744073709551616)))))");
         sb.AppendLine("; the injection f: fdef b <=> f b = Some (fblk b, fdelta b)");
         sb.AppendLine("(declare-fun fdef (Int) Bool)");
         sb.AppendLine("(declare-fun fblk (Int) Int)");
@@ -44,7 +50,6 @@ public static class SmtPrinter
     {
         Sort.Bool => "Bool",
         Sort.Int => "Int",
-        Sort.BV32 => "(_ BitVec 32)",
         Sort.Val => "Val",
         Sort.Row => "(Array Int Val)",
         Sort.Area => "(Array Int (Array Int Val))",
@@ -55,7 +60,6 @@ public static class SmtPrinter
     static string Lit(Node n) => n.Sort switch
     {
         Sort.Bool => n.Num != 0 ? "true" : "false",
-        Sort.BV32 => "#x" + n.Num.ToString("x8", CultureInfo.InvariantCulture),
         _ => n.Num < 0 ? $"(- {(-n.Num).ToString(CultureInfo.InvariantCulture)})" : n.Num.ToString(CultureInfo.InvariantCulture),
     };
 

@@ -1,7 +1,7 @@
 namespace VmxLayers.Smt;
 
 /// <summary>The sorts of symbolic terms. The last three are C#-side records of several SMT terms, never printed.</summary>
-public enum Sort : byte { Bool, Int, BV32, Val, Row, Area, BoolRow, Regs, Vmcs, Mem }
+public enum Sort : byte { Bool, Int, Val, Row, Area, BoolRow, Regs, Vmcs, Mem }
 
 /// <summary>How a node prints: a declared constant, a literal, a function application, or a C#-only record.</summary>
 public enum Op : byte { Const, Lit, App, Record }
@@ -19,7 +19,7 @@ public sealed class Node
     public Op Op { get; }
     /// <summary>Constant name or function symbol (App); empty for literals and records.</summary>
     public string Name { get; }
-    /// <summary>The literal's value (Bool: 0/1; Int; BV32 unsigned).</summary>
+    /// <summary>The literal's value (Bool: 0/1; Int).</summary>
     public long Num { get; }
     public Node[] Args { get; }
 

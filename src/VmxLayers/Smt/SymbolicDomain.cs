@@ -37,19 +37,22 @@ public readonly struct SymbolicDomain(SymbolicContext ctx) : ISpecDomain<Sx>
     public Sx Lt(Sx a, Sx b) => S(T.Lt(a.N, b.N));
     public Sx Eq(Sx a, Sx b) => S(T.Eq(a.N, b.N));
 
-    public Sx Unsigned(Sx i)
-    {
-        if (i.N.IsLit) return S(T.Int(i.N.Num));
-        if (i.N.IsApp(Smt.Repr)) return S(T.App(Sort.Int, "mod", i.N.Args[0], T.Int(1L << 32)));
-        return S(T.App(Sort.Int, "bv2nat", i.N));
-    }
+    /// <summary>Int (32-bit) is an SMT Int in [0, 2^32), so unsigned is the identity.</summary>
+    public Sx Unsigned(Sx i) => i;
 
+    /// <summary>repr z = z mod 2^32, skipped when z is already a 32-bit payload.</summary>
     public Sx Repr(Sx z)
     {
-        if (z.N.IsLit) return S(T.BV(z.N.Num));
-        if (z.N.IsApp("bv2nat")) return S(z.N.Args[0]);   // repr (unsigned x) = x
-        return S(T.App(Sort.BV32, Smt.Repr, z.N));
+        if (z.N.IsLit) return S(T.Int(((z.N.Num % Modulus) + Modulus) % Modulus));
+        if (Ranged(z.N)) return z;
+        return S(T.App(Sort.Int, "mod", z.N, T.Int(Modulus)));
     }
+
+    public const long Modulus = 1L << 32;
+
+    /// <summary>Syntactically in [0, 2^32): a Vint payload (every Val is well-formed, see LemmaEncoding), or a mod 2^32.</summary>
+    static bool Ranged(Node z) => z.IsApp("ival") || (z.IsApp("mod") && z.Args[1].IsLit && z.Args[1].Num == Modulus)
+        || (z.IsApp("ite") && Ranged(z.Args[1]) && Ranged(z.Args[2]));
 
     // ---- Val ----
     public Sx Vundef => S(T.Const("Vundef", Sort.Val));
@@ -61,7 +64,7 @@ public readonly struct SymbolicDomain(SymbolicContext ctx) : ISpecDomain<Sx>
     Sx Tester(Sx v, string ctor) =>
         Terms.Ctor(v.N) is { } c ? Bool(c == ctor) : S(T.App(Sort.Bool, $"(_ is {ctor})", v.N));
 
-    public Sx IntOf(Sx v) => v.N.IsApp("Vint") ? S(v.N.Args[0]) : S(T.App(Sort.BV32, "ival", v.N));
+    public Sx IntOf(Sx v) => v.N.IsApp("Vint") ? S(v.N.Args[0]) : S(T.App(Sort.Int, "ival", v.N));
 
     public Sx BlockOf(Sx v)
     {
@@ -90,7 +93,7 @@ public readonly struct SymbolicDomain(SymbolicContext ctx) : ISpecDomain<Sx>
         return S(T.App(Sort.Bool, f, v.N));
     }
 
-    public Sx SymbolPtr(Global g) => S(T.App(Sort.Val, "Vptr", T.Int(Spec.Concrete.Genv.BlockOf(g)), T.BV(0)));
+    public Sx SymbolPtr(Global g) => S(T.App(Sort.Val, "Vptr", T.Int(Spec.Concrete.Genv.BlockOf(g)), T.Int(0)));
     public Sx GenvNext => Z(Spec.Concrete.Genv.Next);
     public Sx TotalCpu => S(ctx.TotalCpu);
 
@@ -225,8 +228,3 @@ public readonly struct SymbolicDomain(SymbolicContext ctx) : ISpecDomain<Sx>
         S(ctx.Forall(QuantKind.CpuField, clause, (c, e) => body(S(c), S(e)).N));
 }
 
-/// <summary>Names of the SMT functions the preamble defines.</summary>
-static class Smt
-{
-    public const string Repr = "(_ int2bv 32)";
-}

@@ -29,7 +29,6 @@ public sealed class Terms
 
     public Node Bool(bool b) => Make(Sort.Bool, Op.Lit, "", b ? 1 : 0);
     public Node Int(long n) => Make(Sort.Int, Op.Lit, "", n);
-    public Node BV(long n) => Make(Sort.BV32, Op.Lit, "", n & 0xFFFFFFFFL);
     public Node True => Bool(true);
     public Node False => Bool(false);
 
