@@ -8,6 +8,9 @@ using VmxLayers.Spec.Concrete;
 
 namespace VmxLayers.Smt;
 
+/// <summary>A model that is a real counterexample but needs a state <see cref="ConcreteCase"/> cannot describe.</summary>
+public sealed class NotExpressibleException(string message) : ArgumentException(message);
+
 /// <summary>A model's values, by node.</summary>
 public sealed class Model(IReadOnlyDictionary<int, SExpr> values)
 {
@@ -44,6 +47,8 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
 
     Node LowWord(Node c, Node i) =>
         T.App(Sort.Val, "lr32", T.Select(C("words_L", Sort.Row), T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i))));
+    Node Writable(Node c, Node i) =>
+        T.Select(C("wr_L", Sort.BoolRow), T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i)));
     Node HighSlot(Node c, Node i) => T.Select(T.Select(C("vmx_H", Sort.Area), c), i);
     Node Field(string side, Node c, Node e) => T.Select(T.Select(C($"vmcs_{side}", Sort.Area), c), e);
     Node Blk(Node v) => T.App(Sort.Int, "blk", v);
@@ -59,7 +64,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         foreach (var r in Regs("H").Concat(Regs("L")).Concat(lemma.Input.ArgsHigh).Concat(lemma.Input.ArgsLow)) yield return r;
         foreach (var (c, i) in lemma.Context.SlotPoints)
         {
-            yield return c; yield return i; yield return HighSlot(c, i); yield return LowWord(c, i);
+            yield return c; yield return i; yield return HighSlot(c, i); yield return LowWord(c, i); yield return Writable(c, i);
         }
         foreach (var (c, e) in lemma.Context.FieldPoints)
         {
@@ -80,7 +85,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         var vals = lemma.Context.Leaves.Concat(T.Constants.Where(c => c.Sort == Sort.Val && c.Name != "Vundef")).Distinct().ToList();
         foreach (var v in vals) yield return (null, T.Implies(IsPtr(v), T.Le(Blk(v), T.Int(12))));
         // Mem.inject with 64-byte Freeable blocks needs an injective f on the blocks it maps
-        var blocks = lemma.Context.BlockVals.Select(Blk).Distinct().ToList();
+        var blocks = lemma.Context.BlockVals.Where(v => v.Op == Op.Const).Select(Blk).Distinct().ToList();
         for (int a = 0; a < blocks.Count; a++)
             for (int b = a + 1; b < blocks.Count; b++)
                 yield return (null, T.Implies(T.And(T.And(T.App(Sort.Bool, "fdef", blocks[a]), T.App(Sort.Bool, "fdef", blocks[b])), T.Not(T.Eq(blocks[a], blocks[b]))),
@@ -88,55 +93,100 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     }
 
     /// <summary>The case the model describes, or why it cannot be one.</summary>
-    public (ConcreteCase? Case, string? Why) Decode(Model m)
+    public (ConcreteCase? Case, string? Why) Decode(Model m, Skolem? failing = null)
     {
-        try { return (Build(m), null); }
+        try { return (Build(m, failing), null); }
+        catch (NotExpressibleException e) { return (null, Prover.NotReplayable + ": " + e.Message); }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FormatException or OverflowException or InvalidOperationException)
         {
             return (null, e.Message);
         }
     }
 
-    ConcreteCase Build(Model m)
+    /// <summary>
+    /// Builds the case. The model only matters at the ground points, so it is shrunk first: TOTAL_CPU to one
+    /// past the largest CPU a point names, and the blocks ≥ genv_next (values, mappings, nextblocks) renumbered
+    /// 4, 5, 6… in order, which keeps every comparison the lemma makes (forward mappings, b &lt; nextblock).
+    /// </summary>
+    /// <summary>Whether a point names a skolem constant of a quantified obligation other than the one that fails.</summary>
+    bool OtherSkolem(Skolem? failing, params Node[] point)
+    {
+        var keep = failing is null ? [] : new[] { failing.Cpu, failing.Index }.Where(x => x is not null).Select(x => x!.Id).ToHashSet();
+        var stack = new Stack<Node>(point);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n.Op == Op.Const && n.Name.StartsWith("sk", StringComparison.Ordinal) && !keep.Contains(n.Id)) return true;
+            foreach (var a in n.Args) stack.Push(a);
+        }
+        return false;
+    }
+
+    ConcreteCase Build(Model m, Skolem? failing)
     {
         long tc = m.Int(C("total_cpu", Sort.Int)), cpu = m.Int(C("cpu_H", Sort.Int));
-        if (tc < 1 || tc > MaxCpus) throw new ArgumentException($"TOTAL_CPU = {tc} is outside [1, {MaxCpus}]");
         if (cpu < 0 || cpu >= tc) throw new ArgumentException($"CPU id {cpu} is outside [0, TOTAL_CPU = {tc})");
-        long nbH = m.Int(C("nextblock_H", Sort.Int)), nbL = m.Int(C("nextblock_L", Sort.Int));
-        if (nbH - Genv.Next > MaxBlocks || nbL - Genv.Next > MaxBlocks) throw new ArgumentException($"too many blocks (nextblock {nbH} / {nbL})");
-        int n = (int)tc * VmxSlots.Size;
-        var high = Enumerable.Repeat(Val.Vzero, n).ToArray();
-        var low = Enumerable.Repeat(Val.Vzero, n).ToArray();
-        var overflow = ImmutableArray.CreateBuilder<SlotOverflow>();
-        foreach (var (cn, iN) in lemma.Context.SlotPoints)
-        {
-            long c = m.Int(cn), i = m.Int(iN);
-            if (c >= 0 && c < tc && i >= 0 && i < VmxSlots.Size)
-            {
-                high[c * VmxSlots.Size + i] = m.Val(HighSlot(cn, iN));
-                low[c * VmxSlots.Size + i] = m.Val(LowWord(cn, iN));
-            }
-            else overflow.Add(new SlotOverflow(c, i, m.Val(HighSlot(cn, iN))));
-        }
-        var vmcs = ImmutableArray.CreateBuilder<VmcsOverride>();
-        foreach (var (cn, en) in lemma.Context.FieldPoints)
-        {
-            long c = m.Int(cn), e = m.Int(en);
-            if (c < 0 || c > int.MaxValue || e < int.MinValue || e > int.MaxValue) continue;   // never read by the case
-            vmcs.Add(new VmcsOverride((int)c, (int)e, m.Val(Field("H", cn, en)), m.Val(Field("L", cn, en))));
-        }
-        var inject = new Dictionary<int, int>();
+        var slots = lemma.Context.SlotPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Slot)).Select(p => (C: m.Int(p.Cpu), I: m.Int(p.Slot), P: p)).ToList();
+        var fields = lemma.Context.FieldPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Enc)).Select(p => (C: m.Int(p.Cpu), E: m.Int(p.Enc), P: p)).ToList();
+        long used = slots.Select(x => x.C).Concat(fields.Select(x => x.C)).Where(c => c >= 0 && c < tc).Append(cpu).Max();
+        long newTc = used + 1;
+        if (newTc > MaxCpus) throw new NotExpressibleException($"the counterexample needs CPU {used}; decoded cases have at most {MaxCpus} CPUs");
+
+        var inject = new Dictionary<long, long>();
         foreach (var v in lemma.Context.BlockVals)
         {
             if (!m.Bool(IsPtr(v))) continue;
             long b = m.Int(Blk(v));
-            if (b >= Genv.Next && m.Bool(T.App(Sort.Bool, "fdef", Blk(v)))) inject[(int)b] = (int)m.Int(T.App(Sort.Int, "fblk", Blk(v)));
+            if (b >= Genv.Next && m.Bool(T.App(Sort.Bool, "fdef", Blk(v)))) inject[b] = m.Int(T.App(Sort.Int, "fblk", Blk(v)));
         }
+        long nbH = m.Int(C("nextblock_H", Sort.Int)), nbL = m.Int(C("nextblock_L", Sort.Int));
+        var vals = new List<Val>();
+        Val Get(Node n) { var v = m.Val(n); vals.Add(v); return v; }
+
+        int n = (int)newTc * VmxSlots.Size;
+        var high = Enumerable.Repeat(Val.Vzero, n).ToArray();
+        var low = Enumerable.Repeat(Val.Vzero, n).ToArray();
+        var overflow = new List<SlotOverflow>();
+        foreach (var (c, i, (cn, iN)) in slots)
+        {
+            if (c >= 0 && c < tc && i >= 0 && i < VmxSlots.Size)
+            {
+                if (!m.Bool(Writable(cn, iN)))
+                    throw new NotExpressibleException($"the model needs CPU {c}'s {VmxSlots.Describe(i)} in VMX_LOC readable but not writable; ConcreteCase always has VMX_LOC Writable");
+                high[c * VmxSlots.Size + i] = Get(HighSlot(cn, iN));
+                low[c * VmxSlots.Size + i] = Get(LowWord(cn, iN));
+            }
+            else overflow.Add(new SlotOverflow(c, i, Get(HighSlot(cn, iN))));
+        }
+        var vmcs = new List<VmcsOverride>();
+        foreach (var (c, e, (cn, en)) in fields)
+        {
+            if (c < 0 || c > int.MaxValue || e < int.MinValue || e > int.MaxValue) continue;   // never read by the case
+            vmcs.Add(new VmcsOverride((int)c, (int)e, Get(Field("H", cn, en)), Get(Field("L", cn, en))));
+        }
+        var rsH = RegSet(m, "H");
+        var rsL = RegSet(m, "L");
+        var argsH = lemma.Input.ArgsHigh.Select(Get).ToList();
+        var argsL = lemma.Input.ArgsLow.Select(Get).ToList();
+        foreach (var r in PregInfo.All) { vals.Add(rsH[r]); vals.Add(rsL[r]); }
+
+        // renumber the blocks at or above genv_next, keeping their order
+        var blocks = vals.Where(v => v.IsPtr).Select(v => (long)v.Block)
+            .Concat(inject.Keys).Concat(inject.Values).Append(nbH).Append(nbL)
+            .Where(b => b >= Genv.Next).Distinct().Order().ToList();
+        var rank = blocks.Select((b, k) => (b, k)).ToDictionary(x => x.b, x => (long)(Genv.Next + x.k));
+        long R(long b) => b >= Genv.Next ? rank[b] : b;
+        Val Rv(Val v) => v.IsPtr ? Val.Vptr((int)R(v.Block), v.Ofs) : v;
+        Semantics.RegSet Rr(Semantics.RegSet rs) { foreach (var r in PregInfo.All) rs = rs.Set(r, Rv(rs[r])); return rs; }
+        long hb = R(nbH) - Genv.Next, lb = R(nbL) - Genv.Next;
+        if (hb > MaxBlocks || lb > MaxBlocks) throw new NotExpressibleException($"the counterexample needs {Math.Max(hb, lb)} extra blocks; decoded cases have at most {MaxBlocks}");
+
         var flags = new CpuFlags(m.Bool(C("ikern_H", Sort.Bool)), m.Bool(C("ihost_H", Sort.Bool)), m.Bool(C("pg_H", Sort.Bool)), m.Bool(C("init_H", Sort.Bool)));
-        return new ConcreteCase(lemma.Prim, (int)tc, (int)cpu, flags, [.. high], [.. low], vmcs.ToImmutable(), overflow.ToImmutable(),
-            (int)(nbH - Genv.Next), (int)(nbL - Genv.Next), [.. inject.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value))],
-            [.. lemma.Input.ArgsHigh.Select(m.Val)], [.. lemma.Input.ArgsLow.Select(m.Val)],
-            RegSet(m, "H"), RegSet(m, "L"), lemma.Context.Mutant);
+        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, flags, [.. high.Select(Rv)], [.. low.Select(Rv)],
+            [.. vmcs.Select(o => o with { High = Rv(o.High), Low = Rv(o.Low) })],
+            [.. overflow.Select(o => o with { Value = Rv(o.Value) })],
+            (int)hb, (int)lb, [.. inject.OrderBy(kv => kv.Key).Select(kv => ((int)R(kv.Key), (int)R(kv.Value)))],
+            [.. argsH.Select(Rv)], [.. argsL.Select(Rv)], Rr(rsH), Rr(rsL), lemma.Context.Mutant);
     }
 
     RegSet RegSet(Model m, string side)

@@ -15,6 +15,9 @@ public static class Prover
 {
     public const string Confirmed = "replayed concretely: fails";
     public const string EncodingError = "ENCODING ERROR";
+    public const string NotReplayable = "NOT REPLAYABLE";
+    /// <summary>Budget of the retry that looks for a small model (the first model is kept if it runs out).</summary>
+    public const long SmallModelRlimit = 5_000_000;
 
     public static LemmaResult Prove(Prim p, ProveOptions o)
     {
@@ -34,14 +37,21 @@ public static class Prover
         int first = Array.FindIndex(results, r => r.Verdict == Verdict.Refuted);
         if (first >= 0)
         {
-            // a second solve steered to a small model; its message then matches the replayed case
-            var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], o with { EmitDir = null }, preferSmall: true);
-            if (small.Verdict == Verdict.Refuted && smallModel is not null)
+            (cex, check) = Replay(decoder, models[first]!, FailingSkolem(lemma, lemma.Obligations[first], models[first]!));
+            if (!check.StartsWith(Confirmed, StringComparison.Ordinal))
             {
-                results[first] = small with { Time = results[first].Time, Resources = results[first].Resources, File = results[first].File };
-                models[first] = smallModel;
+                // the first model may map two blocks onto one (not expressible with disjoint 64-byte blocks): retry steered to a small, injective model
+                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], o with { EmitDir = null, Rlimit = Math.Min(o.Rlimit, SmallModelRlimit) }, preferSmall: true);
+                if (small.Verdict == Verdict.Refuted && smallModel is not null)
+                {
+                    var (cex2, check2) = Replay(decoder, smallModel, FailingSkolem(lemma, lemma.Obligations[first], smallModel));
+                    if (check2.StartsWith(Confirmed, StringComparison.Ordinal) || cex is null)
+                    {
+                        (cex, check) = (cex2, check2);
+                        results[first] = small with { Time = results[first].Time, Resources = results[first].Resources, File = results[first].File };
+                    }
+                }
             }
-            (cex, check) = Replay(decoder, models[first]!);
         }
         return new LemmaResult(p, verdict, results, clock.Elapsed, results.Sum(r => r.Resources), cex, check);
     }
@@ -59,16 +69,9 @@ public static class Prover
             file = Path.Combine(o.EmitDir, lemma.FileStem(ob) + ".smt2");
             File.WriteAllText(file, Standalone(lemma, ob, query.Text));
         }
-        SolverOutcome outcome;
-        try
-        {
-            using var solver = SolverFactory.Create(o.Solver);
-            outcome = solver.Check(query.Text, o.Rlimit, [.. valueNodes.Select(query.Ref)]);
-        }
-        catch (Exception e) when (e is SolverException or InvalidOperationException or IOException or DllNotFoundException)
-        {
-            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, $"solver error: {e.Message}", file), null);
-        }
+        var (outcome, error) = Check(o.Solver, query.Text, o.Rlimit, [.. valueNodes.Select(query.Ref)]);
+        if (outcome is null)
+            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, $"solver error: {error}", file), null);
         long res = outcome.Resources ?? 0;
         if (outcome.Result == SatResult.Unsat)
             return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, outcome.Time, res, null, null, file), null);
@@ -76,6 +79,20 @@ public static class Prover
             return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, outcome.Time, res, null, outcome.ReasonUnknown ?? "unknown", file), null);
         var model = new Model(valueNodes.Select((n, k) => (n, outcome.Values[k].Value)).ToDictionary(x => x.n.Id, x => x.Value));
         return (new ObligationResult(ob.Clause, ob.Why, Verdict.Refuted, outcome.Time, res, Message(lemma, ob, model), null, file), model);
+    }
+
+    /// <summary>Runs one query; a malformed query or a solver crash becomes an error text, never an exception.</summary>
+    internal static (SolverOutcome? Outcome, string? Error) Check(string solverName, string script, long rlimit, IReadOnlyList<string> valueTerms)
+    {
+        try
+        {
+            using var solver = SolverFactory.Create(solverName);
+            return (solver.Check(script, rlimit, valueTerms), null);
+        }
+        catch (Exception e) when (e is SolverException or InvalidOperationException or IOException or DllNotFoundException or ArgumentException or FormatException)
+        {
+            return (null, e.Message);
+        }
     }
 
     /// <summary>A standalone SMT-LIB2 file: header comment, logic, the query, check-sat.</summary>
@@ -144,8 +161,7 @@ public static class Prover
         long cpu = m.Has(lemma.Context.T.Const("cpu_H", Sort.Int)) ? m.Int(lemma.Context.T.Const("cpu_H", Sort.Int)) : -1;
         if (ob.Kind == ObligationKind.LowGuard)
             return $"{prim}: the high spec succeeds but the low spec fails: {ob.Why.Split(": ", 2).Last()} (CPU {cpu})";
-        var reach = Reachable(ob.Formula);
-        var failing = lemma.Context.Skolems.FirstOrDefault(s => reach.Contains(s.Instance.Id) && m.Has(s.Instance) && !m.Bool(s.Instance));
+        var failing = FailingSkolem(lemma, ob, m);
         string where = failing is null ? ob.Clause : Where(failing, m, cpu);
         var scope = failing?.Instance ?? ob.Formula;
         var atom = Atoms(scope).FirstOrDefault(a => m.Has(a) && !m.Bool(a));
@@ -153,6 +169,14 @@ public static class Prover
         if (atom.IsApp("vinj"))
             return $"{prim}: after the step, {where} does not inject: high = {m.Show(atom.Args[0])}, low = {m.Show(atom.Args[1])}";
         return $"{prim}: after the step, {where} differs: high = {m.Show(atom.Args[0])}, low = {m.Show(atom.Args[1])} ({SmtPrinter.Inline(atom)})";
+    }
+
+    /// <summary>The quantified part of a goal the model falsifies (null for a goal without quantifier or a low guard).</summary>
+    static Skolem? FailingSkolem(LemmaEncoding lemma, Obligation ob, Model m)
+    {
+        if (ob.Kind == ObligationKind.LowGuard) return null;
+        var reach = Reachable(ob.Formula);
+        return lemma.Context.Skolems.FirstOrDefault(s => reach.Contains(s.Instance.Id) && m.Has(s.Instance) && !m.Bool(s.Instance));
     }
 
     static string Where(Skolem s, Model m, long cpu) => s.Kind switch
@@ -163,10 +187,11 @@ public static class Prover
     };
 
     /// <summary>Decodes the model and runs the case concretely; the text says whether it fails there too.</summary>
-    static (ConcreteCase?, string) Replay(ModelDecoder decoder, Model m)
+    static (ConcreteCase?, string) Replay(ModelDecoder decoder, Model m, Skolem? failing)
     {
-        var (cex, why) = decoder.Decode(m);
-        if (cex is null) return (null, $"{EncodingError}: the model cannot be turned into a concrete case: {why}");
+        var (cex, why) = decoder.Decode(m, failing);
+        if (cex is null)
+            return (null, why!.StartsWith(NotReplayable, StringComparison.Ordinal) ? why : $"{EncodingError}: the model cannot be turned into a concrete case: {why}");
         try
         {
             var (w, run) = cex.Evaluate();
