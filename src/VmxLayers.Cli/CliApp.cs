@@ -11,10 +11,14 @@ public static class CliApp
         var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
         {
             VersionCommand(),
+<<<<<<< HEAD
             Commands.ReplayCommand.Create(),
             Commands.ShowCommand.Create(),
             Commands.CheckCommand.Create(),
             Commands.MutantsCommand.Create(),
+=======
+            Commands.ProveCommand.Create(),
+>>>>>>> prover
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
