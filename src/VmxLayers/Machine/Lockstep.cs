@@ -124,6 +124,22 @@ public static class WorldRelation
         return $"{Relation.MatchAll}: CPU {cpu}, {VmxSlots.Describe(slot)}: high = {w.High.Vmx.Get(cpu, slot)}, low = {w.Low.Mem.Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(cpu, slot))?.ToString() ?? "(load fails)"}";
     }
 
+    /// <summary>Checks one VMCS field of CPU `cpu` of relate (the incremental check after a step changed it).</summary>
+    public static string? CheckVmcsField(World w, int cpu, long encoding)
+    {
+        var d = w.Domain();
+        if (Relation.VmcsFieldRelated<CTerm, ConcreteDomain>(ref d, w.High.View(cpu), w.Low.View(cpu), new CTerm(cpu), new CTerm(encoding)).B) return null;
+        return $"{Relation.RelateVmcs}: CPU {cpu}, VMCS field {VmcsFields.Describe(encoding)}: high = {w.High.Vmcs[cpu].Get(encoding)}, low = {w.Low.Vmcs[cpu].Get(encoding)}";
+    }
+
+    /// <summary>Checks every VMCS field, revid and abrtid of CPU `cpu` of relate.</summary>
+    public static string? CheckVmcsCpu(World w, int cpu)
+    {
+        foreach (var (enc, _) in VmcsFields.All)
+            if (CheckVmcsField(w, cpu, enc) is { } why) return why;
+        return CheckVmcsField(w, cpu, -1) is null ? null : $"{Relation.RelateVmcs}: CPU {cpu}, the VMCS revid/abrtid or an invalid encoding";
+    }
+
     static string Describe(World w, string clause) =>
         w.Context.Witness.TryGetValue(clause, out var where) ? $"{clause}: {where}" : clause;
 }

@@ -64,4 +64,30 @@ internal sealed class CellTrie
         }
         return copy;
     }
+
+    /// <summary>
+    /// Appends to `changed` the index of every cell that differs between two tries of the same shape, walking
+    /// only subtrees that are not shared (a persistent store copies just its path, so this costs O(touched paths)).
+    /// </summary>
+    internal static void Diff(CellTrie a, CellTrie b, List<long> changed)
+    {
+        if (a.levels != b.levels) throw new ArgumentException("tries of different shapes");
+        DiffNode(a.root, b.root, a.levels, 0, changed);
+    }
+
+    static void DiffNode(object? x, object? y, int level, long nodeBase, List<long> changed)
+    {
+        if (ReferenceEquals(x, y)) return;
+        if (level == 0)
+        {
+            var lx = x as ulong[]; var ly = y as ulong[];
+            for (int k = 0; k < Fanout; k++)
+                if ((lx?[k] ?? 0) != (ly?[k] ?? 0)) changed.Add(nodeBase + k);
+            return;
+        }
+        var nx = x as object?[]; var ny = y as object?[];
+        long childSpan = 1L << (Bits * level);
+        for (int k = 0; k < Fanout; k++)
+            DiffNode(nx?[k], ny?[k], level - 1, nodeBase + k * childSpan, changed);
+    }
 }

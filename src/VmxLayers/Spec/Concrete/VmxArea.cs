@@ -40,6 +40,22 @@ public sealed class VmxArea
         return new VmxArea(outer, overflow);
     }
 
+    /// <summary>
+    /// Appends every dense (cpu, slot) whose value differs between two areas with the same CPU count, comparing
+    /// only the CPUs whose copy-on-write slot array is not shared (the incremental relation check).
+    /// </summary>
+    internal static void ChangedSlots(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed)
+    {
+        if (ReferenceEquals(a, b)) return;
+        for (int c = 0; c < Math.Min(a.cpus.Length, b.cpus.Length); c++)
+        {
+            Val[] x = a.cpus[c], y = b.cpus[c];
+            if (ReferenceEquals(x, y)) continue;
+            for (int i = 0; i < VmxSlots.Size; i++)
+                if (x[i] != y[i]) changed.Add((c, i));
+        }
+    }
+
     /// <summary>The keys outside the dense area that were ever set.</summary>
     public IEnumerable<(long Cpu, long Slot)> OverflowKeys => overflow.Keys;
 }
