@@ -11,6 +11,7 @@ public static class CliApp
         var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
         {
             VersionCommand(),
+            Commands.SimulateCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
