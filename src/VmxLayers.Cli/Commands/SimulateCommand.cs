@@ -136,7 +136,8 @@ public static class SimulateCommand
         w.WriteLine($"exits: {r.Exits:N0} ({string.Join(", ", r.ExitsByReason.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
         w.WriteLine($"primitives: {r.PrimitiveCalls:N0} checked calls on both layers ({string.Join(", ", r.PrimitiveCallsByName.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); vmcs_readz passthrough {r.PassthroughCalls:N0}; guest steps {r.GuestSteps:N0}");
         w.WriteLine($"relation checks: {r.Checks.Incremental:N0} incremental (after every step: {r.Checks.Slots:N0} slots, {r.Checks.VmcsFields:N0} VMCS fields), {r.Checks.Full:N0} full");
-        w.WriteLine($"throughput: {r.CallsPerSecond:N0} checked primitive calls/s, {r.ExitsPerSecond:N0} exits/s ({r.Elapsed.TotalSeconds:F2} s)");
+        w.WriteLine($"throughput: {r.CallsPerSecond:N0} checked primitive calls/s, {r.ExitsPerSecond:N0} exits/s ({r.Elapsed.TotalSeconds:F2} s wall); " +
+            $"per CPU-second: {r.CallsPerCpuSecond:N0} calls/s, {r.ExitsPerCpuSecond:N0} exits/s ({r.CpuTime.TotalSeconds:F2} s CPU)");
         w.WriteLine($"memory: managed heap {r.ManagedBytes / 1048576.0:F1} MB at the end, peak working set {r.PeakWorkingSet / 1048576.0:F1} MB");
         foreach (var c in r.Cpus)
         {
@@ -171,6 +172,9 @@ public static class SimulateCommand
         ["elapsedSeconds"] = r.Elapsed.TotalSeconds,
         ["callsPerSecond"] = r.CallsPerSecond,
         ["exitsPerSecond"] = r.ExitsPerSecond,
+        ["cpuSeconds"] = r.CpuTime.TotalSeconds,
+        ["callsPerCpuSecond"] = r.CallsPerCpuSecond,
+        ["exitsPerCpuSecond"] = r.ExitsPerCpuSecond,
         ["managedBytes"] = r.ManagedBytes,
         ["peakWorkingSet"] = r.PeakWorkingSet,
         ["guests"] = r.Cpus.Select(c => new Dictionary<string, object?> { ["cpu"] = c.Cpu, ["guest"] = c.Guest, ["completedRuns"] = c.CompletedRuns, ["exits"] = c.Exits, ["output"] = c.Output }).ToArray(),

@@ -16,6 +16,7 @@ internal sealed class CheckedWorld
 {
     readonly IncrementalRelation incremental = new();
     readonly long[] calls = new long[PrimInfo.All.Length];
+    static readonly string[] primNames = [.. PrimInfo.All.Select(p => p.ToString())];
 
     public World World { get; private set; }
     public long PassthroughCalls { get; private set; }
@@ -65,18 +66,22 @@ internal sealed class CheckedWorld
         var (highOk, high, highWhy) = Passthrough(World.High, cpu, encoding);
         var (lowOk, low, lowWhy) = Passthrough(World.Low, cpu, encoding);
         PassthroughCalls++;
-        string step = $"vmcs_readz({VmcsFields.Describe(encoding)})";
-        if (!highOk) throw new CosimStop(new(FailureKind.HighStepFailed, cpu, step, highWhy ?? "the high step fails", highWhy, lowOk ? $"{low}" : lowWhy));
-        if (!lowOk || low != high)
-            throw new CosimStop(new(FailureKind.Unrelated, cpu, step, lowOk ? "the result does not inject" : "the high step succeeds but the low step fails", $"{high}", lowOk ? $"{low}" : lowWhy));
+        if (!highOk || !lowOk || low != high) throw PassthroughFailure(cpu, encoding, highOk, high, highWhy, lowOk, low, lowWhy);
         return (uint)high;
+    }
+
+    static CosimStop PassthroughFailure(int cpu, int encoding, bool highOk, long high, string? highWhy, bool lowOk, long low, string? lowWhy)
+    {
+        string step = $"vmcs_readz({VmcsFields.Name(encoding)})";
+        if (!highOk) return new CosimStop(new(FailureKind.HighStepFailed, cpu, step, highWhy ?? "the high step fails", highWhy, lowOk ? $"{low}" : lowWhy));
+        return new CosimStop(new(FailureKind.Unrelated, cpu, step, lowOk ? "the result does not inject" : "the high step succeeds but the low step fails", $"{high}", lowOk ? $"{low}" : lowWhy));
     }
 
     (bool Ok, long Value, string? Why) Passthrough(LayerMachine m, int cpu, int encoding)
     {
         var d = World.Domain();
         World.Context.Why = null;
-        bool ok = VmcsInit.VmcsReadz<CTerm, ConcreteDomain>(ref d, m.View(cpu), new CTerm(encoding), VmcsFields.Describe(encoding), out var v);
+        bool ok = VmcsInit.VmcsReadz<CTerm, ConcreteDomain>(ref d, m.View(cpu), new CTerm(encoding), VmcsFields.Name(encoding), out var v);
         return (ok, ok ? v.Z : 0, World.Context.Why);
     }
 
@@ -91,7 +96,7 @@ internal sealed class CheckedWorld
     void Accept(LockstepStep s, Prim p)
     {
         calls[(int)p]++;
-        Commit(s, p.ToString());
+        Commit(s, primNames[(int)p]);
     }
 
     void Commit(LockstepStep s, string step)

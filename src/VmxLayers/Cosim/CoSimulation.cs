@@ -26,6 +26,7 @@ public static class CoSimulation
     public static SimulationReport Run(SimulateOptions options, Func<int, IGuest> guestFor, Action<SimulationProgress>? progress = null)
     {
         if (options.Cpus < 1) throw new ArgumentOutOfRangeException(nameof(options), "at least one CPU");
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus));
         long exits = 0;
@@ -57,14 +58,15 @@ public static class CoSimulation
         }
         catch (CosimStop stop) { failure = stop.Failure; }
         clock.Stop();
+        var cpuTime = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         progress?.Invoke(new(exits, options.MaxExits, Sum(world), 0, clock.Elapsed));
-        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed);
+        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime);
     }
 
     static long Sum(CheckedWorld w) => w.CallsByPrim.Sum();
 
     static SimulationReport Report(SimulateOptions options, CheckedWorld world, CpuRunner[] runners, long exits, long[] byReason,
-        SimulationFailure? failure, TimeSpan elapsed)
+        SimulationFailure? failure, TimeSpan elapsed, TimeSpan cpuTime)
     {
         var reasons = new Dictionary<string, long>();
         for (int r = 0; r < byReason.Length; r++) if (byReason[r] > 0) reasons[ExitReasons.Name(r)] = byReason[r];
@@ -72,7 +74,7 @@ public static class CoSimulation
         var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected)).ToArray();
         using var self = Process.GetCurrentProcess();
         return new SimulationReport(options, failure, exits, reasons, calls, world.PassthroughCalls, world.GuestSteps, world.Checks,
-            elapsed, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64);
+            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64);
     }
 
     /// <summary>Picks the CPU that takes the next step: round robin over the active ones, or uniformly at random.</summary>

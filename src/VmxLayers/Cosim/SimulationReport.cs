@@ -39,6 +39,7 @@ public sealed record SimulationReport(
     long GuestSteps,
     CheckCounts Checks,
     TimeSpan Elapsed,
+    TimeSpan CpuTime,
     IReadOnlyList<CpuReport> Cpus,
     long ManagedBytes,
     long PeakWorkingSet)
@@ -53,6 +54,9 @@ public sealed record SimulationReport(
     public long PrimitiveCalls => PrimitiveCallsByName.Values.Sum();
     public double CallsPerSecond => PrimitiveCalls / Math.Max(Elapsed.TotalSeconds, 1e-9);
     public double ExitsPerSecond => Exits / Math.Max(Elapsed.TotalSeconds, 1e-9);
+    /// <summary>Checked calls per second of CPU time the process used (robust against other processes on the machine).</summary>
+    public double CallsPerCpuSecond => PrimitiveCalls / Math.Max(CpuTime.TotalSeconds, 1e-9);
+    public double ExitsPerCpuSecond => Exits / Math.Max(CpuTime.TotalSeconds, 1e-9);
 }
 
 /// <summary>Progress of a running co-simulation.</summary>

@@ -77,8 +77,7 @@ public static class Lockstep
         if (!VmcsInit.Hostin<CTerm, ConcreteDomain>(ref d, m.View(cpu), out var data))
             return (new SideOutcome(false, Val.Vundef, RegSet.Undef, w.Context.Why), m);
         var next = m.Commit(cpu, data, new CTerm(m.Mem));
-        var fields = next.Vmcs[cpu];
-        foreach (var (enc, v) in vmcs) fields = fields.Set(enc, v);
+        var fields = next.Vmcs[cpu].SetMany(vmcs);
         return (new SideOutcome(true, Val.Vundef, RegSet.Undef, null), next with { Vmcs = next.Vmcs.Set(cpu, fields) });
     }
 

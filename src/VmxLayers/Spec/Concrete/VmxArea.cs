@@ -78,6 +78,19 @@ public sealed record VmcsData(Val Revid, Val Abrtid, ImmutableArray<Val> Fields,
         int i = VmcsFields.Ordinal(enc);
         return i >= 0 ? this with { Fields = Fields.SetItem(i, v) } : this with { Extra = Extra.SetItem(enc, v) };
     }
+
+    /// <summary>Sets several fields in order, like repeated <see cref="Set"/>, copying the field array once.</summary>
+    public VmcsData SetMany(ReadOnlySpan<(int Encoding, Val Value)> updates)
+    {
+        var fields = Fields.ToArray();
+        var extra = Extra;
+        foreach (var (enc, v) in updates)
+        {
+            int i = VmcsFields.Ordinal(enc);
+            if (i >= 0) fields[i] = v; else extra = extra.SetItem(enc, v);
+        }
+        return this with { Fields = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(fields), Extra = extra };
+    }
 }
 
 /// <summary>The abstract Vmcs field: cpu ↦ VMCS. CPUs outside [0, TOTAL_CPU) read an all-Vundef VMCS.</summary>
