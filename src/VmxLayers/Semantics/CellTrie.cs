@@ -48,12 +48,12 @@ internal sealed class CellTrie
     {
         if (level == 0)
         {
-            var leaf = node is null ? new ulong[Fanout] : (ulong[])((ulong[])node).Clone();
+            var leaf = node is null ? new ulong[Fanout] : ((ulong[])node).AsSpan().ToArray();   // span copy: cheaper than Clone
             long from = Math.Max(start, nodeBase), to = Math.Min(start + cells.Length, nodeBase + Fanout);
             for (long i = from; i < to; i++) leaf[i - nodeBase] = cells[(int)(i - start)];
             return leaf;
         }
-        var copy = node is null ? new object?[Fanout] : (object?[])((object?[])node).Clone();
+        var copy = node is null ? new object?[Fanout] : ((object?[])node).AsSpan().ToArray();
         long childSpan = 1L << (Bits * level);
         long end = start + cells.Length;
         for (int k = 0; k < Fanout; k++)

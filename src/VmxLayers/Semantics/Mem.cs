@@ -35,7 +35,7 @@ public sealed class Mem
 
     Mem With(int b, BlockData data)
     {
-        var copy = (BlockData[])blocks.Clone();
+        var copy = blocks.AsSpan().ToArray();   // cheaper than Array.Clone for small arrays
         copy[b - 1] = data;
         return new Mem(copy);
     }
@@ -88,7 +88,7 @@ public sealed class Mem
         Span<ulong> cells = stackalloc ulong[8];
         int n = Encoding.EncodePacked(c, v, cells);
         var d = blocks[b - 1];
-        return With(b, d with { Contents = d.Contents.Write(ofs - d.Lo, cells[..n]) });
+        return With(b, new BlockData(d.Lo, d.Hi, d.Contents.Write(ofs - d.Lo, cells[..n]), d.Perms));
     }
 
     /// <summary>loadv: only a Vptr address, at its unsigned offset.</summary>

@@ -33,8 +33,8 @@ public sealed class VmxArea
     public VmxArea Set(long cpu, long slot, Val v)
     {
         if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v));
-        var outer = (Val[][])cpus.Clone();
-        var inner = (Val[])cpus[cpu].Clone();
+        var outer = cpus.AsSpan().ToArray();   // span copies: cheaper than Array.Clone for small arrays
+        var inner = cpus[cpu].AsSpan().ToArray();
         inner[slot] = v;
         outer[cpu] = inner;
         return new VmxArea(outer, overflow);
@@ -114,7 +114,7 @@ public sealed class VmcsArea
     public VmcsArea Set(long cpu, VmcsData data)
     {
         if (cpu < 0 || cpu >= cpus.Length) return new VmcsArea(cpus, overflow.SetItem(cpu, data));
-        var copy = (VmcsData[])cpus.Clone();
+        var copy = cpus.AsSpan().ToArray();
         copy[cpu] = data;
         return new VmcsArea(copy, overflow);
     }
