@@ -14,6 +14,9 @@ public static class SimulateCommand
 {
     sealed record Parsed(SimulateOptions Options, bool Json);
 
+    /// <summary>Console lines shown per CPU in the text summary.</summary>
+    const int MaxLines = 8;
+
     static readonly Option<string?> cpus = Text("--cpus", "N", "Number of CPUs (TOTAL_CPU), 1..1024. Default 4.");
     static readonly Option<string[]> guests = new("--guest")
     {
@@ -138,12 +141,15 @@ public static class SimulateCommand
         w.WriteLine($"relation checks: {r.Checks.Incremental:N0} incremental (after every step: {r.Checks.Slots:N0} slots, {r.Checks.VmcsFields:N0} VMCS fields), {r.Checks.Full:N0} full");
         w.WriteLine($"throughput: {r.CallsPerSecond:N0} checked primitive calls/s, {r.ExitsPerSecond:N0} exits/s ({r.Elapsed.TotalSeconds:F2} s wall); " +
             $"per CPU-second: {r.CallsPerCpuSecond:N0} calls/s, {r.ExitsPerCpuSecond:N0} exits/s ({r.CpuTime.TotalSeconds:F2} s CPU)");
-        w.WriteLine($"memory: managed heap {r.ManagedBytes / 1048576.0:F1} MB at the end, peak working set {r.PeakWorkingSet / 1048576.0:F1} MB");
+        w.WriteLine($"memory: managed heap {Mb(r.ManagedBytes)} at the end, peak working set {Mb(r.PeakWorkingSet)}" +
+            (r.Heap.Count > 0 ? $"; heap every {r.Heap.Interval:N0} exits ({r.Heap.Count} samples): first {Mb(r.Heap.First)}, min {Mb(r.Heap.Min)}, max {Mb(r.Heap.Max)}, last {Mb(r.Heap.Last)}" : ""));
         foreach (var c in r.Cpus)
         {
             string verdict = c.ExpectedOutput is null ? "no expected output" : c.CompletedRuns > 0 ? "output as expected" : "run in progress";
             w.WriteLine($"CPU {c.Cpu} ({c.Guest}): {c.CompletedRuns:N0} completed run(s), {c.Exits:N0} exits, {verdict}");
-            foreach (var line in c.Output.TrimEnd('\n').Split('\n')) w.WriteLine($"  | {line}");
+            var lines = c.Output.TrimEnd('\n').Split('\n');
+            foreach (var line in lines.Take(MaxLines)) w.WriteLine($"  | {line}");
+            if (lines.Length > MaxLines) w.WriteLine($"  | ... ({lines.Length - MaxLines} more lines; --json prints all)");
         }
         if (r.Failure is { } f)
         {
@@ -154,6 +160,8 @@ public static class SimulateCommand
         }
         else w.WriteLine("OK: related after every step, every guest printed its expected output");
     }
+
+    static string Mb(long bytes) => $"{bytes / 1048576.0:F1} MB";
 
     static string ReportJson(SimulationReport r) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
@@ -177,6 +185,7 @@ public static class SimulateCommand
         ["exitsPerCpuSecond"] = r.ExitsPerCpuSecond,
         ["managedBytes"] = r.ManagedBytes,
         ["peakWorkingSet"] = r.PeakWorkingSet,
+        ["heapSamples"] = new Dictionary<string, long> { ["interval"] = r.Heap.Interval, ["count"] = r.Heap.Count, ["first"] = r.Heap.First, ["min"] = r.Heap.Min, ["max"] = r.Heap.Max, ["last"] = r.Heap.Last },
         ["guests"] = r.Cpus.Select(c => new Dictionary<string, object?> { ["cpu"] = c.Cpu, ["guest"] = c.Guest, ["completedRuns"] = c.CompletedRuns, ["exits"] = c.Exits, ["output"] = c.Output }).ToArray(),
     });
 }

@@ -15,6 +15,9 @@ namespace VmxLayers.Cosim;
 public static class CoSimulation
 {
     /// <summary>Runs the shipped guests / .bin files named in the options (throws <see cref="GuestLoadException"/> for a bad one).</summary>
+    /// <summary>Exits between two samples of the managed heap (a power of two).</summary>
+    public const long HeapInterval = 1 << 16;
+
     public static SimulationReport Run(SimulateOptions options, Action<SimulationProgress>? progress = null)
     {
         var names = options.Guests.Count > 0 ? options.Guests : SimulateOptions.DefaultGuests;
@@ -34,6 +37,7 @@ public static class CoSimulation
         bool Restart() => options.MaxExits is not null;
         var runners = Enumerable.Range(0, options.Cpus).Select(c => new CpuRunner(world, c, guestFor(c), Restart)).ToArray();
         SimulationFailure? failure = null;
+        var heap = new HeapSamples(HeapInterval, 0, 0, 0, 0, 0);
         try
         {
             world.FullCheck("initial state");
@@ -46,6 +50,7 @@ public static class CoSimulation
                 if (runner.Exits == before) continue;
                 exits++;
                 byReason[Math.Min(runner.LastReason & 0xFFFF, 63)]++;
+                if ((exits & (HeapInterval - 1)) == 0) heap = heap.Add(GC.GetTotalMemory(forceFullCollection: false));
                 if (exits >= nextFull) { world.FullCheck($"after {exits} exits"); nextFull += options.FullCheckEvery; }
                 if (progress is not null && (exits & 1023) == 0 && clock.ElapsedMilliseconds >= nextReport)
                 {
@@ -60,13 +65,13 @@ public static class CoSimulation
         clock.Stop();
         var cpuTime = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         progress?.Invoke(new(exits, options.MaxExits, Sum(world), 0, clock.Elapsed));
-        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime);
+        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime, heap);
     }
 
     static long Sum(CheckedWorld w) => w.CallsByPrim.Sum();
 
     static SimulationReport Report(SimulateOptions options, CheckedWorld world, CpuRunner[] runners, long exits, long[] byReason,
-        SimulationFailure? failure, TimeSpan elapsed, TimeSpan cpuTime)
+        SimulationFailure? failure, TimeSpan elapsed, TimeSpan cpuTime, HeapSamples heap)
     {
         var reasons = new Dictionary<string, long>();
         for (int r = 0; r < byReason.Length; r++) if (byReason[r] > 0) reasons[ExitReasons.Name(r)] = byReason[r];
@@ -74,7 +79,7 @@ public static class CoSimulation
         var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected)).ToArray();
         using var self = Process.GetCurrentProcess();
         return new SimulationReport(options, failure, exits, reasons, calls, world.PassthroughCalls, world.GuestSteps, world.Checks,
-            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64);
+            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap);
     }
 
     /// <summary>Picks the CPU that takes the next step: round robin over the active ones, or uniformly at random.</summary>

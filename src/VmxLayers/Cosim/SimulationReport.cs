@@ -42,7 +42,8 @@ public sealed record SimulationReport(
     TimeSpan CpuTime,
     IReadOnlyList<CpuReport> Cpus,
     long ManagedBytes,
-    long PeakWorkingSet)
+    long PeakWorkingSet,
+    HeapSamples Heap)
 {
     /// <summary>Related after every step and every guest printed its expected output.</summary>
     public bool Passed => Failure is null;
@@ -57,6 +58,17 @@ public sealed record SimulationReport(
     /// <summary>Checked calls per second of CPU time the process used (robust against other processes on the machine).</summary>
     public double CallsPerCpuSecond => PrimitiveCalls / Math.Max(CpuTime.TotalSeconds, 1e-9);
     public double ExitsPerCpuSecond => Exits / Math.Max(CpuTime.TotalSeconds, 1e-9);
+}
+
+/// <summary>
+/// The managed heap (GC.GetTotalMemory) sampled every <see cref="Interval"/> exits: the first sample, the
+/// smallest and largest, and the last — flat memory means Max stays near First however long the run.
+/// </summary>
+public readonly record struct HeapSamples(long Interval, int Count, long First, long Min, long Max, long Last)
+{
+    public HeapSamples Add(long bytes) => Count == 0
+        ? new(Interval, 1, bytes, bytes, bytes, bytes)
+        : new(Interval, Count + 1, First, Math.Min(Min, bytes), Math.Max(Max, bytes), bytes);
 }
 
 /// <summary>Progress of a running co-simulation.</summary>
