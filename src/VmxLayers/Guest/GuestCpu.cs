@@ -56,6 +56,11 @@ public sealed class GuestCpu
         return c;
     }
 
+    /// <summary>True when registers, EIP, EFLAGS and memory all equal <paramref name="other"/>'s (lockstep comparison).</summary>
+    public bool SameState(GuestCpu other) =>
+        Eip == other.Eip && Eflags == other.Eflags && Regs.AsSpan().SequenceEqual(other.Regs)
+        && Memory.AsSpan().SequenceEqual(other.Memory);
+
     public override string ToString() =>
         $"EAX={Regs[0]:X8} EBX={Regs[3]:X8} ECX={Regs[1]:X8} EDX={Regs[2]:X8} ESI={Regs[6]:X8} EDI={Regs[7]:X8} EBP={Regs[5]:X8} ESP={Regs[4]:X8} EIP={Eip:X8} EFLAGS={Eflags:X8}";
 }
@@ -67,8 +72,16 @@ public readonly record struct GuestExit(int Reason, uint Qualification, uint Ins
         $"{Layers.ExitReasons.Name(Reason)} rip=0x{GuestRip:X} len={InstructionLength} qual=0x{Qualification:X}";
 }
 
+/// <summary>Why a guest stopped without a VM exit.</summary>
+public enum GuestFaultKind { UnknownOpcode, MemoryAccess, DivideError, BudgetExhausted }
+
 /// <summary>The guest cannot go on: unknown opcode, memory access outside guest memory, divide error, budget exhausted. The message names the EIP.</summary>
-public sealed class GuestFault(string message) : Exception(message);
+public sealed class GuestFault(string message, GuestFaultKind kind = GuestFaultKind.UnknownOpcode, uint eip = 0) : Exception(message)
+{
+    public GuestFaultKind Kind { get; } = kind;
+    /// <summary>Address of the faulting instruction (for a budget stop: of the next instruction).</summary>
+    public uint Eip { get; } = eip;
+}
 
 /// <summary>A guest program could not be found or loaded (bad name, missing/empty file).</summary>
 public sealed class GuestLoadException(string message) : Exception(message);
