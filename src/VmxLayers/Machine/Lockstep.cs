@@ -58,6 +58,9 @@ public static class Lockstep
         return new LockstepStep(cpu, high, low, after, checkRelation ? WorldRelation.Check(after) : null);
     }
 
+    /// <summary>The all-Vundef register set, boxed once (C primitives get it on every call; RegBox is immutable).</summary>
+    static readonly CTerm undefRegs = new(new RegBox(RegSet.Undef));
+
     static (SideOutcome, LayerMachine) Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, RegSet regs)
     {
         var d = w.Domain();
@@ -65,7 +68,8 @@ public static class Lockstep
         var argTerms = new CTerm[args.Length];
         for (int k = 0; k < args.Length; k++) argTerms[k] = new CTerm(args[k]);
         if (argTerms.Length < p.Arity()) return (new SideOutcome(false, Val.Vundef, regs, $"{p}: expects {p.Arity()} argument(s)"), m);
-        var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, new CTerm(new RegBox(regs)));
+        var regTerm = regs.Equals(RegSet.Undef) ? undefRegs : new CTerm(new RegBox(regs));
+        var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, regTerm);
         var outcome = new SideOutcome(ok, ok ? ret.V : Val.Vundef, ok ? outRegs.As<RegBox>().Regs : regs, ok ? null : w.Context.Why);
         return (outcome, ok ? m.Commit(cpu, data, mem) : m);
     }
