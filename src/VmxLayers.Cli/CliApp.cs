@@ -12,6 +12,7 @@ public static class CliApp
         {
             VersionCommand(),
 <<<<<<< HEAD
+<<<<<<< HEAD
             Commands.ReplayCommand.Create(),
             Commands.ShowCommand.Create(),
             Commands.CheckCommand.Create(),
@@ -19,6 +20,9 @@ public static class CliApp
 =======
             Commands.ProveCommand.Create(),
 >>>>>>> prover
+=======
+            Commands.SimulateCommand.Create(),
+>>>>>>> cosim
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -120,13 +120,21 @@ internal readonly struct CellTrie
     {
         if (level == 0)
         {
+<<<<<<< HEAD
             var leaf = new ulong[Fanout];
             if (node is not null) Unsafe.As<ulong[]>(node).AsSpan().CopyTo(leaf);
+=======
+            var leaf = node is null ? new ulong[Fanout] : ((ulong[])node).AsSpan().ToArray();   // span copy: cheaper than Clone
+>>>>>>> cosim
             long from = Math.Max(start, nodeBase), to = Math.Min(start + cells.Length, nodeBase + Fanout);
             for (long i = from; i < to; i++) leaf[i - nodeBase] = cells[(int)(i - start)];
             return leaf;
         }
+<<<<<<< HEAD
         var copy = CopyInner(node, Width(level));
+=======
+        var copy = node is null ? new object?[Fanout] : ((object?[])node).AsSpan().ToArray();
+>>>>>>> cosim
         long childSpan = 1L << (Bits * level);
         long end = start + cells.Length;
         for (int k = 0; k < copy.Length; k++)
@@ -136,5 +144,31 @@ internal readonly struct CellTrie
             copy[k] = WriteNode(copy[k], level - 1, childBase, start, cells);
         }
         return copy;
+    }
+
+    /// <summary>
+    /// Appends to `changed` the index of every cell that differs between two tries of the same shape, walking
+    /// only subtrees that are not shared (a persistent store copies just its path, so this costs O(touched paths)).
+    /// </summary>
+    internal static void Diff(CellTrie a, CellTrie b, List<long> changed)
+    {
+        if (a.levels != b.levels) throw new ArgumentException("tries of different shapes");
+        DiffNode(a.root, b.root, a.levels, 0, changed);
+    }
+
+    static void DiffNode(object? x, object? y, int level, long nodeBase, List<long> changed)
+    {
+        if (ReferenceEquals(x, y)) return;
+        if (level == 0)
+        {
+            var lx = x as ulong[]; var ly = y as ulong[];
+            for (int k = 0; k < Fanout; k++)
+                if ((lx?[k] ?? 0) != (ly?[k] ?? 0)) changed.Add(nodeBase + k);
+            return;
+        }
+        var nx = x as object?[]; var ny = y as object?[];
+        long childSpan = 1L << (Bits * level);
+        for (int k = 0; k < Fanout; k++)
+            DiffNode(nx?[k], ny?[k], level - 1, nodeBase + k * childSpan, changed);
     }
 }

@@ -45,8 +45,12 @@ public sealed class Mem
     /// <summary>A permission change: new shape for block b, contents shared.</summary>
     Mem WithBlock(int b, BlockData data)
     {
+<<<<<<< HEAD
         var copy = new BlockData[blocks.Length]; // not Clone(): MemberwiseClone dominated the store profile
         blocks.AsSpan().CopyTo(copy);
+=======
+        var copy = blocks.AsSpan().ToArray();   // cheaper than Array.Clone for small arrays
+>>>>>>> cosim
         copy[b - 1] = data;
         return new Mem(copy, roots);
     }
@@ -108,7 +112,11 @@ public sealed class Mem
         Span<ulong> cells = stackalloc ulong[8];
         int n = Encoding.EncodePacked(c, v, cells);
         var d = blocks[b - 1];
+<<<<<<< HEAD
         return WithContents(b, Contents(b).Write(ofs - d.Lo, cells[..n]));
+=======
+        return With(b, new BlockData(d.Lo, d.Hi, d.Contents.Write(ofs - d.Lo, cells[..n]), d.Perms));
+>>>>>>> cosim
     }
 
     /// <summary>loadv: only a Vptr address, at its unsigned offset.</summary>
