@@ -11,18 +11,12 @@ public static class CliApp
         var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
         {
             VersionCommand(),
-<<<<<<< HEAD
-<<<<<<< HEAD
             Commands.ReplayCommand.Create(),
             Commands.ShowCommand.Create(),
             Commands.CheckCommand.Create(),
             Commands.MutantsCommand.Create(),
-=======
             Commands.ProveCommand.Create(),
->>>>>>> prover
-=======
             Commands.SimulateCommand.Create(),
->>>>>>> cosim
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -89,7 +89,7 @@ internal sealed class IncrementalRelation
         if (!ReferenceEquals(lb, la))
         {
             cells.Clear();
-            CellTrie.Diff(lb.Data(Genv.VmxLocBlock)!.Contents, la.Data(Genv.VmxLocBlock)!.Contents, cells);
+            CellTrie.Diff(lb.Contents(Genv.VmxLocBlock), la.Contents(Genv.VmxLocBlock), cells);
             long lo = la.Data(Genv.VmxLocBlock)!.Lo;
             foreach (long cell in cells)
             {

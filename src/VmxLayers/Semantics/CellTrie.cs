@@ -120,21 +120,13 @@ internal readonly struct CellTrie
     {
         if (level == 0)
         {
-<<<<<<< HEAD
             var leaf = new ulong[Fanout];
             if (node is not null) Unsafe.As<ulong[]>(node).AsSpan().CopyTo(leaf);
-=======
-            var leaf = node is null ? new ulong[Fanout] : ((ulong[])node).AsSpan().ToArray();   // span copy: cheaper than Clone
->>>>>>> cosim
             long from = Math.Max(start, nodeBase), to = Math.Min(start + cells.Length, nodeBase + Fanout);
             for (long i = from; i < to; i++) leaf[i - nodeBase] = cells[(int)(i - start)];
             return leaf;
         }
-<<<<<<< HEAD
         var copy = CopyInner(node, Width(level));
-=======
-        var copy = node is null ? new object?[Fanout] : ((object?[])node).AsSpan().ToArray();
->>>>>>> cosim
         long childSpan = 1L << (Bits * level);
         long end = start + cells.Length;
         for (int k = 0; k < copy.Length; k++)

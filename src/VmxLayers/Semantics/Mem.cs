@@ -27,7 +27,7 @@ public sealed class Mem
     internal BlockData? Data(int b) => ValidBlock(b) ? blocks[b - 1] : null;
 
     /// <summary>The contents of a valid block, indexed from its Lo.</summary>
-    CellTrie Contents(int b) => blocks[b - 1].Shape.WithRoot(roots[b - 1]);
+    internal CellTrie Contents(int b) => blocks[b - 1].Shape.WithRoot(roots[b - 1]);
 
     /// <summary>The alloc bounds of a valid block.</summary>
     public (long Lo, long Hi)? Bounds(int b) => Data(b) is { } d ? (d.Lo, d.Hi) : null;
@@ -45,12 +45,8 @@ public sealed class Mem
     /// <summary>A permission change: new shape for block b, contents shared.</summary>
     Mem WithBlock(int b, BlockData data)
     {
-<<<<<<< HEAD
         var copy = new BlockData[blocks.Length]; // not Clone(): MemberwiseClone dominated the store profile
         blocks.AsSpan().CopyTo(copy);
-=======
-        var copy = blocks.AsSpan().ToArray();   // cheaper than Array.Clone for small arrays
->>>>>>> cosim
         copy[b - 1] = data;
         return new Mem(copy, roots);
     }
@@ -112,11 +108,7 @@ public sealed class Mem
         Span<ulong> cells = stackalloc ulong[8];
         int n = Encoding.EncodePacked(c, v, cells);
         var d = blocks[b - 1];
-<<<<<<< HEAD
         return WithContents(b, Contents(b).Write(ofs - d.Lo, cells[..n]));
-=======
-        return With(b, new BlockData(d.Lo, d.Hi, d.Contents.Write(ofs - d.Lo, cells[..n]), d.Perms));
->>>>>>> cosim
     }
 
     /// <summary>loadv: only a Vptr address, at its unsigned offset.</summary>

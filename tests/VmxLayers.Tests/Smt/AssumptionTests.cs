@@ -215,13 +215,13 @@ public static class MemGen
     /// <summary>Mostly 4-aligned offsets in and around the blocks, sometimes not aligned.</summary>
     public static readonly Gen<long> Offset = Gen.Frequency((5, AlignedOffset), (1, Gen.Long[MinOfs, MaxOfs]));
 
-    public static readonly Gen<Chunk> Chunk = Gen.Frequency((4, Gen.Const(Semantics.Chunk.Mint32)), (2, Gen.Enum<Chunk>()));
+    public static readonly Gen<Chunk> Chunk = Gen.Frequency((4, Gen.Const(global::VmxLayers.Semantics.Chunk.Mint32)), (2, Gen.Enum<Chunk>()));
 
     public static readonly Gen<Val> Value = Gen.Frequency(
         (1, Gen.Const(Val.Vundef)),
         (2, Gen.Frequency((1, Gen.UInt), (1, Gen.UInt[0, 16])).Select(Val.Vint)),
         (2, Gen.Select(Gen.Int[1, MaxBlocks + 1], Gen.Frequency((1, Gen.UInt), (3, Gen.UInt[0, 80])), (b, o) => Val.Vptr(b, o))),
-        (1, Gen.ULong.Select(x => Val.Vlong(new Semantics.Int64(x)))),
+        (1, Gen.ULong.Select(x => Val.Vlong(new global::VmxLayers.Semantics.Int64(x)))),
         (1, Gen.Double.Select(Val.Vfloat)));
 
     static readonly Gen<BlockPlan> BlockPlanGen =
