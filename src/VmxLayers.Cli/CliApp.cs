@@ -22,8 +22,7 @@ public static class CliApp
         if (parse.Errors.Count > 0)
         {
             // Bad usage is bad input: one line per problem, exit code 2 (System.CommandLine's default is 1).
-            foreach (var e in parse.Errors) Console.Error.WriteLine($"vmxlayers: {e.Message}");
-            Console.Error.WriteLine("Run 'vmxlayers --help' for usage.");
+            Console.Error.WriteLine($"vmxlayers: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see 'vmxlayers --help')");
             return 2;
         }
         try

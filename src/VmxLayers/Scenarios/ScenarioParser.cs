@@ -249,8 +249,8 @@ public static partial class ScenarioParser
     static OverflowSlot Overflow(JsonIn j)
     {
         var o = j.Object("an overflow slot {\"cpu\": c, \"slot\": i, \"value\": v}", "cpu", "slot", "value");
-        long c = Required(j, o, "cpu").Integer(int.MinValue, int.MaxValue, "a 32-bit CPU number");
-        long i = Required(j, o, "slot").Integer(int.MinValue, int.MaxValue, "a 32-bit slot number");
+        long c = Required(j, o, "cpu").Integer(int.MinValue, uint.MaxValue, "a CPU number in [-2^31, 2^32)");
+        long i = Required(j, o, "slot").Integer(int.MinValue, uint.MaxValue, "a slot number in [-2^31, 2^32)");
         return new OverflowSlot(c, i, ScenarioValues.Parse(Required(j, o, "value")));
     }
 
