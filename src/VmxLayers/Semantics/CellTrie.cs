@@ -154,13 +154,17 @@ internal readonly struct CellTrie
         if (level == 0)
         {
             var lx = x as ulong[]; var ly = y as ulong[];
-            for (int k = 0; k < Fanout; k++)
-                if ((lx?[k] ?? 0) != (ly?[k] ?? 0)) changed.Add(nodeBase + k);
+            int leafWidth = Math.Max(lx?.Length ?? 0, ly?.Length ?? 0);
+            for (int k = 0; k < leafWidth; k++)
+                if (At(lx, k) != At(ly, k)) changed.Add(nodeBase + k);
             return;
         }
         var nx = x as object?[]; var ny = y as object?[];
         long childSpan = 1L << (Bits * level);
-        for (int k = 0; k < Fanout; k++)
-            DiffNode(nx?[k], ny?[k], level - 1, nodeBase + k * childSpan, changed);
+        int width = Math.Max(nx?.Length ?? 0, ny?.Length ?? 0);   // the root may be capacity-sized, not Fanout wide
+        for (int k = 0; k < width; k++)
+            DiffNode(At(nx, k), At(ny, k), level - 1, nodeBase + k * childSpan, changed);
     }
+
+    static T? At<T>(T[]? a, int k) => a is not null && k < a.Length ? a[k] : default;
 }
