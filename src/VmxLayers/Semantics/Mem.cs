@@ -9,14 +9,26 @@ public sealed class Mem
     /// <summary>One allocated block: its alloc bounds, contents (indexed from Lo) and permissions.</summary>
     internal sealed record BlockData(long Lo, long Hi, CellTrie Contents, PermRun[] Perms);
 
-    readonly BlockData[] blocks; // block b is blocks[b - 1]
+    readonly ChunkedArray<BlockData> blocks; // block b is blocks[b - 1]; chunked so a store copies O(n/8 + 8) references
 
-    Mem(BlockData[] blocks) { this.blocks = blocks; }
+    Mem(ChunkedArray<BlockData> blocks) { this.blocks = blocks; }
 
-    public static readonly Mem Empty = new([]);
+    public static readonly Mem Empty = new(ChunkedArray<BlockData>.Empty);
 
     /// <summary>The id the next allocation returns; the empty memory has 1.</summary>
     public int NextBlock => blocks.Length + 1;
+
+    /// <summary>Appends every valid block whose record differs between two memories (shared chunks are skipped).</summary>
+    internal static void ChangedBlocks(Mem a, Mem b, List<int> changed)
+    {
+        int n = Math.Max(a.blocks.Length, b.blocks.Length), common = Math.Min(a.blocks.Length, b.blocks.Length);
+        for (int i = 0; i < n; i++)
+        {
+            if (i < common && (i & ChunkedArray<BlockData>.ChunkMask) == 0 && a.blocks.SameChunk(b.blocks, i >> ChunkedArray<BlockData>.ChunkBits)
+                && i + ChunkedArray<BlockData>.ChunkSize <= common) { i += ChunkedArray<BlockData>.ChunkMask; continue; }
+            if (i >= common || !ReferenceEquals(a.blocks[i], b.blocks[i])) changed.Add(i + 1);
+        }
+    }
 
     public bool ValidBlock(int b) => b >= 1 && b < NextBlock;
 
@@ -27,17 +39,13 @@ public sealed class Mem
 
     public (Mem Mem, int Block) Alloc(long lo, long hi)
     {
-        var copy = new BlockData[blocks.Length + 1];
-        blocks.CopyTo(copy, 0);
-        copy[^1] = new BlockData(lo, hi, CellTrie.Empty(Math.Max(0, hi - lo)), PermRuns.Alloc(lo, hi));
-        return (new Mem(copy), copy.Length);
+        var next = blocks.Append(new BlockData(lo, hi, CellTrie.Empty(Math.Max(0, hi - lo)), PermRuns.Alloc(lo, hi)));
+        return (new Mem(next), next.Length);
     }
 
     Mem With(int b, BlockData data)
     {
-        var copy = blocks.AsSpan().ToArray();   // cheaper than Array.Clone for small arrays
-        copy[b - 1] = data;
-        return new Mem(copy);
+        return new Mem(blocks.Set(b - 1, data));
     }
 
     // ---- permissions ----
