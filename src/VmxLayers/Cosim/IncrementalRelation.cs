@@ -19,7 +19,7 @@ internal sealed class IncrementalRelation
 {
     readonly List<(int Cpu, int Slot)> slots = [];
     readonly List<long> cells = [];
-    readonly List<int> blocks = [];
+    readonly List<int> blocks = [], cpus = [];
 
     public long Steps { get; private set; }
     public long Slots { get; private set; }
@@ -66,8 +66,13 @@ internal sealed class IncrementalRelation
     string? Vmcs(World before, World after)
     {
         if (ReferenceEquals(before.High.Vmcs, after.High.Vmcs) && ReferenceEquals(before.Low.Vmcs, after.Low.Vmcs)) return null;
-        for (int c = 0; c < after.TotalCpu; c++)
+        cpus.Clear();
+        VmcsArea.ChangedCpus(before.High.Vmcs, after.High.Vmcs, cpus);
+        VmcsArea.ChangedCpus(before.Low.Vmcs, after.Low.Vmcs, cpus);
+        for (int i = 0; i < cpus.Count; i++)
         {
+            int c = cpus[i];
+            if (cpus.IndexOf(c) < i) continue;   // changed on both layers: listed twice
             VmcsData bh = before.High.Vmcs[c], ah = after.High.Vmcs[c], bl = before.Low.Vmcs[c], al = after.Low.Vmcs[c];
             if (ReferenceEquals(bh, ah) && ReferenceEquals(bl, al)) continue;
             bool whole = bh.Revid != ah.Revid || bh.Abrtid != ah.Abrtid || bl.Revid != al.Revid || bl.Abrtid != al.Abrtid

@@ -117,4 +117,17 @@ public sealed class VmcsArea
         if (cpu < 0 || cpu >= cpus.Length) return new VmcsArea(cpus, overflow.SetItem(cpu, data));
         return new VmcsArea(cpus.Set((int)cpu, data), overflow);
     }
+
+    /// <summary>Appends every dense CPU whose VMCS record differs (by reference) between two areas; shared chunks are skipped.</summary>
+    internal static void ChangedCpus(VmcsArea a, VmcsArea b, List<int> changed)
+    {
+        if (ReferenceEquals(a, b)) return;
+        int n = Math.Min(a.cpus.Length, b.cpus.Length);
+        for (int c = 0; c < n; c++)
+        {
+            if ((c & ChunkedArray<VmcsData>.ChunkMask) == 0 && c + ChunkedArray<VmcsData>.ChunkSize <= n
+                && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<VmcsData>.ChunkBits)) { c += ChunkedArray<VmcsData>.ChunkMask; continue; }
+            if (!ReferenceEquals(a.cpus[c], b.cpus[c])) changed.Add(c);
+        }
+    }
 }
