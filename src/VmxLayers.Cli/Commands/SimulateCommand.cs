@@ -153,7 +153,7 @@ public static class SimulateCommand
         }
         if (r.Failure is { } f)
         {
-            w.WriteLine($"FAILED ({f.Kind}): CPU {f.Cpu}, step {f.Step}");
+            w.WriteLine($"FAILED ({f.Kind}): {f.Where}, step {f.Step}");
             w.WriteLine($"  clause: {f.Clause}");
             if (f.High is not null) w.WriteLine($"  high:   {f.High}");
             if (f.Low is not null) w.WriteLine($"  low:    {f.Low}");

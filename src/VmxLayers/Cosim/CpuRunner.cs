@@ -101,7 +101,6 @@ internal sealed class CpuRunner
         var regs = world.CallAsm(cpu, Prim.vmx_enter, enterRegs);
         foreach (var (_, reg, preg) in saved) guest.Regs[reg] = Int32Of(regs[preg], $"vmx_enter returned guest {preg}");
         guest.Eip = Int32Of(regs[Preg.PC], "vmx_enter returned the guest PC");
-        // the guest reached (PC) is the one the hardware enters; the step is done
     }
 
     VmExit RunGuest()

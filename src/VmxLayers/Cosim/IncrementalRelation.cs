@@ -19,6 +19,7 @@ internal sealed class IncrementalRelation
 {
     readonly List<(int Cpu, int Slot)> slots = [];
     readonly List<long> cells = [];
+    readonly List<int> blocks = [], cpus = [];
 
     public long Steps { get; private set; }
     public long Slots { get; private set; }
@@ -31,7 +32,7 @@ internal sealed class IncrementalRelation
         return Memory(before, after) ?? Flags(before, after) ?? Vmcs(before, after) ?? Vmx(before, after);
     }
 
-    static string? Memory(World before, World after)
+    string? Memory(World before, World after)
     {
         if (!MemoryShapeChanged(before.High.Mem, after.High.Mem) && !MemoryShapeChanged(before.Low.Mem, after.Low.Mem)) return null;
         var why = MemoryFacts.Check(after.Context, after.High.Mem, after.Low.Mem);
@@ -39,14 +40,15 @@ internal sealed class IncrementalRelation
     }
 
     /// <summary>True when anything but VMX_LOC's contents changed (another block, VMX_LOC's bounds or permissions, nextblock).</summary>
-    static bool MemoryShapeChanged(Mem a, Mem b)
+    bool MemoryShapeChanged(Mem a, Mem b)
     {
         if (ReferenceEquals(a, b)) return false;
         if (a.NextBlock != b.NextBlock) return true;
-        for (int blk = 1; blk < a.NextBlock; blk++)
+        blocks.Clear();
+        Mem.ChangedBlocks(a, b, blocks);
+        foreach (int blk in blocks)
         {
             var x = a.Data(blk)!; var y = b.Data(blk)!;
-            if (ReferenceEquals(x, y)) continue;
             if (blk != Genv.VmxLocBlock || x.Lo != y.Lo || x.Hi != y.Hi || !ReferenceEquals(x.Perms, y.Perms)) return true;
         }
         return false;
@@ -64,8 +66,13 @@ internal sealed class IncrementalRelation
     string? Vmcs(World before, World after)
     {
         if (ReferenceEquals(before.High.Vmcs, after.High.Vmcs) && ReferenceEquals(before.Low.Vmcs, after.Low.Vmcs)) return null;
-        for (int c = 0; c < after.TotalCpu; c++)
+        cpus.Clear();
+        VmcsArea.ChangedCpus(before.High.Vmcs, after.High.Vmcs, cpus);
+        VmcsArea.ChangedCpus(before.Low.Vmcs, after.Low.Vmcs, cpus);
+        for (int i = 0; i < cpus.Count; i++)
         {
+            int c = cpus[i];
+            if (cpus.IndexOf(c) < i) continue;   // changed on both layers: listed twice
             VmcsData bh = before.High.Vmcs[c], ah = after.High.Vmcs[c], bl = before.Low.Vmcs[c], al = after.Low.Vmcs[c];
             if (ReferenceEquals(bh, ah) && ReferenceEquals(bl, al)) continue;
             bool whole = bh.Revid != ah.Revid || bh.Abrtid != ah.Abrtid || bl.Revid != al.Revid || bl.Abrtid != al.Abrtid

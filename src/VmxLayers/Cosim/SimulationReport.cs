@@ -15,11 +15,14 @@ public enum FailureKind
     Host,
 }
 
-/// <summary>The first failure: where (CPU, step), which clause, and what each layer did.</summary>
+/// <summary>The first failure: where (CPU, or -1 for a full relation check over all CPUs; step), which clause, and what each layer did.</summary>
 public sealed record SimulationFailure(FailureKind Kind, int Cpu, string Step, string Clause, string? High = null, string? Low = null)
 {
+    /// <summary>"CPU 3", or "all CPUs" for a full relation check.</summary>
+    public string Where => Cpu < 0 ? "all CPUs" : $"CPU {Cpu}";
+
     public override string ToString() =>
-        $"{Kind}: CPU {Cpu}, {Step}: {Clause}" + (High is null ? "" : $"; high: {High}") + (Low is null ? "" : $"; low: {Low}");
+        $"{Kind}: {Where}, {Step}: {Clause}" + (High is null ? "" : $"; high: {High}") + (Low is null ? "" : $"; low: {Low}");
 }
 
 /// <summary>One CPU at the end: its guest, runs completed, exits taken, and the first run's console output.</summary>
@@ -49,8 +52,8 @@ public sealed record SimulationReport(
     public bool Passed => Failure is null;
     /// <summary>For mutation runs: the mutant was detected.</summary>
     public bool Killed => !Passed;
-    /// <summary>The layers stayed related (a guest may still have printed the wrong thing).</summary>
-    public bool Related => Failure is null || Failure.Kind is FailureKind.GuestOutput or FailureKind.GuestFault or FailureKind.Host;
+    /// <summary>No unrelated step was found (a guest may still have printed the wrong thing, or a high step failed).</summary>
+    public bool Related => Failure?.Kind != FailureKind.Unrelated;
     /// <summary>Calls of the six PVMXIntro primitives, each run on both layers and checked.</summary>
     public long PrimitiveCalls => PrimitiveCallsByName.Values.Sum();
     public double CallsPerSecond => PrimitiveCalls / Math.Max(Elapsed.TotalSeconds, 1e-9);

@@ -30,6 +30,28 @@ public class CoSimulationTests
         Assert.True(report.Checks.Full >= 2);
     }
 
+    public static TheoryData<string> LibraryGuests => [.. GuestLibrary.Names];
+
+    [Theory, MemberData(nameof(LibraryGuests))]
+    public void EachLibraryGuestAloneOnOneAndOnTwoRandomlyInterleavedCpus(string guest)
+    {
+        foreach (var options in new[] { new SimulateOptions { Cpus = 1 }, new SimulateOptions { Cpus = 2, Interleave = Interleave.Random, Seed = 11 } })
+        {
+            var report = CoSimulation.Run(options with { Guests = [guest] });
+            Assert.True(report.Passed, report.Failure?.ToString());
+            Assert.All(report.Cpus, c => Assert.Equal(GuestLibrary.Get(guest).ExpectedOutput, c.Output));
+        }
+    }
+
+    [Fact]
+    public void EveryLibraryGuestTogetherOnEightCpus()
+    {
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = 8, Guests = [.. GuestLibrary.Names], Interleave = Interleave.Random, Seed = 5 });
+        Assert.True(report.Passed, report.Failure?.ToString());
+        Assert.Equal(GuestLibrary.Names.Count, report.Cpus.Select(c => c.Guest).Distinct().Count());
+        Assert.All(report.Cpus, c => Assert.Equal(GuestLibrary.Get(c.Guest).ExpectedOutput, c.Output));
+    }
+
     [Fact]
     public void TheRegsGuestRunsAloneOnEveryCpuWithRandomInterleaving()
     {

@@ -10,17 +10,17 @@ namespace VmxLayers.Spec.Concrete;
 /// </summary>
 public sealed class VmxArea
 {
-    readonly Val[][] cpus;
+    readonly ChunkedArray<Val[]> cpus;   // chunked: a slot write copies O(TOTAL_CPU/8 + 8) references and one CPU's 38 slots
     readonly ImmutableDictionary<(long Cpu, long Slot), Val> overflow;
 
-    VmxArea(Val[][] cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
+    VmxArea(ChunkedArray<Val[]> cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
 
     /// <summary>Every slot Vundef (ZMap.init (ZMap.init Vundef)).</summary>
     public static VmxArea Init(int totalCpu)
     {
         var cpus = new Val[totalCpu][];
         for (int c = 0; c < totalCpu; c++) cpus[c] = new Val[VmxSlots.Size];
-        return new VmxArea(cpus, ImmutableDictionary<(long, long), Val>.Empty);
+        return new VmxArea(ChunkedArray<Val[]>.From(cpus), ImmutableDictionary<(long, long), Val>.Empty);
     }
 
     public int TotalCpu => cpus.Length;
@@ -28,16 +28,14 @@ public sealed class VmxArea
     static bool Dense(long cpu, long slot, int total) => cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size;
 
     public Val Get(long cpu, long slot) =>
-        Dense(cpu, slot, cpus.Length) ? cpus[cpu][slot] : overflow.GetValueOrDefault((cpu, slot));
+        Dense(cpu, slot, cpus.Length) ? cpus[(int)cpu][slot] : overflow.GetValueOrDefault((cpu, slot));
 
     public VmxArea Set(long cpu, long slot, Val v)
     {
         if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v));
-        var outer = cpus.AsSpan().ToArray();   // span copies: cheaper than Array.Clone for small arrays
-        var inner = cpus[cpu].AsSpan().ToArray();
+        var inner = cpus[(int)cpu].AsSpan().ToArray();   // span copy: cheaper than Array.Clone for small arrays
         inner[slot] = v;
-        outer[cpu] = inner;
-        return new VmxArea(outer, overflow);
+        return new VmxArea(cpus.Set((int)cpu, inner), overflow);
     }
 
     /// <summary>
@@ -47,8 +45,11 @@ public sealed class VmxArea
     internal static void ChangedSlots(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed)
     {
         if (ReferenceEquals(a, b)) return;
-        for (int c = 0; c < Math.Min(a.cpus.Length, b.cpus.Length); c++)
+        int n = Math.Min(a.cpus.Length, b.cpus.Length);
+        for (int c = 0; c < n; c++)
         {
+            if ((c & ChunkedArray<Val[]>.ChunkMask) == 0 && c + ChunkedArray<Val[]>.ChunkSize <= n
+                && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<Val[]>.ChunkBits)) { c += ChunkedArray<Val[]>.ChunkMask; continue; }
             Val[] x = a.cpus[c], y = b.cpus[c];
             if (ReferenceEquals(x, y)) continue;
             for (int i = 0; i < VmxSlots.Size; i++)
@@ -99,23 +100,34 @@ public sealed class VmcsArea
     static readonly VmcsData undefVmcs = new(Val.Vundef, Val.Vundef,
         [.. Enumerable.Repeat(Val.Vundef, VmcsFields.Count)], ImmutableDictionary<long, Val>.Empty);
 
-    readonly VmcsData[] cpus;
+    readonly ChunkedArray<VmcsData> cpus;   // chunked: a field write copies O(TOTAL_CPU/8 + 8) references
     readonly ImmutableDictionary<long, VmcsData> overflow;
 
-    VmcsArea(VmcsData[] cpus, ImmutableDictionary<long, VmcsData> overflow) { this.cpus = cpus; this.overflow = overflow; }
+    VmcsArea(ChunkedArray<VmcsData> cpus, ImmutableDictionary<long, VmcsData> overflow) { this.cpus = cpus; this.overflow = overflow; }
 
     public static VmcsArea Init(int totalCpu, Func<int, VmcsData> make) =>
-        new(Enumerable.Range(0, totalCpu).Select(make).ToArray(), ImmutableDictionary<long, VmcsData>.Empty);
+        new(ChunkedArray<VmcsData>.From(Enumerable.Range(0, totalCpu).Select(make).ToArray()), ImmutableDictionary<long, VmcsData>.Empty);
 
     public int TotalCpu => cpus.Length;
 
-    public VmcsData this[long cpu] => cpu >= 0 && cpu < cpus.Length ? cpus[cpu] : overflow.GetValueOrDefault(cpu, undefVmcs);
+    public VmcsData this[long cpu] => cpu >= 0 && cpu < cpus.Length ? cpus[(int)cpu] : overflow.GetValueOrDefault(cpu, undefVmcs);
 
     public VmcsArea Set(long cpu, VmcsData data)
     {
         if (cpu < 0 || cpu >= cpus.Length) return new VmcsArea(cpus, overflow.SetItem(cpu, data));
-        var copy = cpus.AsSpan().ToArray();
-        copy[cpu] = data;
-        return new VmcsArea(copy, overflow);
+        return new VmcsArea(cpus.Set((int)cpu, data), overflow);
+    }
+
+    /// <summary>Appends every dense CPU whose VMCS record differs (by reference) between two areas; shared chunks are skipped.</summary>
+    internal static void ChangedCpus(VmcsArea a, VmcsArea b, List<int> changed)
+    {
+        if (ReferenceEquals(a, b)) return;
+        int n = Math.Min(a.cpus.Length, b.cpus.Length);
+        for (int c = 0; c < n; c++)
+        {
+            if ((c & ChunkedArray<VmcsData>.ChunkMask) == 0 && c + ChunkedArray<VmcsData>.ChunkSize <= n
+                && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<VmcsData>.ChunkBits)) { c += ChunkedArray<VmcsData>.ChunkMask; continue; }
+            if (!ReferenceEquals(a.cpus[c], b.cpus[c])) changed.Add(c);
+        }
     }
 }
