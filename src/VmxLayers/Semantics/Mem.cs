@@ -22,16 +22,13 @@ public sealed class Mem
     /// <summary>The id the next allocation returns; the empty memory has 1.</summary>
     public int NextBlock => blocks.Length + 1;
 
-    /// <summary>Appends every valid block whose record differs between two memories (shared chunks are skipped).</summary>
+    /// <summary>Appends every valid block whose shape or contents differ between two memories (by reference: persistent sharing).</summary>
     internal static void ChangedBlocks(Mem a, Mem b, List<int> changed)
     {
+        if (ReferenceEquals(a.blocks, b.blocks) && ReferenceEquals(a.roots, b.roots)) return;
         int n = Math.Max(a.blocks.Length, b.blocks.Length), common = Math.Min(a.blocks.Length, b.blocks.Length);
         for (int i = 0; i < n; i++)
-        {
-            if (i < common && (i & ChunkedArray<BlockData>.ChunkMask) == 0 && a.blocks.SameChunk(b.blocks, i >> ChunkedArray<BlockData>.ChunkBits)
-                && i + ChunkedArray<BlockData>.ChunkSize <= common) { i += ChunkedArray<BlockData>.ChunkMask; continue; }
-            if (i >= common || !ReferenceEquals(a.blocks[i], b.blocks[i])) changed.Add(i + 1);
-        }
+            if (i >= common || !ReferenceEquals(a.blocks[i], b.blocks[i]) || !ReferenceEquals(a.roots[i], b.roots[i])) changed.Add(i + 1);
     }
 
     public bool ValidBlock(int b) => b >= 1 && b < NextBlock;
