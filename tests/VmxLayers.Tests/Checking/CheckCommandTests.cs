@@ -67,5 +67,30 @@ public class CheckCommandTests
     }
 
     [Fact]
+    public void PrintedSeedReproducesTheRandomCounterexample()
+    {
+        var json = Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--mutant", "exit-skips-edi-store",
+            "--shrink-seconds", "0", "--threads", "1", "--json")));
+        var result = System.Text.Json.Nodes.JsonNode.Parse(json)!["results"]![0]!;
+        Assert.Equal("counterexample", (string?)result["verdict"]);
+        Assert.Contains("match", result["counterexample"]!["violated"]!.AsArray().Select(n => (string?)n));
+        string seed = (string)result["seed"]!;
+        Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--mutant", "exit-skips-edi-store",
+            "--seed", seed, "--budget", "1", "--shrink-seconds", "0", "--threads", "1", "--json")));
+        Capture(() => Assert.Equal(0, Run("check", "--primitive", "vmx_exit", "--backend", "random",
+            "--seed", seed, "--budget", "1", "--shrink-seconds", "0", "--threads", "1", "--json")));
+    }
+
+    static string Capture(Action run)
+    {
+        var o = new StringWriter();
+        var old = Console.Out;
+        Console.SetOut(o);
+        try { run(); }
+        finally { Console.SetOut(old); }
+        return o.ToString();
+    }
+
+    [Fact]
     public void MutantsListExitsZero() => Assert.Equal(0, Run("mutants", "--list", "--json"));
 }
