@@ -15,6 +15,8 @@ public static class CliApp
             Commands.ShowCommand.Create(),
             Commands.CheckCommand.Create(),
             Commands.MutantsCommand.Create(),
+            Commands.ProveCommand.Create(),
+            Commands.SimulateCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

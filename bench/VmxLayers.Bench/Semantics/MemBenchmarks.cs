@@ -11,6 +11,7 @@ namespace VmxLayers.Bench.Semantics;
 /// Targets: &lt; 150 ns and &lt; 512 B allocated per Mint32 store.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class MemBenchmarks
 {
     const int Cpu = 3;

@@ -32,23 +32,23 @@ internal ref partial struct Core
                 AluModRm((int)op);
                 return false;
             case 0x04 or 0x0C or 0x14 or 0x1C or 0x24 or 0x2C or 0x34 or 0x3C:
-                SetReg(0, 1, Alu((int)(op >> 3), GetReg(0, 1), Fetch8(), 1), op);
+                SetAccUnlessCmp(1, Alu((int)(op >> 3), GetReg(0, 1), Fetch8(), 1), op);
                 return false;
             case 0x05 or 0x0D or 0x15 or 0x1D or 0x25 or 0x2D or 0x35 or 0x3D:
-                SetReg(0, osz, Alu((int)(op >> 3), GetReg(0, osz), FetchImm(osz), osz), op);
+                SetAccUnlessCmp(osz, Alu((int)(op >> 3), GetReg(0, osz), FetchImm(osz), osz), op);
                 return false;
             case 0x0F:
                 return TwoByte(out exit);
-            case >= 0x40 and <= 0x47:
+            case 0x40 or 0x41 or 0x42 or 0x43 or 0x44 or 0x45 or 0x46 or 0x47:
                 SetReg((int)op & 7, osz, IncDec(GetReg((int)op & 7, osz), osz, false));
                 return false;
-            case >= 0x48 and <= 0x4F:
+            case 0x48 or 0x49 or 0x4A or 0x4B or 0x4C or 0x4D or 0x4E or 0x4F:
                 SetReg((int)op & 7, osz, IncDec(GetReg((int)op & 7, osz), osz, true));
                 return false;
-            case >= 0x50 and <= 0x57:
+            case 0x50 or 0x51 or 0x52 or 0x53 or 0x54 or 0x55 or 0x56 or 0x57:
                 Need32(); Push(r[op & 7]);
                 return false;
-            case >= 0x58 and <= 0x5F:
+            case 0x58 or 0x59 or 0x5A or 0x5B or 0x5C or 0x5D or 0x5E or 0x5F:
                 Need32(); r[op & 7] = Pop();
                 return false;
             case 0x68: Need32(); Push(Fetch32()); return false;
@@ -65,7 +65,7 @@ internal ref partial struct Core
                 // ins/outs: string I/O through port DX; decoded only to report the exit.
                 exit = IoExit(op >= 0x6E ? false : true, (op & 1) == 0 ? 1 : osz, true, rep, false, (ushort)r[2]);
                 return true;
-            case >= 0x70 and <= 0x7F:
+            case 0x70 or 0x71 or 0x72 or 0x73 or 0x74 or 0x75 or 0x76 or 0x77 or 0x78 or 0x79 or 0x7A or 0x7B or 0x7C or 0x7D or 0x7E or 0x7F:
             {
                 uint d = (uint)(sbyte)Fetch8();
                 if (Cond((int)op & 0xF)) Eip += d;
@@ -124,7 +124,7 @@ internal ref partial struct Core
                 }
                 return false;
             case 0x90: return false;
-            case >= 0x91 and <= 0x97:
+            case 0x91 or 0x92 or 0x93 or 0x94 or 0x95 or 0x96 or 0x97:
             {
                 uint a = GetReg(0, osz);
                 SetReg(0, osz, GetReg((int)op & 7, osz));
@@ -143,8 +143,8 @@ internal ref partial struct Core
             case 0xA3: WriteMem(Fetch32(), osz, r[0]); return false;
             case 0xA8: Alu(4, r[0], Fetch8(), 1); return false;
             case 0xA9: Alu(4, r[0], FetchImm(osz), osz); return false;
-            case >= 0xB0 and <= 0xB7: SetReg((int)op & 7, 1, Fetch8()); return false;
-            case >= 0xB8 and <= 0xBF: SetReg((int)op & 7, osz, FetchImm(osz)); return false;
+            case 0xB0 or 0xB1 or 0xB2 or 0xB3 or 0xB4 or 0xB5 or 0xB6 or 0xB7: SetReg((int)op & 7, 1, Fetch8()); return false;
+            case 0xB8 or 0xB9 or 0xBA or 0xBB or 0xBC or 0xBD or 0xBE or 0xBF: SetReg((int)op & 7, osz, FetchImm(osz)); return false;
             case 0xC0 or 0xC1 or 0xD0 or 0xD1 or 0xD2 or 0xD3:
             {
                 int size = (op & 1) == 0 ? 1 : osz;
@@ -232,14 +232,14 @@ internal ref partial struct Core
             case 0x1F:
                 DecodeModRm(); // multi-byte nop (alignment padding)
                 return false;
-            case >= 0x80 and <= 0x8F:
+            case 0x80 or 0x81 or 0x82 or 0x83 or 0x84 or 0x85 or 0x86 or 0x87 or 0x88 or 0x89 or 0x8A or 0x8B or 0x8C or 0x8D or 0x8E or 0x8F:
             {
                 Need32();
                 uint d = Fetch32();
                 if (Cond((int)op & 0xF)) Eip += d;
                 return false;
             }
-            case >= 0x90 and <= 0x9F:
+            case 0x90 or 0x91 or 0x92 or 0x93 or 0x94 or 0x95 or 0x96 or 0x97 or 0x98 or 0x99 or 0x9A or 0x9B or 0x9C or 0x9D or 0x9E or 0x9F:
                 DecodeModRm();
                 WriteRm(1, Cond((int)op & 0xF) ? 1u : 0u);
                 return false;
@@ -293,21 +293,21 @@ internal ref partial struct Core
             case 6 or 7:
             {
                 if (size != 4) Unknown();
-                if (a == 0) Fault("divide error (#DE): divisor 0");
+                if (a == 0) Fault("divide error (#DE): divisor 0", GuestFaultKind.DivideError);
                 ulong n = ((ulong)r[2] << 32) | r[0];
                 if (regField == 6)
                 {
                     ulong q = n / a;
-                    if (q > uint.MaxValue) Fault("divide error (#DE): quotient overflow");
+                    if (q > uint.MaxValue) Fault("divide error (#DE): quotient overflow", GuestFaultKind.DivideError);
                     r[0] = (uint)q;
                     r[2] = (uint)(n % a);
                 }
                 else
                 {
                     long sn = (long)n, sd = (int)a;
-                    if (sn == long.MinValue && sd == -1) Fault("divide error (#DE): quotient overflow");
+                    if (sn == long.MinValue && sd == -1) Fault("divide error (#DE): quotient overflow", GuestFaultKind.DivideError);
                     long q = sn / sd;
-                    if (q is > int.MaxValue or < int.MinValue) Fault("divide error (#DE): quotient overflow");
+                    if (q is > int.MaxValue or < int.MinValue) Fault("divide error (#DE): quotient overflow", GuestFaultKind.DivideError);
                     r[0] = (uint)q;
                     r[2] = (uint)(sn % sd);
                 }
@@ -349,9 +349,9 @@ internal ref partial struct Core
     }
 
     /// <summary>Writes the accumulator unless the ALU op was cmp (its opcode has bits 5:3 = 7).</summary>
-    readonly void SetReg(int i, int size, uint v, uint op)
+    readonly void SetAccUnlessCmp(int size, uint v, uint op)
     {
-        if ((op >> 3) != 7) SetReg(i, size, v);
+        if ((op >> 3) != 7) SetReg(0, size, v);
     }
 
     /// <summary>Two/three-operand imul: truncated signed product; CF=OF=1 iff it does not fit.</summary>

@@ -44,19 +44,20 @@ internal ref partial struct Core
     // ---- faults -------------------------------------------------------------------------------
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
-    readonly void Fault(string what) => throw new GuestFault($"guest '{name}': {what} at EIP=0x{Start:X8}");
+    readonly void Fault(string what, GuestFaultKind kind) =>
+        throw new GuestFault($"guest '{name}': {what} at EIP=0x{Start:X8}", kind, Start);
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     readonly void Unknown()
     {
         uint end = Math.Min(Eip, (uint)m.Length);
         var bytes = end > Start ? Convert.ToHexString(m, (int)Start, (int)(end - Start)) : "";
-        Fault($"unknown or unsupported opcode {string.Join(' ', bytes.Chunk(2).Select(c => new string(c)))}");
+        Fault($"unknown or unsupported opcode {string.Join(' ', bytes.Chunk(2).Select(c => new string(c)))}", GuestFaultKind.UnknownOpcode);
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     readonly void OutOfRange(uint addr, int size) =>
-        Fault($"{size}-byte memory access at 0x{addr:X8} outside guest memory [0, 0x{m.Length:X})");
+        Fault($"{size}-byte memory access at 0x{addr:X8} outside guest memory [0, 0x{m.Length:X})", GuestFaultKind.MemoryAccess);
 
     // ---- fetch --------------------------------------------------------------------------------
 

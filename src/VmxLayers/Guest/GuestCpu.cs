@@ -72,8 +72,16 @@ public readonly record struct GuestExit(int Reason, uint Qualification, uint Ins
         $"{Layers.ExitReasons.Name(Reason)} rip=0x{GuestRip:X} len={InstructionLength} qual=0x{Qualification:X}";
 }
 
+/// <summary>Why a guest stopped without a VM exit.</summary>
+public enum GuestFaultKind { UnknownOpcode, MemoryAccess, DivideError, BudgetExhausted }
+
 /// <summary>The guest cannot go on: unknown opcode, memory access outside guest memory, divide error, budget exhausted. The message names the EIP.</summary>
-public sealed class GuestFault(string message) : Exception(message);
+public sealed class GuestFault(string message, GuestFaultKind kind = GuestFaultKind.UnknownOpcode, uint eip = 0) : Exception(message)
+{
+    public GuestFaultKind Kind { get; } = kind;
+    /// <summary>Address of the faulting instruction (for a budget stop: of the next instruction).</summary>
+    public uint Eip { get; } = eip;
+}
 
 /// <summary>A guest program could not be found or loaded (bad name, missing/empty file).</summary>
 public sealed class GuestLoadException(string message) : Exception(message);

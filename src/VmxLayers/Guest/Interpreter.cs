@@ -28,7 +28,8 @@ public static class Interpreter
             throw;
         }
         core.Commit(cpu, core.Eip, n);
-        throw new GuestFault($"guest '{cpu.Name}': no VM exit within {maxInstructions} instructions (EIP=0x{core.Eip:X8})");
+        throw new GuestFault($"guest '{cpu.Name}': no VM exit within {maxInstructions} instructions (EIP=0x{core.Eip:X8})",
+            GuestFaultKind.BudgetExhausted, core.Eip);
     }
 
     /// <summary>Executes exactly one instruction unless it exits; returns the exit or null.</summary>

@@ -35,5 +35,9 @@ public static class IoQualification
 
     public static int Size(uint q) => (int)(q & SizeMask) + 1;
     public static bool IsIn(uint q) => (q & DirectionIn) != 0;
+    public static bool IsString(uint q) => (q & String) != 0;
+    public static bool IsRep(uint q) => (q & Rep) != 0;
+    /// <summary>True when the port came from an imm8 operand, false when from DX.</summary>
+    public static bool IsImmediate(uint q) => (q & Immediate) != 0;
     public static ushort Port(uint q) => (ushort)(q >> PortShift);
 }

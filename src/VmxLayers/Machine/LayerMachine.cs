@@ -26,11 +26,15 @@ public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs,
             new CTerm(cpu), new CTerm(Vmcs), new CTerm(Vmx));
     }
 
-    public LayerMachine Commit(int cpu, AbsData<CTerm> data, CTerm mem) => this with
+    public LayerMachine Commit(int cpu, AbsData<CTerm> data, CTerm mem)
     {
-        Flags = Flags.SetItem(cpu, new CpuFlags(data.Ikern.B, data.Ihost.B, data.Pg.B, data.Init.B)),
-        Vmcs = data.Vmcs.As<VmcsArea>(),
-        Vmx = data.Vmx.As<VmxArea>(),
-        Mem = mem.As<Mem>(),
-    };
+        var flags = new CpuFlags(data.Ikern.B, data.Ihost.B, data.Pg.B, data.Init.B);
+        VmcsArea vmcs = data.Vmcs.As<VmcsArea>();
+        VmxArea vmx = data.Vmx.As<VmxArea>();
+        Mem m = mem.As<Mem>();
+        bool sameFlags = flags == Flags[cpu];
+        // a step that changed nothing (e.g. vmx_readz) keeps this machine: the co-simulation's hot path
+        if (sameFlags && ReferenceEquals(vmcs, Vmcs) && ReferenceEquals(vmx, Vmx) && ReferenceEquals(m, Mem)) return this;
+        return new LayerMachine(sameFlags ? Flags : Flags.SetItem(cpu, flags), vmcs, vmx, m);
+    }
 }

@@ -58,6 +58,9 @@ public static class Lockstep
         return new LockstepStep(cpu, high, low, after, checkRelation ? WorldRelation.Check(after) : null);
     }
 
+    /// <summary>The all-Vundef register set, boxed once (C primitives get it on every call; RegBox is immutable).</summary>
+    static readonly CTerm undefRegs = new(new RegBox(RegSet.Undef));
+
     static (SideOutcome, LayerMachine) Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, RegSet regs)
     {
         var d = w.Domain();
@@ -65,7 +68,8 @@ public static class Lockstep
         var argTerms = new CTerm[args.Length];
         for (int k = 0; k < args.Length; k++) argTerms[k] = new CTerm(args[k]);
         if (argTerms.Length < p.Arity()) return (new SideOutcome(false, Val.Vundef, regs, $"{p}: expects {p.Arity()} argument(s)"), m);
-        var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, new CTerm(new RegBox(regs)));
+        var regTerm = regs.Equals(RegSet.Undef) ? undefRegs : new CTerm(new RegBox(regs));
+        var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, regTerm);
         var outcome = new SideOutcome(ok, ok ? ret.V : Val.Vundef, ok ? outRegs.As<RegBox>().Regs : regs, ok ? null : w.Context.Why);
         return (outcome, ok ? m.Commit(cpu, data, mem) : m);
     }
@@ -77,8 +81,7 @@ public static class Lockstep
         if (!VmcsInit.Hostin<CTerm, ConcreteDomain>(ref d, m.View(cpu), out var data))
             return (new SideOutcome(false, Val.Vundef, RegSet.Undef, w.Context.Why), m);
         var next = m.Commit(cpu, data, new CTerm(m.Mem));
-        var fields = next.Vmcs[cpu];
-        foreach (var (enc, v) in vmcs) fields = fields.Set(enc, v);
+        var fields = next.Vmcs[cpu].SetMany(vmcs);
         return (new SideOutcome(true, Val.Vundef, RegSet.Undef, null), next with { Vmcs = next.Vmcs.Set(cpu, fields) });
     }
 
@@ -122,6 +125,22 @@ public static class WorldRelation
         var high = w.High.View(cpu);
         if (Relation.MatchSlot<CTerm, ConcreteDomain>(ref d, high, new CTerm(w.Low.Mem), new CTerm(cpu), new CTerm(slot)).B) return null;
         return $"{Relation.MatchAll}: CPU {cpu}, {VmxSlots.Describe(slot)}: high = {w.High.Vmx.Get(cpu, slot)}, low = {w.Low.Mem.Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(cpu, slot))?.ToString() ?? "(load fails)"}";
+    }
+
+    /// <summary>Checks one VMCS field of CPU `cpu` of relate (the incremental check after a step changed it).</summary>
+    public static string? CheckVmcsField(World w, int cpu, long encoding)
+    {
+        var d = w.Domain();
+        if (Relation.VmcsFieldRelated<CTerm, ConcreteDomain>(ref d, w.High.View(cpu), w.Low.View(cpu), new CTerm(cpu), new CTerm(encoding)).B) return null;
+        return $"{Relation.RelateVmcs}: CPU {cpu}, VMCS field {VmcsFields.Describe(encoding)}: high = {w.High.Vmcs[cpu].Get(encoding)}, low = {w.Low.Vmcs[cpu].Get(encoding)}";
+    }
+
+    /// <summary>Checks every VMCS field, revid and abrtid of CPU `cpu` of relate.</summary>
+    public static string? CheckVmcsCpu(World w, int cpu)
+    {
+        foreach (var (enc, _) in VmcsFields.All)
+            if (CheckVmcsField(w, cpu, enc) is { } why) return why;
+        return CheckVmcsField(w, cpu, -1) is null ? null : $"{Relation.RelateVmcs}: CPU {cpu}, the VMCS revid/abrtid or an invalid encoding";
     }
 
     static string Describe(World w, string clause) =>

@@ -74,15 +74,19 @@ public static class VmxEnter
         return new AsmStep<T>(true, a2, m, output);
     }
 
+    // failure texts built once: the concrete domain runs these specs millions of times
+    static readonly string[] storeFails = SpecText.PerSlot(s => $"vmx_enter (low): Mint32 store into {VmxSlots.Describe(s)} fails");
+    static readonly string[] loadFails = SpecText.PerSlot(s => $"vmx_enter (low): Mint32 load of {VmxSlots.Describe(s)} fails");
+
     static bool Store<T, D>(ref D d, T cpu, ref T mem, int slot, T v) where D : ISpecDomain<T>
     {
         mem = d.StoreVmxLoc(mem, SlotOffset(ref d, cpu, d.Z(slot)), v, out T ok);
-        return d.Require(ok, $"vmx_enter (low): Mint32 store into {VmxSlots.Describe(slot)} fails");
+        return d.Require(ok, storeFails[slot]);
     }
 
     static bool Load<T, D>(ref D d, T cpu, T mem, int slot, out T v) where D : ISpecDomain<T>
     {
         v = d.LoadVmxLoc(mem, SlotOffset(ref d, cpu, d.Z(slot)), out T ok);
-        return d.Require(ok, $"vmx_enter (low): Mint32 load of {VmxSlots.Describe(slot)} fails");
+        return d.Require(ok, loadFails[slot]);
     }
 }

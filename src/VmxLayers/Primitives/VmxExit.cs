@@ -15,6 +15,9 @@ public static class VmxExit
         [(VmxSlots.G_RDI, Preg.EDI), (VmxSlots.G_RAX, Preg.EAX), (VmxSlots.G_RBX, Preg.EBX),
          (VmxSlots.G_RDX, Preg.EDX), (VmxSlots.G_RSI, Preg.ESI), (VmxSlots.G_RBP, Preg.EBP)];
 
+    // failure texts built once: the concrete domain runs these specs millions of times
+    static readonly string[] storeFails = SpecText.PerSlot(s => $"vmx_exit (low): Mint32 store into {VmxSlots.Describe(s)} fails");
+
     public static AsmStep<T> High<T, D>(ref D d, AbsData<T> a, T mem, T rs) where D : ISpecDomain<T>
     {
         var fail = new AsmStep<T>(false, a, mem, rs);
@@ -47,7 +50,7 @@ public static class VmxExit
             if (reg == Preg.EDI && d.Mutant == MutantId.ExitSkipsEdiStore) continue;
             int target = reg == Preg.EBX && d.Mutant == MutantId.ExitStoresEbxIntoSlot4 ? VmxSlots.G_RCX : slot;
             m = d.StoreVmxLoc(m, SlotOffset(ref d, cpu, d.Z(target), stride), d.Reg(rs, reg), out T ok);
-            if (!d.Require(ok, $"vmx_exit (low): Mint32 store into {VmxSlots.Describe(target)} fails")) return fail;
+            if (!d.Require(ok, storeFails[target])) return fail;
         }
         if (d.Mutant == MutantId.ExitStoresIntoNextCpu)
         {

@@ -45,9 +45,12 @@ public static class VmxExitPost
         return new CStep<T>(true, a, m, d.Vundef);
     }
 
+    // failure texts built once: the concrete domain runs these specs millions of times
+    static readonly string[] storeFails = SpecText.PerSlot(s => $"vmx_exit_post (low): Mint32 store into {VmxSlots.Describe(s)} fails");
+
     static bool Store<T, D>(ref D d, AbsData<T> a, ref T mem, int slot, T v) where D : ISpecDomain<T>
     {
         mem = d.StoreVmxLoc(mem, SlotOffset(ref d, a.CpuId, d.Z(slot)), v, out T ok);
-        return d.Require(ok, $"vmx_exit_post (low): Mint32 store into {VmxSlots.Describe(slot)} fails");
+        return d.Require(ok, storeFails[slot]);
     }
 }

@@ -14,9 +14,7 @@ namespace VmxLayers.Scenarios;
 /// </summary>
 public static class ReplayJson
 {
-    static readonly JsonSerializerOptions indented = new() { WriteIndented = true };
-
-    public static string Write(ReplayResult r) => Document(r).ToJsonString(indented);
+    public static string Write(ReplayResult r) => JsonPretty.Write(Document(r));
 
     public static JsonObject Document(ReplayResult r) => new()
     {

@@ -15,7 +15,7 @@ namespace VmxLayers.Scenarios;
 /// Reads a scenario document (SPEC §6 and the extensions of docs/scenarios.md). Strict: unknown keys, unknown
 /// names, out-of-range numbers and wrong arities are <see cref="ScenarioError"/>s naming the JSON path.
 /// </summary>
-public static class ScenarioParser
+public static partial class ScenarioParser
 {
     static readonly JsonDocumentOptions options = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
@@ -99,19 +99,42 @@ public static class ScenarioParser
 
     static (ImmutableArray<OverflowSlot>, ImmutableArray<(int, int)>) Init(JsonIn j, LayerBuilder high, LayerBuilder low)
     {
-        var o = j.Object("an init object", "cpus", "flags", "vmx", "vmcs", "high", "low", "overflow");
-        Section(j, o, high, low);
-        if (o.TryGetValue("high", out var h)) Section(h, h.Object("a per-layer init object", "cpus", "flags", "vmx", "vmcs"), high);
+        int n = high.TotalCpu;
+        var (o, cpus) = SectionObject(j, n, "cpus", "flags", "vmx", "vmcs", "high", "low", "overflow");
+        Section(o, cpus, high, low);
+        if (o.TryGetValue("high", out var h))
+        {
+            var (ho, hc) = SectionObject(h, n, "cpus", "flags", "vmx", "vmcs");
+            Section(ho, hc, high);
+        }
         var readOnly = ImmutableArray<(int, int)>.Empty;
         if (o.TryGetValue("low", out var l))
         {
-            var lo = l.Object("a per-layer init object", "cpus", "flags", "vmx", "vmcs", "readonly");
-            Section(l, lo, low);
-            if (lo.TryGetValue("readonly", out var ro)) readOnly = ReadOnlyWords(ro, low.TotalCpu);
+            var (lo, lc) = SectionObject(l, n, "cpus", "flags", "vmx", "vmcs", "readonly");
+            Section(lo, lc, low);
+            if (lo.TryGetValue("readonly", out var ro)) readOnly = ReadOnlyWords(ro, n);
         }
         var overflow = o.TryGetValue("overflow", out var ov) ? [.. ov.Array("an array of {\"cpu\", \"slot\", \"value\"}").Select(Overflow)] : ImmutableArray<OverflowSlot>.Empty;
         return (overflow, readOnly);
     }
+
+    /// <summary>An init section: its named keys, and any keys that are CPU numbers ({"0": {"flags", "vmx", "vmcs"}}).</summary>
+    static (Dictionary<string, JsonIn> Named, List<(int Cpu, JsonIn Entry)> Cpus) SectionObject(JsonIn j, int n, params string[] allowed)
+    {
+        var named = new Dictionary<string, JsonIn>();
+        var cpus = new List<(int, JsonIn)>();
+        foreach (var (key, v) in j.Members("an init object"))
+        {
+            if (key.Length > 0 && key.All(char.IsAsciiDigit)) cpus.Add((CpuKey(key, v, n), v));
+            else if (allowed.Contains(key)) named[key] = v;
+            else throw new ScenarioError(v.Path, $"unknown key \"{key}\" (expected a CPU number or one of: {string.Join(", ", allowed)})");
+        }
+        return (named, cpus);
+    }
+
+    static int CpuKey(string key, JsonIn at, int n) =>
+        int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c < n
+            ? c : throw new ScenarioError(at.Path, $"expected a CPU number in [0, {n - 1}] as key, got \"{key}\"");
 
     /// <summary>Low VMX_LOC words left only Readable: [[cpu, slot], …], the slot by index or name.</summary>
     static ImmutableArray<(int, int)> ReadOnlyWords(JsonIn j, int n)
@@ -129,34 +152,55 @@ public static class ScenarioParser
         return words.ToImmutable();
     }
 
-    static void Section(JsonIn j, Dictionary<string, JsonIn> o, params LayerBuilder[] layers)
+    static void Section(Dictionary<string, JsonIn> o, List<(int Cpu, JsonIn Entry)> direct, params LayerBuilder[] layers)
     {
         int n = layers[0].TotalCpu;
         if (o.TryGetValue("cpus", out var cpus))
-            foreach (var entry in cpus.Array("an array of per-CPU objects"))
-            {
-                var e = entry.Object("a per-CPU object {\"cpu\": c, \"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs");
-                int c = Cpu(Required(entry, e, "cpu"), n);
-                if (e.TryGetValue("flags", out var f)) foreach (var l in layers) l.Flags[c] = Flags(f, l.Flags[c]);
-                if (e.TryGetValue("vmx", out var v)) Vmx(v, c, layers);
-                if (e.TryGetValue("vmcs", out var vm)) Vmcs(vm, c, layers);
-            }
+        {
+            if (cpus.E.ValueKind == JsonValueKind.Object)
+                foreach (var (key, v) in cpus.Members("per-CPU objects keyed by CPU number")) CpuEntry(v, CpuKey(key, v, n), layers);
+            else
+                foreach (var entry in cpus.Array("an array of per-CPU objects"))
+                    CpuEntry(entry, Cpu(Required(entry, entry.Object("a per-CPU object {\"cpu\": c, \"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs"), "cpu"), n), layers);
+        }
         foreach (var (key, v) in Keyed(o, "flags", n)) foreach (var l in layers) l.Flags[key] = Flags(v, l.Flags[key]);
         foreach (var (key, v) in Keyed(o, "vmx", n)) Vmx(v, key, layers);
         foreach (var (key, v) in Keyed(o, "vmcs", n)) Vmcs(v, key, layers);
+        foreach (var (c, v) in direct) CpuEntry(v, c, layers);
     }
 
-    /// <summary>The CPU-keyed form {"0": …, "1": …} of a section entry.</summary>
+    /// <summary>One CPU's init: {"cpu"?, "flags", "vmx", "vmcs"}; a "cpu" key, if present, must be that CPU.</summary>
+    static void CpuEntry(JsonIn entry, int c, LayerBuilder[] layers)
+    {
+        var e = entry.Object("a per-CPU object {\"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs");
+        if (e.TryGetValue("cpu", out var given) && given.Integer(c, c, $"CPU {c} (the entry's key)") != c) throw given.Error($"CPU {c}");
+        if (e.TryGetValue("flags", out var f)) foreach (var l in layers) l.Flags[c] = Flags(f, l.Flags[c]);
+        if (e.TryGetValue("vmx", out var v)) Vmx(v, c, layers);
+        if (e.TryGetValue("vmcs", out var vm)) Vmcs(vm, c, layers);
+    }
+
+    /// <summary>
+    /// The CPU-keyed form {"0": …, "1": …} of a section entry. An entry that is an array, or an object none of
+    /// whose keys is a decimal number ({"ikern": false}, {"G_RIP": 5}, {"0x681E": 1}), applies to every CPU.
+    /// </summary>
     static IEnumerable<(int Cpu, JsonIn Value)> Keyed(Dictionary<string, JsonIn> o, string key, int n)
     {
         if (!o.TryGetValue(key, out var j)) yield break;
+        if (ForEveryCpu(j))
+        {
+            for (int c = 0; c < n; c++) yield return (c, j);
+            yield break;
+        }
         foreach (var (k, v) in j.Members($"an object keyed by CPU number, e.g. {{\"0\": …}}"))
         {
-            if (!int.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c >= n)
-                throw new ScenarioError(v.Path, $"expected a CPU number in [0, {n - 1}] as key, got \"{k}\"");
-            yield return (c, v);
+            yield return (CpuKey(k, v, n), v);
         }
     }
+
+    static bool ForEveryCpu(JsonIn j) =>
+        j.E.ValueKind == JsonValueKind.Array
+        || (j.E.ValueKind == JsonValueKind.Object && j.E.EnumerateObject().Any()
+            && j.E.EnumerateObject().All(p => !p.Name.All(char.IsAsciiDigit)));
 
     static int Cpu(JsonIn j, int n) => (int)j.Integer(0, n - 1, $"a CPU number in [0, {n - 1}]");
 
@@ -208,77 +252,6 @@ public static class ScenarioParser
         long c = Required(j, o, "cpu").Integer(int.MinValue, int.MaxValue, "a 32-bit CPU number");
         long i = Required(j, o, "slot").Integer(int.MinValue, int.MaxValue, "a 32-bit slot number");
         return new OverflowSlot(c, i, ScenarioValues.Parse(Required(j, o, "value")));
-    }
-
-    // ---- steps ----
-
-    static ScenarioStep Step(JsonIn j, int n)
-    {
-        var o = j.Object("a step object {\"cpu\": c, \"call\": name, …} or {\"cpu\": c, \"guest\": {…}}", "cpu", "call", "args", "regs", "guest", "high", "low");
-        int cpu = Cpu(Required(j, o, "cpu"), n);
-        string? call = o.TryGetValue("call", out var c) ? c.String("a primitive name or \"guest\"") : null;
-        if (o.ContainsKey("guest") || call == "guest") return Guest(j, o, cpu);
-        if (call is null) throw new ScenarioError(j.Path, "missing key \"call\" (or \"guest\" for a guest step)");
-        if (!PrimInfo.TryParse(call, out var p))
-            throw new ScenarioError(c.Path, $"unknown primitive \"{call}\" (expected one of: {string.Join(", ", PrimInfo.All)}, guest)");
-        return p.IsAsm() ? AsmCall(o, cpu, p) : CCall(j, o, cpu, p);
-    }
-
-    static GuestStep Guest(JsonIn j, Dictionary<string, JsonIn> o, int cpu)
-    {
-        foreach (var key in new[] { "args", "regs", "high", "low" })
-            if (o.TryGetValue(key, out var bad)) throw new ScenarioError(bad.Path, "a guest step takes only \"cpu\" and \"guest\"");
-        if (!o.TryGetValue("guest", out var g)) return new GuestStep(cpu, []);
-        var go = g.Object("a guest object {\"vmcs\": {field: value}}", "vmcs");
-        return new GuestStep(cpu, go.TryGetValue("vmcs", out var v) ? [.. Fields(v)] : []);
-    }
-
-    static CallStep CCall(JsonIn j, Dictionary<string, JsonIn> o, int cpu, Prim p)
-    {
-        if (o.TryGetValue("regs", out var r)) throw new ScenarioError(r.Path, $"{p} is a C primitive: it takes \"args\", not \"regs\"");
-        var args = o.TryGetValue("args", out var a) ? Args(a, p) : p.Arity() == 0 ? [] : throw new ScenarioError(j.Path, $"missing key \"args\" ({p} takes {p.Arity()} argument(s))");
-        ImmutableArray<Val> high = args, low = args;
-        if (o.TryGetValue("high", out var h)) high = SideArgs(h, p, args);
-        if (o.TryGetValue("low", out var l)) low = SideArgs(l, p, args);
-        return new CallStep(cpu, p, high, low, RegSet.Undef, RegSet.Undef);
-    }
-
-    static ImmutableArray<Val> SideArgs(JsonIn j, Prim p, ImmutableArray<Val> common)
-    {
-        var o = j.Object("a per-layer override {\"args\": […]}", "args");
-        return o.TryGetValue("args", out var a) ? Args(a, p) : common;
-    }
-
-    static ImmutableArray<Val> Args(JsonIn j, Prim p)
-    {
-        var xs = j.Array("an array of arguments");
-        if (xs.Count != p.Arity()) throw new ScenarioError(j.Path, $"expected {p.Arity()} argument(s) for {p}, got {xs.Count}");
-        return [.. xs.Select(ScenarioValues.Parse)];
-    }
-
-    static CallStep AsmCall(Dictionary<string, JsonIn> o, int cpu, Prim p)
-    {
-        if (o.TryGetValue("args", out var a) && a.Array("an empty array").Count != 0)
-            throw new ScenarioError(a.Path, $"{p} is an asm primitive: it takes \"regs\", not \"args\"");
-        var common = Scenario.DefaultRegs(p, cpu);
-        if (o.TryGetValue("regs", out var r)) common = Regs(r, common);
-        RegSet high = common, low = common;
-        if (o.TryGetValue("high", out var h)) high = SideRegs(h, common);
-        if (o.TryGetValue("low", out var l)) low = SideRegs(l, common);
-        return new CallStep(cpu, p, [], [], high, low);
-    }
-
-    static RegSet SideRegs(JsonIn j, RegSet common)
-    {
-        var o = j.Object("a per-layer override {\"regs\": {…}}", "regs");
-        return o.TryGetValue("regs", out var r) ? Regs(r, common) : common;
-    }
-
-    static RegSet Regs(JsonIn j, RegSet rs)
-    {
-        foreach (var (k, v) in j.Members("an object {register: value}"))
-            rs = rs.Set(ScenarioValues.ParseReg(k, v.Path), ScenarioValues.Parse(v));
-        return rs;
     }
 
     /// <summary>A mutable layer init while sections are applied.</summary>

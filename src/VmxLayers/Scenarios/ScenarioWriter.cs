@@ -17,12 +17,10 @@ namespace VmxLayers.Scenarios;
 /// </summary>
 public static class ScenarioWriter
 {
-    static readonly JsonSerializerOptions indented = new() { WriteIndented = true };
-
     /// <summary>A replayable scenario for a case (the way `check --save-counterexample` saves one).</summary>
-    public static string FromCase(ConcreteCase c)
+    public static string FromCase(ConcreteCase c, string? description = null)
     {
-        var json = Write(ToScenario(c));
+        var json = Write(ToScenario(c, description));
         try { ScenarioParser.Parse(json); }
         catch (ScenarioError e) { throw new ArgumentException($"the case cannot be written as a scenario: {e.Message}", nameof(c)); }
         return json;
@@ -57,7 +55,7 @@ public static class ScenarioWriter
             c.Mutant, [step], description, c.LowReadOnly.IsDefault ? [] : c.LowReadOnly);
     }
 
-    public static string Write(Scenario s) => ToJson(s).ToJsonString(indented);
+    public static string Write(Scenario s) => JsonPretty.Write(ToJson(s));
 
     public static JsonObject ToJson(Scenario s)
     {

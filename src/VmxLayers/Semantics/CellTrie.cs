@@ -1,25 +1,40 @@
+using System.Runtime.CompilerServices;
+
 namespace VmxLayers.Semantics;
 
 /// <summary>
 /// A persistent radix tree of packed memvals indexed from 0: a write copies only the path to the
-/// touched leaves, so a store never copies unrelated memory. Missing subtrees read as Undef (0).
+/// touched leaves, so a store never copies unrelated memory and older tries stay valid. Missing
+/// subtrees read as Undef (0). The root is only as wide as the capacity needs (a 1216-byte block has
+/// a 3-slot root), which keeps a path copy small.
 /// </summary>
-internal sealed class CellTrie
+internal readonly struct CellTrie
 {
     const int Bits = 3, Fanout = 1 << Bits, Mask = Fanout - 1;
 
-    readonly object? root;   // level 0: ulong[Fanout]; level > 0: object?[Fanout]
-    readonly int levels;     // number of internal levels above the leaves
+    // Inner nodes are object?[] and leaves ulong[]; nothing else is ever stored, which is why the
+    // casts below can be Unsafe.As (a checked cast to a covariant array type costs a helper call).
+    readonly object? root;
+    readonly int levels;      // number of inner levels above the leaves
+    readonly int rootLength;  // slots of the root node (≤ Fanout)
 
-    CellTrie(object? root, int levels) { this.root = root; this.levels = levels; }
+    CellTrie(object? root, int levels, int rootLength) { this.root = root; this.levels = levels; this.rootLength = rootLength; }
+
+    /// <summary>The root node (null: all Undef); with <see cref="WithRoot"/> it lets a memory keep one shape per block and only roots per store.</summary>
+    public object? Root => root;
+
+    /// <summary>The same geometry with another root.</summary>
+    public CellTrie WithRoot(object? newRoot) => new(newRoot, levels, rootLength);
 
     /// <summary>An all-Undef trie able to hold `capacity` cells.</summary>
     public static CellTrie Empty(long capacity)
     {
         int levels = 0;
-        long span = Fanout;
+        long span = Fanout; // cells under one node of the current top level
         while (span < capacity) { span <<= Bits; levels++; }
-        return new CellTrie(null, levels);
+        long child = span >> Bits;
+        int rootLength = levels == 0 ? Fanout : (int)Math.Max(1, (capacity + child - 1) / child);
+        return new CellTrie(null, levels, rootLength);
     }
 
     public ulong Get(long index)
@@ -28,40 +43,124 @@ internal sealed class CellTrie
         for (int level = levels; level > 0; level--)
         {
             if (node is null) return 0;
-            node = ((object?[])node)[(index >> (Bits * level)) & Mask];
+            node = Unsafe.As<object?[]>(node)[(int)((index >> (Bits * level)) & Mask)];
         }
-        return node is null ? 0 : ((ulong[])node)[index & Mask];
+        return node is null ? 0 : Unsafe.As<ulong[]>(node)[(int)(index & Mask)];
+    }
+
+    /// <summary>The leaf holding `index`, or null if that part of the trie was never written.</summary>
+    ulong[]? Leaf(long index)
+    {
+        object? node = root;
+        for (int level = levels; level > 0 && node is not null; level--)
+            node = Unsafe.As<object?[]>(node)[(int)((index >> (Bits * level)) & Mask)];
+        return Unsafe.As<ulong[]?>(node);
     }
 
     public void Read(long start, Span<ulong> dst)
     {
+        if (dst.IsEmpty) return;
+        if (SameLeaf(start, dst.Length))
+        {
+            if (Leaf(start) is { } leaf) leaf.AsSpan((int)(start & Mask), dst.Length).CopyTo(dst);
+            else dst.Clear();
+            return;
+        }
         for (int i = 0; i < dst.Length; i++) dst[i] = Get(start + i);
     }
 
     public CellTrie Write(long start, ReadOnlySpan<ulong> cells)
     {
         if (cells.IsEmpty) return this;
-        return new CellTrie(WriteNode(root, levels, 0, start, cells), levels);
+        var newRoot = SameLeaf(start, cells.Length)
+            ? WritePath(root, levels, start, cells)
+            : WriteNode(root, levels, 0, start, cells);
+        return new CellTrie(newRoot, levels, rootLength);
     }
 
-    static object WriteNode(object? node, int level, long nodeBase, long start, ReadOnlySpan<ulong> cells)
+    static bool SameLeaf(long start, int length) => (start >> Bits) == ((start + length - 1) >> Bits);
+
+    int Width(int level) => level == levels ? rootLength : Fanout;
+
+    /// <summary>The common case (a chunk inside one leaf): copy one node per level, iteratively from the root.</summary>
+    object WritePath(object? node, int top, long start, ReadOnlySpan<ulong> cells)
+    {
+        if (top == 0) return CopyLeaf(node, start, cells);
+        var newRoot = CopyInner(node, Width(top));
+        var parent = newRoot;
+        for (int level = top; level > 0; level--)
+        {
+            int k = (int)((start >> (Bits * level)) & Mask);
+            object? child = parent[k];
+            if (level == 1) { parent[k] = CopyLeaf(child, start, cells); break; }
+            var copy = CopyInner(child, Fanout);
+            parent[k] = copy;
+            parent = copy;
+        }
+        return newRoot;
+    }
+
+    static ulong[] CopyLeaf(object? node, long start, ReadOnlySpan<ulong> cells)
+    {
+        var leaf = new ulong[Fanout];
+        if (node is not null) Unsafe.As<ulong[]>(node).AsSpan().CopyTo(leaf);
+        cells.CopyTo(leaf.AsSpan((int)(start & Mask)));
+        return leaf;
+    }
+
+    static object?[] CopyInner(object? node, int width)
+    {
+        var copy = new object?[width];
+        if (node is not null) Unsafe.As<object?[]>(node).AsSpan().CopyTo(copy);
+        return copy;
+    }
+
+    /// <summary>General write spanning several leaves: copies exactly the nodes on the touched paths.</summary>
+    object WriteNode(object? node, int level, long nodeBase, long start, ReadOnlySpan<ulong> cells)
     {
         if (level == 0)
         {
-            var leaf = node is null ? new ulong[Fanout] : (ulong[])((ulong[])node).Clone();
+            var leaf = new ulong[Fanout];
+            if (node is not null) Unsafe.As<ulong[]>(node).AsSpan().CopyTo(leaf);
             long from = Math.Max(start, nodeBase), to = Math.Min(start + cells.Length, nodeBase + Fanout);
             for (long i = from; i < to; i++) leaf[i - nodeBase] = cells[(int)(i - start)];
             return leaf;
         }
-        var copy = node is null ? new object?[Fanout] : (object?[])((object?[])node).Clone();
+        var copy = CopyInner(node, Width(level));
         long childSpan = 1L << (Bits * level);
         long end = start + cells.Length;
-        for (int k = 0; k < Fanout; k++)
+        for (int k = 0; k < copy.Length; k++)
         {
             long childBase = nodeBase + k * childSpan;
             if (childBase + childSpan <= start || childBase >= end) continue;
             copy[k] = WriteNode(copy[k], level - 1, childBase, start, cells);
         }
         return copy;
+    }
+
+    /// <summary>
+    /// Appends to `changed` the index of every cell that differs between two tries of the same shape, walking
+    /// only subtrees that are not shared (a persistent store copies just its path, so this costs O(touched paths)).
+    /// </summary>
+    internal static void Diff(CellTrie a, CellTrie b, List<long> changed)
+    {
+        if (a.levels != b.levels) throw new ArgumentException("tries of different shapes");
+        DiffNode(a.root, b.root, a.levels, 0, changed);
+    }
+
+    static void DiffNode(object? x, object? y, int level, long nodeBase, List<long> changed)
+    {
+        if (ReferenceEquals(x, y)) return;
+        if (level == 0)
+        {
+            var lx = x as ulong[]; var ly = y as ulong[];
+            for (int k = 0; k < Fanout; k++)
+                if ((lx?[k] ?? 0) != (ly?[k] ?? 0)) changed.Add(nodeBase + k);
+            return;
+        }
+        var nx = x as object?[]; var ny = y as object?[];
+        long childSpan = 1L << (Bits * level);
+        for (int k = 0; k < Fanout; k++)
+            DiffNode(nx?[k], ny?[k], level - 1, nodeBase + k * childSpan, changed);
     }
 }

@@ -6,14 +6,18 @@ namespace VmxLayers.Semantics;
 /// </summary>
 public sealed class Mem
 {
-    /// <summary>One allocated block: its alloc bounds, contents (indexed from Lo) and permissions.</summary>
-    internal sealed record BlockData(long Lo, long Hi, CellTrie Contents, PermRun[] Perms);
+    /// <summary>
+    /// One allocated block's shape: alloc bounds, the geometry of its (empty) contents trie, permissions.
+    /// Stores never change it, so every memory derived by stores shares it.
+    /// </summary>
+    internal sealed record BlockData(long Lo, long Hi, CellTrie Shape, PermRun[] Perms);
 
     readonly BlockData[] blocks; // block b is blocks[b - 1]
+    readonly object?[] roots;    // contents of block b: blocks[b - 1].Shape rooted at roots[b - 1]
 
-    Mem(BlockData[] blocks) { this.blocks = blocks; }
+    Mem(BlockData[] blocks, object?[] roots) { this.blocks = blocks; this.roots = roots; }
 
-    public static readonly Mem Empty = new([]);
+    public static readonly Mem Empty = new([], []);
 
     /// <summary>The id the next allocation returns; the empty memory has 1.</summary>
     public int NextBlock => blocks.Length + 1;
@@ -22,22 +26,38 @@ public sealed class Mem
 
     internal BlockData? Data(int b) => ValidBlock(b) ? blocks[b - 1] : null;
 
+    /// <summary>The contents of a valid block, indexed from its Lo.</summary>
+    internal CellTrie Contents(int b) => blocks[b - 1].Shape.WithRoot(roots[b - 1]);
+
     /// <summary>The alloc bounds of a valid block.</summary>
     public (long Lo, long Hi)? Bounds(int b) => Data(b) is { } d ? (d.Lo, d.Hi) : null;
 
     public (Mem Mem, int Block) Alloc(long lo, long hi)
     {
-        var copy = new BlockData[blocks.Length + 1];
-        blocks.CopyTo(copy, 0);
-        copy[^1] = new BlockData(lo, hi, CellTrie.Empty(Math.Max(0, hi - lo)), PermRuns.Alloc(lo, hi));
-        return (new Mem(copy), copy.Length);
+        var newBlocks = new BlockData[blocks.Length + 1];
+        blocks.CopyTo(newBlocks, 0);
+        newBlocks[^1] = new BlockData(lo, hi, CellTrie.Empty(Math.Max(0, hi - lo)), PermRuns.Alloc(lo, hi));
+        var newRoots = new object?[roots.Length + 1];
+        roots.CopyTo(newRoots, 0);
+        return (new Mem(newBlocks, newRoots), newBlocks.Length);
     }
 
-    Mem With(int b, BlockData data)
+    /// <summary>A permission change: new shape for block b, contents shared.</summary>
+    Mem WithBlock(int b, BlockData data)
     {
-        var copy = (BlockData[])blocks.Clone();
+        var copy = new BlockData[blocks.Length]; // not Clone(): MemberwiseClone dominated the store profile
+        blocks.AsSpan().CopyTo(copy);
         copy[b - 1] = data;
-        return new Mem(copy);
+        return new Mem(copy, roots);
+    }
+
+    /// <summary>A contents change: new trie root for block b, shapes shared (a store allocates only this and the trie path).</summary>
+    Mem WithContents(int b, CellTrie contents)
+    {
+        var copy = new object?[roots.Length];
+        roots.AsSpan().CopyTo(copy);
+        copy[b - 1] = contents.Root;
+        return new Mem(blocks, copy);
     }
 
     // ---- permissions ----
@@ -55,7 +75,7 @@ public sealed class Mem
         hi <= lo || (Data(b) is { } d && PermRuns.Range(d.Perms, lo, hi, k, p));
 
     public bool ValidAccess(Chunk c, int b, long ofs, Permission p) =>
-        ofs % c.Align() == 0 && RangePerm(b, ofs, ofs + c.Size(), PermKind.Cur, p);
+        (ofs & (c.Align() - 1)) == 0 && RangePerm(b, ofs, ofs + c.Size(), PermKind.Cur, p); // alignments are powers of 2
 
     public bool ValidPointer(int b, long ofs) => Perm(b, ofs, PermKind.Cur, Permission.Nonempty);
 
@@ -71,14 +91,14 @@ public sealed class Mem
     public Memval Cell(int b, long ofs) => Memval.Unpack(PackedCell(b, ofs));
 
     internal ulong PackedCell(int b, long ofs) =>
-        Data(b) is { } d && ofs >= d.Lo && ofs < d.Hi ? d.Contents.Get(ofs - d.Lo) : 0;
+        Data(b) is { } d && ofs >= d.Lo && ofs < d.Hi ? Contents(b).Get(ofs - d.Lo) : 0;
 
     public Val? Load(Chunk c, int b, long ofs)
     {
         if (!ValidAccess(c, b, ofs, Permission.Readable)) return null;
         var d = blocks[b - 1];
         Span<ulong> cells = stackalloc ulong[c.Size()];
-        d.Contents.Read(ofs - d.Lo, cells);
+        Contents(b).Read(ofs - d.Lo, cells);
         return Encoding.DecodePacked(c, cells);
     }
 
@@ -88,7 +108,7 @@ public sealed class Mem
         Span<ulong> cells = stackalloc ulong[8];
         int n = Encoding.EncodePacked(c, v, cells);
         var d = blocks[b - 1];
-        return With(b, d with { Contents = d.Contents.Write(ofs - d.Lo, cells[..n]) });
+        return WithContents(b, Contents(b).Write(ofs - d.Lo, cells[..n]));
     }
 
     /// <summary>loadv: only a Vptr address, at its unsigned offset.</summary>
@@ -113,7 +133,7 @@ public sealed class Mem
         var packed = new ulong[bytes.Count];
         for (int i = 0; i < packed.Length; i++) packed[i] = bytes[i].Pack();
         var d = blocks[b - 1];
-        return With(b, d with { Contents = d.Contents.Write(ofs - d.Lo, packed) });
+        return WithContents(b, Contents(b).Write(ofs - d.Lo, packed));
     }
 
     /// <summary>MemimplX free: an empty range returns this memory unchecked; otherwise needs Cur Freeable.</summary>
@@ -122,7 +142,7 @@ public sealed class Mem
         if (hi <= lo) return this;
         if (!RangePerm(b, lo, hi, PermKind.Cur, Permission.Freeable)) return null;
         var d = blocks[b - 1];
-        return With(b, d with { Perms = PermRuns.Set(d.Perms, lo, hi, 0) });
+        return WithBlock(b, d with { Perms = PermRuns.Set(d.Perms, lo, hi, 0) });
     }
 
     /// <summary>free_list: frees left to right, None at the first failure.</summary>
@@ -139,6 +159,6 @@ public sealed class Mem
         if (!RangePerm(b, lo, hi, PermKind.Cur, Permission.Freeable)) return null;
         if (hi <= lo) return this;
         var d = blocks[b - 1];
-        return With(b, d with { Perms = PermRuns.Set(d.Perms, lo, hi, (byte)p) });
+        return WithBlock(b, d with { Perms = PermRuns.Set(d.Perms, lo, hi, (byte)p) });
     }
 }

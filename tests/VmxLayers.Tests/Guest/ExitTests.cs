@@ -47,7 +47,11 @@ public class ExitTests
     {
         var e = ExitOf("EC", edx: 0x123403FD);
         Assert.Equal(0x03FDu, (uint)IoQualification.Port(e.Qualification));
-        Assert.True(IoQualification.IsIn(e.Qualification));
+        Assert.Equal((true, false, false, false, 1), (IoQualification.IsIn(e.Qualification), IoQualification.IsString(e.Qualification),
+            IoQualification.IsRep(e.Qualification), IoQualification.IsImmediate(e.Qualification), IoQualification.Size(e.Qualification)));
+        var rep = ExitOf("F3 6D");
+        Assert.Equal((true, true, true, false, 4), (IoQualification.IsIn(rep.Qualification), IoQualification.IsString(rep.Qualification),
+            IoQualification.IsRep(rep.Qualification), IoQualification.IsImmediate(rep.Qualification), IoQualification.Size(rep.Qualification)));
     }
 
     [Theory]
@@ -100,6 +104,7 @@ public class FaultTests
         Assert.Contains($"opcode {shown}", f.Message);
         Assert.Contains("EIP=0x00001001", f.Message);
         Assert.Contains("guest 't'", f.Message);
+        Assert.Equal((GuestFaultKind.UnknownOpcode, Base + 1), (f.Kind, f.Eip));
         Assert.Equal(Base + 1, cpu.Eip); // left at the faulting instruction
     }
 
@@ -110,6 +115,7 @@ public class FaultTests
         var f = Assert.Throws<GuestFault>(() => Interpreter.RunUntilExit(Load("A1 00000100")));
         Assert.Contains("4-byte memory access at 0x00010000 outside guest memory [0, 0x10000)", f.Message);
         Assert.Contains("EIP=0x00001000", f.Message);
+        Assert.Equal((GuestFaultKind.MemoryAccess, Base), (f.Kind, f.Eip));
         // mov [0xFFFE], eax straddles the end
         f = Assert.Throws<GuestFault>(() => Interpreter.RunUntilExit(Load("A3 FEFF0000")));
         Assert.Contains("at 0x0000FFFE", f.Message);
@@ -131,6 +137,7 @@ public class FaultTests
         var f = Assert.Throws<GuestFault>(() => Interpreter.RunUntilExit(Load("31DB F7F3"))); // xor ebx,ebx; div ebx
         Assert.Contains("divide error", f.Message);
         Assert.Contains("EIP=0x00001002", f.Message);
+        Assert.Equal((GuestFaultKind.DivideError, Base + 2), (f.Kind, f.Eip));
     }
 
     [Fact]
@@ -139,6 +146,7 @@ public class FaultTests
         var cpu = Load("EB FE"); // jmp $
         var f = Assert.Throws<GuestFault>(() => Interpreter.RunUntilExit(cpu, 1000));
         Assert.Contains("no VM exit within 1000 instructions", f.Message);
+        Assert.Equal((GuestFaultKind.BudgetExhausted, Base), (f.Kind, f.Eip));
         Assert.Equal((Base, 1000L), (cpu.Eip, cpu.InstructionsExecuted));
     }
 }

@@ -14,7 +14,7 @@ public class GuestProgramTests
         throw new DirectoryNotFoundException("guests/ not found above " + AppContext.BaseDirectory);
     }
 
-    public static TheoryData<string> Required => new(["hello", "fib", "sieve", "regs"]);
+    public static TheoryData<string> All => new(GuestLibrary.Names);
 
     [Fact]
     public void LibraryEmbedsEveryGuestSource()
@@ -24,7 +24,7 @@ public class GuestProgramTests
         foreach (var n in (string[])["hello", "fib", "sieve", "regs"]) Assert.Contains(n, GuestLibrary.Names);
     }
 
-    [Theory, MemberData(nameof(Required))]
+    [Theory, MemberData(nameof(All))]
     public void EmbeddedGuestMatchesCheckedInFiles(string name)
     {
         var p = GuestLibrary.Get(name);
@@ -40,6 +40,7 @@ public class GuestProgramTests
     [InlineData("fib", 30 + 1)]          // 30 prints, vmcall 0
     [InlineData("sieve", 168 + 1)]       // 168 primes, hlt
     [InlineData("regs", 2000 + 8 + 1)]   // 1000 × (in, cpuid), 8 bytes of "regs ok\n", vmcall 0
+    [InlineData("rfib", 69 + 1)]         // 69 output bytes (F(0)..F(20) + newlines), hlt
     public void GuestRunsStandaloneAndPrintsExpectedOutput(string name, int expectedExits)
     {
         var p = GuestLibrary.Get(name);
@@ -61,7 +62,7 @@ public class GuestProgramTests
         Assert.Equal("regs BAD 100004\n", output);
     }
 
-    [RequiresBinutilsTheory, MemberData(nameof(Required))]
+    [RequiresBinutilsTheory, MemberData(nameof(All))]
     public void CheckedInBinaryEqualsFreshAssembly(string name)
     {
         var tmp = Directory.CreateTempSubdirectory("guest-asm");

@@ -60,8 +60,27 @@ public class ScenarioParserTests
         var keyed = P("""{"cpus": 2, "init": {"flags": {"1": {"init": false}}, "vmx": {"1": {"G_RIP": 9}}, "vmcs": {"0": {"EXIT_QUALIFICATION": 3}}}, "steps": []}""");
         var list = P("""{"cpus": 2, "init": {"cpus": [{"cpu": 1, "flags": {"init": false}, "vmx": {"G_RIP": 9}}, {"cpu": 0, "vmcs": {"0x6400": 3}}]}, "steps": []}""");
         Assert.Equal(ScenarioWorld.Fingerprint(ScenarioWorld.Build(list)), ScenarioWorld.Fingerprint(ScenarioWorld.Build(keyed)));
+        var direct = P("""{"cpus": 2, "init": {"1": {"flags": {"init": false}, "vmx": {"G_RIP": 9}}, "0": {"vmcs": {"0x6400": 3}}}, "steps": []}""");
+        var listAsObject = P("""{"cpus": 2, "init": {"cpus": {"1": {"flags": {"init": false}, "vmx": {"G_RIP": 9}}, "0": {"cpu": 0, "vmcs": {"0x6400": 3}}}}, "steps": []}""");
+        foreach (var other in new[] { direct, listAsObject })
+            Assert.Equal(ScenarioWorld.Fingerprint(ScenarioWorld.Build(list)), ScenarioWorld.Fingerprint(ScenarioWorld.Build(other)));
         Assert.False(keyed.Low.Flags[1].Init);
         Assert.Equal(Val.Vint(3), keyed.High.Vmcs[0][VmcsFields.EXIT_QUALIFICATION]);
+    }
+
+    [Fact]
+    public void AnEntryWithoutCpuKeysAppliesToEveryCpu()
+    {
+        var s = P("""{"cpus": 3, "init": {"flags": {"pg": false}, "vmx": {"G_RIP": 5}, "vmcs": {"0x4402": 12}}, "steps": []}""");
+        for (int c = 0; c < 3; c++)
+            foreach (var layer in new[] { s.High, s.Low })
+            {
+                Assert.False(layer.Flags[c].Pg);
+                Assert.Equal(Val.Vint(5), layer.Slot(c, VmxSlots.G_RIP));
+                Assert.Equal(Val.Vint(12), layer.Vmcs[c][VmcsFields.EXIT_REASON]);
+            }
+        var all = P("""{"cpus": 2, "init": {"vmx": [SLOTS]}, "steps": []}""".Replace("SLOTS", string.Join(", ", Enumerable.Range(0, 38))));
+        Assert.Equal(Val.Vint(37), all.Low.Slot(1, 37));
     }
 
     [Fact]
@@ -102,6 +121,13 @@ public class ScenarioParserTests
         Assert.True(w.Low.Mem.ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RIP), Permission.Readable));
         Assert.True(w.Low.Mem.ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RAX), Permission.Writable));
         Assert.Contains("CPU 0, slot 3", WorldRelation.Check(w));
+    }
+
+    [Fact]
+    public void MutantsAreNamedByRunTimeNameOrId()
+    {
+        Assert.Equal(MutantId.EnterSwapsEbxEdx, P("""{"cpus": 1, "mutant": "enter-swaps-ebx-edx", "steps": []}""").Mutant);
+        Assert.Equal(MutantId.EnterSwapsEbxEdx, P("""{"cpus": 1, "mutant": "EnterSwapsEbxEdx", "steps": []}""").Mutant);
     }
 
     [Fact]
@@ -207,6 +233,9 @@ public class ScenarioParserTests
     [InlineData("{\"cpus\": 1, \"init\": {\"low\": {\"overflow\": []}}, \"steps\": []}", "$.init.low.overflow", "unknown key")]
     [InlineData("{\"cpus\": 1, \"init\": {\"high\": {\"readonly\": []}}, \"steps\": []}", "$.init.high.readonly", "unknown key")]
     [InlineData("{\"cpus\": 1, \"init\": {\"low\": {\"readonly\": [[0, 38]]}}, \"steps\": []}", "$.init.low.readonly[0][1]", "slot index in [0, 37]")]
+    [InlineData("{\"cpus\": 1, \"init\": {\"foo\": 1}, \"steps\": []}", "$.init.foo", "unknown key \"foo\" (expected a CPU number or one of")]
+    [InlineData("{\"cpus\": 2, \"init\": {\"7\": {}}, \"steps\": []}", "$.init['7']", "CPU number in [0, 1]")]
+    [InlineData("{\"cpus\": 2, \"init\": {\"cpus\": {\"1\": {\"cpu\": 0}}}, \"steps\": []}", "$.init.cpus['1'].cpu", "CPU 1")]
     [InlineData("{\"cpus\": 1, \"mutant\": \"no-such-mutant\", \"steps\": []}", "$.mutant", "unknown mutant")]
     [InlineData("{\"cpus\": 1, \"blocks\": {\"high\": 1, \"low\": 1, \"inject\": [[5, 4]]}, \"steps\": []}", "$.blocks.inject[0][0]", "extra high block in [4, 4]")]
     [InlineData("{\"cpus\": 1, \"blocks\": {\"high\": 1, \"low\": 1, \"inject\": [[4, 9]]}, \"steps\": []}", "$.blocks.inject[0][1]", "low block in [1, 4]")]

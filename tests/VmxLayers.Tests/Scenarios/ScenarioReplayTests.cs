@@ -44,6 +44,19 @@ public class ScenarioReplayTests
     }
 
     [Fact]
+    public void EveryExampleSurvivesWriteAndParseWithTheSameReplay()
+    {
+        foreach (var f in Directory.GetFiles(ExamplesDir(), "*.json"))
+        {
+            var s = ScenarioParser.ParseFile(f);
+            var written = ScenarioWriter.Write(s);
+            var again = ScenarioParser.Parse(written);
+            Assert.Equal(written, ScenarioWriter.Write(again));
+            Assert.Equal(ReplayJson.Write(ScenarioReplay.Run(s)), ReplayJson.Write(ScenarioReplay.Run(again)));
+        }
+    }
+
+    [Fact]
     public void TheRoundTripExampleCarriesGuestAndHostStateThroughBothLayers()
     {
         var r = ScenarioReplay.Run(ScenarioParser.ParseFile(Path.Combine(ExamplesDir(), "roundtrip-2cpu.json")));
@@ -59,6 +72,28 @@ public class ScenarioReplayTests
         Assert.Equal(Val.Vint(1), r.Steps[18].Low.Ret);
         Assert.Equal(Val.Vint(4098), r.Final.High.Vmx.Get(0, VmxSlots.G_RIP));
         Assert.Equal(Val.Vint(8193), r.Final.Low.Mem.Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RIP)));
+    }
+
+    [Fact]
+    public void TheFinalStatesOfReplayJsonAreAcceptedBackAsInit()
+    {
+        var r = ScenarioReplay.Run(ScenarioParser.ParseFile(Path.Combine(ExamplesDir(), "host-stack-pointers.json")));
+        var final = ReplayJson.Document(r)["final"]!;
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cpus"] = 2,
+            ["blocks"] = new System.Text.Json.Nodes.JsonObject { ["high"] = 2, ["low"] = 2, ["inject"] = System.Text.Json.Nodes.JsonNode.Parse("[[4, 4], [5, 5]]") },
+            ["init"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["cpus"] = final["high"]!["cpus"]!.DeepClone(),
+                ["low"] = new System.Text.Json.Nodes.JsonObject { ["cpus"] = final["low"]!["cpus"]!.DeepClone() },
+            },
+            ["steps"] = new System.Text.Json.Nodes.JsonArray(),
+        };
+        var rebuilt = ScenarioWorld.Build(ScenarioParser.Parse(json.ToJsonString()));
+        Assert.Equal(final["high"]!.ToJsonString(), ReplayJson.State(rebuilt, high: true).ToJsonString());
+        Assert.Equal(final["low"]!.ToJsonString(), ReplayJson.State(rebuilt, high: false).ToJsonString());
+        Assert.Null(global::VmxLayers.Machine.WorldRelation.Check(rebuilt));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class ScenarioWriterTests
     {
         var r = new Random(20261125);
         int compared = 0, unrelated = 0;
-        for (int k = 0; k < 150; k++)
+        for (int k = 0; k < 100; k++)
         {
             var c = CaseGen.Next(r);
             var json = ScenarioWriter.FromCase(c);
@@ -33,7 +33,8 @@ public class ScenarioWriterTests
             Assert.True(holds == replay.Related, $"case {k}: statement holds = {holds}, replay related = {replay.Related}\n{json}");
             if (!holds) unrelated++;
         }
-        Assert.True(compared > 50, $"only {compared} cases satisfied the hypothesis");
+        // The generator must exercise both verdicts, or the comparison above proves little.
+        Assert.True(compared > 30, $"only {compared} cases satisfied the hypothesis");
         Assert.True(unrelated > 3, $"only {unrelated} cases refuted the statement");
     }
 

@@ -149,7 +149,7 @@ public class EncodingPropertiesTests
 
     /// <summary>load_type (§9 group 26): every successful load returns a value of type_of_chunk.</summary>
     [Fact]
-    public void LoadsAreWellTyped()
+    public void G26_LoadsAreWellTyped()
     {
         Gen.Select(SemanticsGen.Plan, SemanticsGen.Block, SemanticsGen.Offset, SemanticsGen.Chunk).Sample((plan, b, ofs, c) =>
         {

@@ -211,4 +211,24 @@ public class MemTests
         Assert.False(Mem.Empty.ValidBlock(1));
         Assert.False(M1.ValidBlock(0));
     }
+
+    /// <summary>§5.1 purity: a store copies only the touched path (not the block), and every older memory stays usable.</summary>
+    [Fact]
+    public void StoresArePersistentAndCopyOnlyThePath()
+    {
+        var (m, b) = Mem.Empty.Alloc(0, 1 << 20);
+        m = m.Stored(Chunk.Mint32, 4096, I(1), b);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var m2 = m.Store(Chunk.Mint32, b, 4096, I(2));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.NotNull(m2);
+        Assert.True(allocated < 2048, $"a 4-byte store into a 1 MiB block allocated {allocated} bytes");
+
+        var history = new List<Mem> { m2 };
+        for (uint i = 0; i < 64; i++) history.Add(history[^1].Stored(Chunk.Mint32, 4096 + 4 * (i % 8), I(100 + i), b));
+        Assert.Equal(I(1), m.Load(Chunk.Mint32, b, 4096));
+        Assert.Equal(I(2), m2.Load(Chunk.Mint32, b, 4096));
+        for (int k = 1; k < history.Count; k++)
+            Assert.Equal(I(100 + (uint)(k - 1)), history[k].Load(Chunk.Mint32, b, 4096 + 4 * ((k - 1) % 8)));
+    }
 }

@@ -33,11 +33,27 @@ public sealed class VmxArea
     public VmxArea Set(long cpu, long slot, Val v)
     {
         if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v));
-        var outer = (Val[][])cpus.Clone();
-        var inner = (Val[])cpus[cpu].Clone();
+        var outer = cpus.AsSpan().ToArray();   // span copies: cheaper than Array.Clone for small arrays
+        var inner = cpus[cpu].AsSpan().ToArray();
         inner[slot] = v;
         outer[cpu] = inner;
         return new VmxArea(outer, overflow);
+    }
+
+    /// <summary>
+    /// Appends every dense (cpu, slot) whose value differs between two areas with the same CPU count, comparing
+    /// only the CPUs whose copy-on-write slot array is not shared (the incremental relation check).
+    /// </summary>
+    internal static void ChangedSlots(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed)
+    {
+        if (ReferenceEquals(a, b)) return;
+        for (int c = 0; c < Math.Min(a.cpus.Length, b.cpus.Length); c++)
+        {
+            Val[] x = a.cpus[c], y = b.cpus[c];
+            if (ReferenceEquals(x, y)) continue;
+            for (int i = 0; i < VmxSlots.Size; i++)
+                if (x[i] != y[i]) changed.Add((c, i));
+        }
     }
 
     /// <summary>The keys outside the dense area that were ever set.</summary>
@@ -62,6 +78,19 @@ public sealed record VmcsData(Val Revid, Val Abrtid, ImmutableArray<Val> Fields,
         int i = VmcsFields.Ordinal(enc);
         return i >= 0 ? this with { Fields = Fields.SetItem(i, v) } : this with { Extra = Extra.SetItem(enc, v) };
     }
+
+    /// <summary>Sets several fields in order, like repeated <see cref="Set"/>, copying the field array once.</summary>
+    public VmcsData SetMany(ReadOnlySpan<(int Encoding, Val Value)> updates)
+    {
+        var fields = Fields.ToArray();
+        var extra = Extra;
+        foreach (var (enc, v) in updates)
+        {
+            int i = VmcsFields.Ordinal(enc);
+            if (i >= 0) fields[i] = v; else extra = extra.SetItem(enc, v);
+        }
+        return this with { Fields = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(fields), Extra = extra };
+    }
 }
 
 /// <summary>The abstract Vmcs field: cpu ↦ VMCS. CPUs outside [0, TOTAL_CPU) read an all-Vundef VMCS.</summary>
@@ -85,7 +114,7 @@ public sealed class VmcsArea
     public VmcsArea Set(long cpu, VmcsData data)
     {
         if (cpu < 0 || cpu >= cpus.Length) return new VmcsArea(cpus, overflow.SetItem(cpu, data));
-        var copy = (VmcsData[])cpus.Clone();
+        var copy = cpus.AsSpan().ToArray();
         copy[cpu] = data;
         return new VmcsArea(copy, overflow);
     }

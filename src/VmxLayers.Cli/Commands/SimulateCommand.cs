@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using VmxLayers.Cosim;
+using VmxLayers.Guest;
+using VmxLayers.Mutants;
+using VmxLayers.Spec;
+
+namespace VmxLayers.Cli.Commands;
+
+/// <summary>`vmxlayers simulate`: CPUs run IA-32 guests through VM exits on both layers in lockstep (docs/cosim.md).</summary>
+public static class SimulateCommand
+{
+    sealed record Parsed(SimulateOptions Options, bool Json);
+
+    /// <summary>Console lines shown per CPU in the text summary.</summary>
+    const int MaxLines = 8;
+
+    static readonly Option<string?> cpus = Text("--cpus", "N", "Number of CPUs (TOTAL_CPU), 1..1024. Default 4.");
+    static readonly Option<string[]> guests = new("--guest")
+    {
+        Description = "A shipped guest (" + string.Join(", ", GuestLibrary.Names) + ") or a flat .bin file (FILE.expected next to it gives its expected output). " +
+            "Repeat to assign several round robin across CPUs. Default: hello, fib, sieve, regs round robin.",
+        HelpName = "NAME|FILE",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+    static readonly Option<string?> exits = Text("--exits", "K", "Stop after K VM exits in total; guests that end are restarted from scratch. Default: every guest runs once to its end.");
+    static readonly Option<string?> interleave = Text("--interleave", "rr|random", "How CPUs take turns, one primitive at a time: round robin (rr, default) or random.");
+    static readonly Option<string?> seed = Text("--seed", "S", "Seed of the random interleaving (default 1).");
+    static readonly Option<string?> mutant = Text("--mutant", "NAME", "Run with a compiled-in mutant (see the mutant catalog), e.g. exit-skips-edi-store.");
+    static readonly Option<string?> fullEvery = Text("--full-check-every", "N", "Full relation check every N exits (default 1000); the incremental check runs after every step.");
+    static readonly Option<bool> json = new("--json") { Description = "Print the report as one JSON document." };
+
+    static Option<string?> Text(string name, string helpName, string description) =>
+        new(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrOne };
+
+    public static Command Create()
+    {
+        var command = new Command("simulate",
+            "Run IA-32 guests on several CPUs through VM exits, the host using only PVMXIntro primitives, both layers in lockstep; " +
+            "the relation is checked after every primitive. Exit 0 iff related throughout and every guest printed its expected output; " +
+            "1 on an unrelated step or a wrong output; 2 on bad options.")
+        {
+            cpus, guests, exits, interleave, seed, mutant, fullEvery, json,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(Run);
+        return command;
+    }
+
+    static int Run(ParseResult result)
+    {
+        if (result.UnmatchedTokens.Count > 0) return Bad($"unknown argument '{result.UnmatchedTokens[0]}' (see simulate --help)");
+        if (Parse(result, out var error) is not { } parsed) return Bad(error!);
+        SimulationReport report;
+        try
+        {
+            report = parsed.Json || Console.IsOutputRedirected ? RunPlain(parsed) : RunWithProgressBar(parsed.Options);
+        }
+        catch (GuestLoadException e) { return Bad(e.Message); }
+        if (parsed.Json) Console.WriteLine(ReportJson(report));
+        else PrintSummary(report);
+        return report.Passed ? 0 : 1;
+    }
+
+    static int Bad(string message)
+    {
+        Console.Error.WriteLine($"simulate: {message}");
+        return 2;
+    }
+
+    static Parsed? Parse(ParseResult r, out string? error)
+    {
+        error = null;
+        var o = new SimulateOptions();
+        if (Value(r, cpus) is { } c) { if (!Int(c, 1, 1024, out int n)) { error = $"--cpus: expected an integer in 1..1024, got '{c}'"; return null; } o = o with { Cpus = n }; }
+        if (Value(r, exits) is { } k) { if (!long.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 1) { error = $"--exits: expected a positive integer, got '{k}'"; return null; } o = o with { MaxExits = n }; }
+        if (Value(r, interleave) is { } i)
+        {
+            if (i is not ("rr" or "random")) { error = $"--interleave: expected rr or random, got '{i}'"; return null; }
+            o = o with { Interleave = i == "rr" ? Interleave.RoundRobin : Interleave.Random };
+        }
+        if (Value(r, seed) is { } s) { if (!Int(s, int.MinValue, int.MaxValue, out int n)) { error = $"--seed: expected a 32-bit integer, got '{s}'"; return null; } o = o with { Seed = n }; }
+        if (Value(r, fullEvery) is { } f) { if (!Int(f, 1, int.MaxValue, out int n)) { error = $"--full-check-every: expected a positive integer, got '{f}'"; return null; } o = o with { FullCheckEvery = n }; }
+        if (Value(r, mutant) is { } m)
+        {
+            if (!MutantCatalog.TryParse(m, out var mu)) { error = $"--mutant: unknown mutant '{m}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})"; return null; }
+            o = o with { Mutant = mu.Id };
+        }
+        var g = r.GetValue(guests) ?? [];
+        if (r.GetResult(guests) is not null && g.Length == 0) { error = "--guest: expected a guest name or a .bin file"; return null; }
+        foreach (var name in g)
+            if (!GuestLibrary.Contains(name) && !File.Exists(name)) { error = $"--guest: '{name}' is neither a shipped guest ({string.Join(", ", GuestLibrary.Names)}) nor an existing file"; return null; }
+        o = o with { Guests = g };
+        return new Parsed(o, r.GetValue(json));
+    }
+
+    /// <summary>The option's text; an option given without a value yields "" so it is reported as bad.</summary>
+    static string? Value(ParseResult r, Option<string?> option) => r.GetResult(option) is null ? null : r.GetValue(option) ?? "";
+
+    static bool Int(string s, int min, int max, out int n) =>
+        int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n) && n >= min && n <= max;
+
+    static SimulationReport RunPlain(Parsed p)
+    {
+        long nextLine = 1000;
+        return CoSimulation.Run(p.Options, p.Json ? null : progress =>
+        {
+            if (progress.Elapsed.TotalMilliseconds < nextLine) return;
+            nextLine = (long)progress.Elapsed.TotalMilliseconds + 1000;
+            Console.WriteLine($"simulate: {progress.Exits:N0}{(progress.MaxExits is { } k ? $"/{k:N0}" : "")} exits, {progress.PrimitiveCalls:N0} checked calls, {progress.Elapsed.TotalSeconds:F1} s");
+        });
+    }
+
+    static SimulationReport RunWithProgressBar(SimulateOptions options)
+    {
+        SimulationReport? report = null;
+        AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+        {
+            var task = ctx.AddTask("exits", maxValue: options.MaxExits ?? 1);
+            if (options.MaxExits is null) task.IsIndeterminate = true;
+            report = CoSimulation.Run(options, p =>
+            {
+                task.Description = $"{p.Exits:N0} exits, {p.PrimitiveCalls:N0} checked calls";
+                if (p.MaxExits is not null) task.Value = p.Exits;
+            });
+            task.StopTask();
+        });
+        return report!;
+    }
+
+    static void PrintSummary(SimulationReport r)
+    {
+        var o = r.Options;
+        var w = Console.Out;
+        w.WriteLine($"simulate: {o.Cpus} CPU(s), interleave {(o.Interleave == Interleave.RoundRobin ? "rr" : $"random (seed {o.Seed})")}, mutant {(o.Mutant == MutantId.None ? "none" : MutantCatalog.NameOf(o.Mutant))}" +
+            (o.MaxExits is { } k ? $", exit cap {k:N0} (ended guests restart)" : ", every guest runs once"));
+        w.WriteLine($"exits: {r.Exits:N0} ({string.Join(", ", r.ExitsByReason.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
+        w.WriteLine($"primitives: {r.PrimitiveCalls:N0} checked calls on both layers ({string.Join(", ", r.PrimitiveCallsByName.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); vmcs_readz passthrough {r.PassthroughCalls:N0}; guest steps {r.GuestSteps:N0}");
+        w.WriteLine($"relation checks: {r.Checks.Incremental:N0} incremental (after every step: {r.Checks.Slots:N0} slots, {r.Checks.VmcsFields:N0} VMCS fields), {r.Checks.Full:N0} full");
+        w.WriteLine($"throughput: {r.CallsPerSecond:N0} checked primitive calls/s, {r.ExitsPerSecond:N0} exits/s ({r.Elapsed.TotalSeconds:F2} s wall); " +
+            $"per CPU-second: {r.CallsPerCpuSecond:N0} calls/s, {r.ExitsPerCpuSecond:N0} exits/s ({r.CpuTime.TotalSeconds:F2} s CPU)");
+        w.WriteLine($"memory: managed heap {Mb(r.ManagedBytes)} at the end, peak working set {Mb(r.PeakWorkingSet)}" +
+            (r.Heap.Count > 0 ? $"; heap every {r.Heap.Interval:N0} exits ({r.Heap.Count} samples): first {Mb(r.Heap.First)}, min {Mb(r.Heap.Min)}, max {Mb(r.Heap.Max)}, last {Mb(r.Heap.Last)}" : ""));
+        foreach (var c in r.Cpus)
+        {
+            string verdict = c.ExpectedOutput is null ? "no expected output" : c.CompletedRuns > 0 ? "output as expected" : "run in progress";
+            w.WriteLine($"CPU {c.Cpu} ({c.Guest}): {c.CompletedRuns:N0} completed run(s), {c.Exits:N0} exits, {verdict}");
+            var lines = c.Output.TrimEnd('\n').Split('\n');
+            foreach (var line in lines.Take(MaxLines)) w.WriteLine($"  | {line}");
+            if (lines.Length > MaxLines) w.WriteLine($"  | ... ({lines.Length - MaxLines} more lines; --json prints all)");
+        }
+        if (r.Failure is { } f)
+        {
+            w.WriteLine($"FAILED ({f.Kind}): CPU {f.Cpu}, step {f.Step}");
+            w.WriteLine($"  clause: {f.Clause}");
+            if (f.High is not null) w.WriteLine($"  high:   {f.High}");
+            if (f.Low is not null) w.WriteLine($"  low:    {f.Low}");
+        }
+        else w.WriteLine("OK: related after every step, every guest printed its expected output");
+    }
+
+    static string Mb(long bytes) => $"{bytes / 1048576.0:F1} MB";
+
+    static string ReportJson(SimulationReport r) => JsonSerializer.Serialize(new Dictionary<string, object?>
+    {
+        ["passed"] = r.Passed,
+        ["related"] = r.Related,
+        ["failure"] = r.Failure is { } f ? new Dictionary<string, object?> { ["kind"] = f.Kind.ToString(), ["cpu"] = f.Cpu, ["step"] = f.Step, ["clause"] = f.Clause, ["high"] = f.High, ["low"] = f.Low } : null,
+        ["cpus"] = r.Options.Cpus,
+        ["mutant"] = r.Options.Mutant == MutantId.None ? null : MutantCatalog.NameOf(r.Options.Mutant),
+        ["exits"] = r.Exits,
+        ["exitsByReason"] = r.ExitsByReason,
+        ["primitiveCalls"] = r.PrimitiveCalls,
+        ["primitiveCallsByName"] = r.PrimitiveCallsByName,
+        ["passthroughCalls"] = r.PassthroughCalls,
+        ["guestSteps"] = r.GuestSteps,
+        ["relationChecks"] = new Dictionary<string, long> { ["incremental"] = r.Checks.Incremental, ["slots"] = r.Checks.Slots, ["vmcsFields"] = r.Checks.VmcsFields, ["full"] = r.Checks.Full },
+        ["elapsedSeconds"] = r.Elapsed.TotalSeconds,
+        ["callsPerSecond"] = r.CallsPerSecond,
+        ["exitsPerSecond"] = r.ExitsPerSecond,
+        ["cpuSeconds"] = r.CpuTime.TotalSeconds,
+        ["callsPerCpuSecond"] = r.CallsPerCpuSecond,
+        ["exitsPerCpuSecond"] = r.ExitsPerCpuSecond,
+        ["managedBytes"] = r.ManagedBytes,
+        ["peakWorkingSet"] = r.PeakWorkingSet,
+        ["heapSamples"] = new Dictionary<string, long> { ["interval"] = r.Heap.Interval, ["count"] = r.Heap.Count, ["first"] = r.Heap.First, ["min"] = r.Heap.Min, ["max"] = r.Heap.Max, ["last"] = r.Heap.Last },
+        ["guests"] = r.Cpus.Select(c => new Dictionary<string, object?> { ["cpu"] = c.Cpu, ["guest"] = c.Guest, ["completedRuns"] = c.CompletedRuns, ["exits"] = c.Exits, ["output"] = c.Output }).ToArray(),
+    });
+}

@@ -1,0 +1,116 @@
+using VmxLayers.Layers;
+using VmxLayers.Machine;
+using VmxLayers.Refinement;
+using VmxLayers.Semantics;
+using VmxLayers.Spec;
+using VmxLayers.Spec.Concrete;
+
+namespace VmxLayers.Cosim;
+
+/// <summary>
+/// Both layers in lockstep with the relation checked after every step: each call runs on the high then the low
+/// layer (<see cref="Lockstep"/>), then <see cref="IncrementalRelation"/> checks what the step changed; a full
+/// <see cref="WorldRelation.Check"/> runs on request. The first failure throws <see cref="CosimStop"/>.
+/// </summary>
+internal sealed class CheckedWorld
+{
+    readonly IncrementalRelation incremental = new();
+    readonly long[] calls = new long[PrimInfo.All.Length];
+    static readonly string[] primNames = [.. PrimInfo.All.Select(p => p.ToString())];
+
+    public World World { get; private set; }
+    public long PassthroughCalls { get; private set; }
+    public long GuestSteps { get; private set; }
+    public long FullChecks { get; private set; }
+    public IReadOnlyList<long> CallsByPrim => calls;
+    public CheckCounts Checks => new(incremental.Steps, incremental.Slots, incremental.Fields, FullChecks);
+
+    public CheckedWorld(World world) { World = world; }
+
+    /// <summary>A C primitive (vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post); returns the high result.</summary>
+    public Val CallC(int cpu, Prim p, Val a0 = default, Val a1 = default)
+    {
+        Span<Val> args = [a0, a1];
+        var s = Lockstep.Call(World, cpu, p, args[..p.Arity()], RegSet.Undef, checkRelation: false);
+        Accept(s, p);
+        return s.High.Ret;
+    }
+
+    /// <summary>An asm primitive (vmx_exit, vmx_enter); returns the low layer's output registers (what the CPU really holds).</summary>
+    public RegSet CallAsm(int cpu, Prim p, RegSet regs)
+    {
+        var s = Lockstep.Call(World, cpu, p, [], regs, checkRelation: false);
+        Accept(s, p);
+        return s.Low.Regs;
+    }
+
+    /// <summary>The hardware side of a VM exit: hostin and the VMCS exit fields, on both layers.</summary>
+    public void Guest(int cpu, VmExit e)
+    {
+        ReadOnlySpan<(int, Val)> fields =
+        [
+            (VmcsFields.GUEST_RIP, Val.Vint(e.GuestRip)), (VmcsFields.EXIT_REASON, Val.Vint(e.Reason)),
+            (VmcsFields.EXIT_QUALIFICATION, Val.Vint(e.Qualification)), (VmcsFields.EXIT_INSTRUCTION_LENGTH, Val.Vint(e.InstructionLength)),
+        ];
+        var s = Lockstep.Guest(World, cpu, fields, checkRelation: false);
+        GuestSteps++;
+        Commit(s, "guest step (hostin + VMCS exit fields)");
+    }
+
+    /// <summary>
+    /// VMCSInit's vmcs_readz, which PVMXIntro passes through (SPEC §3): run on both layers through the same
+    /// generic spec; the results must inject (equal, for Vint). Changes no state.
+    /// </summary>
+    public uint VmcsReadz(int cpu, int encoding)
+    {
+        var (highOk, high, highWhy) = Passthrough(World.High, cpu, encoding);
+        var (lowOk, low, lowWhy) = Passthrough(World.Low, cpu, encoding);
+        PassthroughCalls++;
+        if (!highOk || !lowOk || low != high) throw PassthroughFailure(cpu, encoding, highOk, high, highWhy, lowOk, low, lowWhy);
+        return (uint)high;
+    }
+
+    static CosimStop PassthroughFailure(int cpu, int encoding, bool highOk, long high, string? highWhy, bool lowOk, long low, string? lowWhy)
+    {
+        string step = $"vmcs_readz({VmcsFields.Name(encoding)})";
+        if (!highOk) return new CosimStop(new(FailureKind.HighStepFailed, cpu, step, highWhy ?? "the high step fails", highWhy, lowOk ? $"{low}" : lowWhy));
+        return new CosimStop(new(FailureKind.Unrelated, cpu, step, lowOk ? "the result does not inject" : "the high step succeeds but the low step fails", $"{high}", lowOk ? $"{low}" : lowWhy));
+    }
+
+    (bool Ok, long Value, string? Why) Passthrough(LayerMachine m, int cpu, int encoding)
+    {
+        var d = World.Domain();
+        World.Context.Why = null;
+        bool ok = VmcsInit.VmcsReadz<CTerm, ConcreteDomain>(ref d, m.View(cpu), new CTerm(encoding), VmcsFields.Name(encoding), out var v);
+        return (ok, ok ? v.Z : 0, World.Context.Why);
+    }
+
+    /// <summary>The full relation (every CPU, slot, VMCS field and memory clause).</summary>
+    public void FullCheck(string when)
+    {
+        FullChecks++;
+        if (WorldRelation.Check(World) is { } why)
+            throw new CosimStop(new(FailureKind.Unrelated, -1, $"full relation check ({when})", why));
+    }
+
+    void Accept(LockstepStep s, Prim p)
+    {
+        calls[(int)p]++;
+        Commit(s, primNames[(int)p]);
+    }
+
+    void Commit(LockstepStep s, string step)
+    {
+        if (!s.High.Ok)
+            throw new CosimStop(new(FailureKind.HighStepFailed, s.Cpu, step, s.High.Why ?? "the high step fails", s.High.Why, Describe(s.Low)));
+        if (!s.Related)
+            throw new CosimStop(new(FailureKind.Unrelated, s.Cpu, step, s.Unrelated!, Describe(s.High), Describe(s.Low)));
+        var before = World;
+        World = s.After;
+        if (incremental.Check(before, World) is { } why)
+            throw new CosimStop(new(FailureKind.Unrelated, s.Cpu, step, why, Describe(s.High), Describe(s.Low)));
+    }
+
+    static string Describe(SideOutcome o) =>
+        !o.Ok ? $"fails: {o.Why}" : o.Ret.IsUndef && !o.Regs.Equals(RegSet.Undef) ? $"ok, regs {o.Regs}" : $"ok, ret {o.Ret}";
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using VmxLayers.Guest;
+using VmxLayers.Layers;
+using VmxLayers.Machine;
+using VmxLayers.Refinement;
+
+namespace VmxLayers.Cosim;
+
+/// <summary>
+/// Several CPUs run guests through VM exits on both layers in lockstep (SPEC §5 simulate): each CPU's host
+/// (<see cref="CpuRunner"/>) serves its guest with PVMXIntro primitives, the scheduler interleaves the CPUs one
+/// primitive at a time, the relation is checked after every step (incrementally) and in full every
+/// <see cref="SimulateOptions.FullCheckEvery"/> exits and at both ends.
+/// </summary>
+public static class CoSimulation
+{
+    /// <summary>Runs the shipped guests / .bin files named in the options (throws <see cref="GuestLoadException"/> for a bad one).</summary>
+    /// <summary>Exits between two samples of the managed heap (a power of two).</summary>
+    public const long HeapInterval = 1 << 16;
+
+    public static SimulationReport Run(SimulateOptions options, Action<SimulationProgress>? progress = null)
+    {
+        var names = options.Guests.Count > 0 ? options.Guests : SimulateOptions.DefaultGuests;
+        var programs = names.Select(n => GuestLibrary.Contains(n) ? GuestLibrary.Get(n) : GuestLibrary.LoadFile(n)).ToArray();
+        return Run(options, cpu => new InterpretedGuest(programs[cpu % programs.Length], options.GuestBudget), progress);
+    }
+
+    /// <summary>Runs the guests `guestFor(cpu)` gives (the product uses <see cref="InterpretedGuest"/>; tests may script one).</summary>
+    public static SimulationReport Run(SimulateOptions options, Func<int, IGuest> guestFor, Action<SimulationProgress>? progress = null)
+    {
+        if (options.Cpus < 1) throw new ArgumentOutOfRangeException(nameof(options), "at least one CPU");
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus));
+        long exits = 0;
+        var byReason = new long[64];
+        bool Restart() => options.MaxExits is not null;
+        var runners = Enumerable.Range(0, options.Cpus).Select(c => new CpuRunner(world, c, guestFor(c), Restart)).ToArray();
+        SimulationFailure? failure = null;
+        var heap = new HeapSamples(HeapInterval, 0, 0, 0, 0, 0);
+        try
+        {
+            world.FullCheck("initial state");
+            var scheduler = new Scheduler(runners, options);
+            long nextFull = options.FullCheckEvery, nextReport = 0;
+            while (scheduler.Next() is { } runner)
+            {
+                long before = runner.Exits;
+                if (!runner.Advance()) scheduler.Retire(runner);
+                if (runner.Exits == before) continue;
+                exits++;
+                byReason[Math.Min(runner.LastReason & 0xFFFF, 63)]++;
+                if ((exits & (HeapInterval - 1)) == 0) heap = heap.Add(GC.GetTotalMemory(forceFullCollection: false));
+                if (exits >= nextFull) { world.FullCheck($"after {exits} exits"); nextFull += options.FullCheckEvery; }
+                if (progress is not null && (exits & 1023) == 0 && clock.ElapsedMilliseconds >= nextReport)
+                {
+                    progress(new(exits, options.MaxExits, Sum(world), scheduler.Active, clock.Elapsed));
+                    nextReport = clock.ElapsedMilliseconds + 200;
+                }
+                if (exits >= options.MaxExits) break;
+            }
+            world.FullCheck("final state");
+        }
+        catch (CosimStop stop) { failure = stop.Failure; }
+        clock.Stop();
+        var cpuTime = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        progress?.Invoke(new(exits, options.MaxExits, Sum(world), 0, clock.Elapsed));
+        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime, heap);
+    }
+
+    static long Sum(CheckedWorld w) => w.CallsByPrim.Sum();
+
+    static SimulationReport Report(SimulateOptions options, CheckedWorld world, CpuRunner[] runners, long exits, long[] byReason,
+        SimulationFailure? failure, TimeSpan elapsed, TimeSpan cpuTime, HeapSamples heap)
+    {
+        var reasons = new Dictionary<string, long>();
+        for (int r = 0; r < byReason.Length; r++) if (byReason[r] > 0) reasons[ExitReasons.Name(r)] = byReason[r];
+        var calls = PrimInfo.All.ToDictionary(p => p.ToString(), p => world.CallsByPrim[(int)p]);
+        var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected)).ToArray();
+        using var self = Process.GetCurrentProcess();
+        return new SimulationReport(options, failure, exits, reasons, calls, world.PassthroughCalls, world.GuestSteps, world.Checks,
+            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap);
+    }
+
+    /// <summary>Picks the CPU that takes the next step: round robin over the active ones, or uniformly at random.</summary>
+    sealed class Scheduler(CpuRunner[] runners, SimulateOptions options)
+    {
+        readonly List<CpuRunner> active = [.. runners];
+        readonly Random random = new(options.Seed);
+        int turn = -1;
+
+        public int Active => active.Count;
+
+        public CpuRunner? Next()
+        {
+            if (active.Count == 0) return null;
+            turn = options.Interleave == Interleave.Random ? random.Next(active.Count) : (turn + 1) % active.Count;
+            return active[turn];
+        }
+
+        public void Retire(CpuRunner r)
+        {
+            int i = active.IndexOf(r);
+            active.RemoveAt(i);
+            if (i <= turn) turn--;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using VmxLayers.Guest;
+
+namespace VmxLayers.Cosim;
+
+/// <summary>A real IA-32 guest: the program run by the <see cref="Interpreter"/>.</summary>
+public sealed class InterpretedGuest(GuestProgram program, long budget = 10_000_000) : IGuest
+{
+    readonly GuestCpu cpu = GuestCpu.Load(program);
+
+    public string Name => program.Name;
+    public string? ExpectedOutput => program.HasExpectedOutput ? program.ExpectedOutput : null;
+    public uint[] Regs => cpu.Regs;
+    public uint Eip { get => cpu.Eip; set => cpu.Eip = value; }
+    /// <summary>Instructions the guest executed (the exiting ones excluded).</summary>
+    public long Instructions => cpu.InstructionsExecuted;
+
+    public VmExit RunUntilExit()
+    {
+        try
+        {
+            var e = Interpreter.RunUntilExit(cpu, budget);
+            return new VmExit((uint)e.Reason, e.Qualification, e.InstructionLength, e.GuestRip);
+        }
+        catch (GuestFault f) { throw new GuestFailure(f.Message); }
+    }
+
+    public IGuest Restart() => new InterpretedGuest(program, budget);
+
+    /// <summary>A shipped guest by name, or a .bin file by path (names win).</summary>
+    public static InterpretedGuest Resolve(string nameOrFile, long budget = 10_000_000) =>
+        new(GuestLibrary.Contains(nameOrFile) ? GuestLibrary.Get(nameOrFile) : GuestLibrary.LoadFile(nameOrFile), budget);
+}

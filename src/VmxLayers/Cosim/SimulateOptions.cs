@@ -1,0 +1,28 @@
+using VmxLayers.Spec;
+
+namespace VmxLayers.Cosim;
+
+/// <summary>How the CPUs take turns: round robin or uniformly random (seeded), one primitive at a time.</summary>
+public enum Interleave { RoundRobin, Random }
+
+/// <summary>
+/// A co-simulation run. Guests: names of shipped guests or paths of .bin files, assigned to CPUs round robin
+/// (empty: hello, fib, sieve, regs). MaxExits null: every guest runs once; otherwise the run stops after that
+/// many exits and guests that end are restarted from scratch.
+/// </summary>
+public sealed record SimulateOptions
+{
+    public int Cpus { get; init; } = 4;
+    public IReadOnlyList<string> Guests { get; init; } = [];
+    public long? MaxExits { get; init; }
+    public Interleave Interleave { get; init; } = Interleave.RoundRobin;
+    public int Seed { get; init; } = 1;
+    public MutantId Mutant { get; init; } = MutantId.None;
+    /// <summary>A full relation check every this many exits (besides the first and the last state).</summary>
+    public long FullCheckEvery { get; init; } = 1000;
+    /// <summary>Instructions a guest may run between two exits before it is declared stuck.</summary>
+    public long GuestBudget { get; init; } = 10_000_000;
+
+    /// <summary>The shipped guests assigned round robin when none are given.</summary>
+    public static readonly IReadOnlyList<string> DefaultGuests = ["hello", "fib", "sieve", "regs"];
+}

@@ -1,0 +1,75 @@
+namespace VmxLayers.Cosim;
+
+/// <summary>Why a co-simulation stopped early.</summary>
+public enum FailureKind
+{
+    /// <summary>A step left the layers unrelated (result, register or relation clause).</summary>
+    Unrelated,
+    /// <summary>The high spec refused a call the host handler made (a broken high spec or host).</summary>
+    HighStepFailed,
+    /// <summary>A guest printed something other than its expected output.</summary>
+    GuestOutput,
+    /// <summary>The guest interpreter could not go on.</summary>
+    GuestFault,
+    /// <summary>The host could not serve the exit (unexpected reason, non-integer register, ...).</summary>
+    Host,
+}
+
+/// <summary>The first failure: where (CPU, step), which clause, and what each layer did.</summary>
+public sealed record SimulationFailure(FailureKind Kind, int Cpu, string Step, string Clause, string? High = null, string? Low = null)
+{
+    public override string ToString() =>
+        $"{Kind}: CPU {Cpu}, {Step}: {Clause}" + (High is null ? "" : $"; high: {High}") + (Low is null ? "" : $"; low: {Low}");
+}
+
+/// <summary>One CPU at the end: its guest, runs completed, exits taken, and the first run's console output.</summary>
+public sealed record CpuReport(int Cpu, string Guest, long CompletedRuns, long Exits, string Output, string? ExpectedOutput);
+
+/// <summary>Relation checks done: incremental (after every step), slots they checked, full ones.</summary>
+public readonly record struct CheckCounts(long Incremental, long Slots, long VmcsFields, long Full);
+
+/// <summary>The outcome of <see cref="CoSimulation.Run(SimulateOptions, Action{SimulationProgress}?)"/>.</summary>
+public sealed record SimulationReport(
+    SimulateOptions Options,
+    SimulationFailure? Failure,
+    long Exits,
+    IReadOnlyDictionary<string, long> ExitsByReason,
+    IReadOnlyDictionary<string, long> PrimitiveCallsByName,
+    long PassthroughCalls,
+    long GuestSteps,
+    CheckCounts Checks,
+    TimeSpan Elapsed,
+    TimeSpan CpuTime,
+    IReadOnlyList<CpuReport> Cpus,
+    long ManagedBytes,
+    long PeakWorkingSet,
+    HeapSamples Heap)
+{
+    /// <summary>Related after every step and every guest printed its expected output.</summary>
+    public bool Passed => Failure is null;
+    /// <summary>For mutation runs: the mutant was detected.</summary>
+    public bool Killed => !Passed;
+    /// <summary>The layers stayed related (a guest may still have printed the wrong thing).</summary>
+    public bool Related => Failure is null || Failure.Kind is FailureKind.GuestOutput or FailureKind.GuestFault or FailureKind.Host;
+    /// <summary>Calls of the six PVMXIntro primitives, each run on both layers and checked.</summary>
+    public long PrimitiveCalls => PrimitiveCallsByName.Values.Sum();
+    public double CallsPerSecond => PrimitiveCalls / Math.Max(Elapsed.TotalSeconds, 1e-9);
+    public double ExitsPerSecond => Exits / Math.Max(Elapsed.TotalSeconds, 1e-9);
+    /// <summary>Checked calls per second of CPU time the process used (robust against other processes on the machine).</summary>
+    public double CallsPerCpuSecond => PrimitiveCalls / Math.Max(CpuTime.TotalSeconds, 1e-9);
+    public double ExitsPerCpuSecond => Exits / Math.Max(CpuTime.TotalSeconds, 1e-9);
+}
+
+/// <summary>
+/// The managed heap (GC.GetTotalMemory) sampled every <see cref="Interval"/> exits: the first sample, the
+/// smallest and largest, and the last — flat memory means Max stays near First however long the run.
+/// </summary>
+public readonly record struct HeapSamples(long Interval, int Count, long First, long Min, long Max, long Last)
+{
+    public HeapSamples Add(long bytes) => Count == 0
+        ? new(Interval, 1, bytes, bytes, bytes, bytes)
+        : new(Interval, Count + 1, First, Math.Min(Min, bytes), Math.Max(Max, bytes), bytes);
+}
+
+/// <summary>Progress of a running co-simulation.</summary>
+public readonly record struct SimulationProgress(long Exits, long? MaxExits, long PrimitiveCalls, int ActiveCpus, TimeSpan Elapsed);

@@ -1,0 +1,215 @@
+using System.Collections.Immutable;
+using System.Numerics;
+using VmxLayers.Layers;
+using VmxLayers.Machine;
+using VmxLayers.Semantics;
+using VmxLayers.Smt.Solvers;
+using VmxLayers.Spec.Concrete;
+
+namespace VmxLayers.Smt;
+
+/// <summary>A model that is a real counterexample but needs a state <see cref="ConcreteCase"/> cannot describe.</summary>
+public sealed class NotExpressibleException(string message) : ArgumentException(message);
+
+/// <summary>A model's values, by node.</summary>
+public sealed class Model(IReadOnlyDictionary<int, SExpr> values)
+{
+    public SExpr? this[Node n] => values.GetValueOrDefault(n.Id);
+    public bool Has(Node n) => values.ContainsKey(n.Id);
+
+    public long Int(Node n) => n.IsLit ? n.Num : (long)(this[n]?.AsBigInteger() is { } b ? Clamp(b) : throw new KeyNotFoundException($"no value for {n}"));
+    public bool Bool(Node n) => n.IsLit ? n.Num != 0 : this[n]?.AsBool() ?? throw new KeyNotFoundException($"no value for {n}");
+    public Val Val(Node n) => ModelDecoder.ParseVal(this[n] ?? throw new KeyNotFoundException($"no value for {n}"));
+
+    static BigInteger Clamp(BigInteger b) => BigInteger.Clamp(b, long.MinValue, long.MaxValue);
+
+    /// <summary>A value as the messages show it.</summary>
+    public string Show(Node n) => n.Sort switch
+    {
+        Sort.Val => Has(n) || Terms.Ctor(n) == "Vundef" ? (Terms.Ctor(n) == "Vundef" ? "Vundef" : Val(n).ToString()) : "?",
+        Sort.Bool => n.IsLit || Has(n) ? (Bool(n) ? "true" : "false") : "?",
+        _ => n.IsLit || Has(n) ? Int(n).ToString(System.Globalization.CultureInfo.InvariantCulture) : "?",
+    };
+}
+
+/// <summary>
+/// Turns a model of a refuted obligation into a <see cref="ConcreteCase"/>: the terms to ask the solver
+/// for, and the case built from their values. Points the lemma never touched get the neutral default
+/// (Vint 0 on both sides), which satisfies every hypothesis clause.
+/// </summary>
+public sealed class ModelDecoder(LemmaEncoding lemma)
+{
+    /// <summary>Largest TOTAL_CPU and extra block count a decoded case may have.</summary>
+    public const int MaxCpus = 64, MaxBlocks = 64;
+
+    Terms T => lemma.Context.T;
+    Node C(string name, Sort s) => T.Const(name, s);
+
+    Node LowWord(Node c, Node i) =>
+        T.App(Sort.Val, "lr32", T.Select(C("words_L", Sort.Row), T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i))));
+    Node Writable(Node c, Node i) =>
+        T.Select(C("wr_L", Sort.BoolRow), T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i)));
+    Node HighSlot(Node c, Node i) => T.Select(T.Select(C("vmx_H", Sort.Area), c), i);
+    Node Field(string side, Node c, Node e) => T.Select(T.Select(C($"vmcs_{side}", Sort.Area), c), e);
+    Node Blk(Node v) => T.App(Sort.Int, "blk", v);
+    Node IsPtr(Node v) => T.App(Sort.Bool, "(_ is Vptr)", v);
+
+    IEnumerable<Node> Regs(string side) => PregInfo.All.Select(r => C($"{r}_{side}", Sort.Val));
+
+    /// <summary>Every term the decoder reads.</summary>
+    public IEnumerable<Node> Terms()
+    {
+        foreach (var n in new[] { "total_cpu", "cpu_H", "nextblock_H", "nextblock_L" }) yield return C(n, Sort.Int);
+        foreach (var n in new[] { "ikern_H", "ihost_H", "pg_H", "init_H" }) yield return C(n, Sort.Bool);
+        foreach (var r in Regs("H").Concat(Regs("L")).Concat(lemma.Input.ArgsHigh).Concat(lemma.Input.ArgsLow)) yield return r;
+        foreach (var (c, i) in lemma.Context.SlotPoints)
+        {
+            yield return c; yield return i; yield return HighSlot(c, i); yield return LowWord(c, i); yield return Writable(c, i);
+        }
+        foreach (var (c, e) in lemma.Context.FieldPoints)
+        {
+            yield return c; yield return e; yield return Field("H", c, e); yield return Field("L", c, e);
+        }
+        foreach (var v in lemma.Context.BlockVals)
+        {
+            yield return IsPtr(v); yield return Blk(v);
+            yield return T.App(Sort.Bool, "fdef", Blk(v)); yield return T.App(Sort.Int, "fblk", Blk(v));
+        }
+    }
+
+    /// <summary>Constraints that steer the solver to a small, replayable model (used only to pick a model, never for the verdict).</summary>
+    public IEnumerable<(string? Comment, Node Fact)> SmallModel()
+    {
+        yield return ("prefer: TOTAL_CPU <= 4", T.Le(C("total_cpu", Sort.Int), T.Int(4)));
+        yield return ("prefer: few blocks", T.And(T.Le(C("nextblock_H", Sort.Int), T.Int(8)), T.Le(C("nextblock_L", Sort.Int), T.Int(8))));
+        var vals = lemma.Context.Leaves.Concat(T.Constants.Where(c => c.Sort == Sort.Val && c.Name != "Vundef")).Distinct().ToList();
+        foreach (var v in vals) yield return (null, T.Implies(IsPtr(v), T.Le(Blk(v), T.Int(12))));
+        // Mem.inject with 64-byte Freeable blocks needs an injective f on the blocks it maps
+        var blocks = lemma.Context.BlockVals.Where(v => v.Op == Op.Const).Select(Blk).Distinct().ToList();
+        for (int a = 0; a < blocks.Count; a++)
+            for (int b = a + 1; b < blocks.Count; b++)
+                yield return (null, T.Implies(T.And(T.And(T.App(Sort.Bool, "fdef", blocks[a]), T.App(Sort.Bool, "fdef", blocks[b])), T.Not(T.Eq(blocks[a], blocks[b]))),
+                    T.Not(T.Eq(T.App(Sort.Int, "fblk", blocks[a]), T.App(Sort.Int, "fblk", blocks[b])))));
+    }
+
+    /// <summary>The case the model describes, or why it cannot be one.</summary>
+    public (ConcreteCase? Case, string? Why) Decode(Model m, Skolem? failing = null)
+    {
+        try { return (Build(m, failing), null); }
+        catch (NotExpressibleException e) { return (null, Prover.NotReplayable + ": " + e.Message); }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FormatException or OverflowException or InvalidOperationException)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Builds the case. The model only matters at the ground points, so it is shrunk first: TOTAL_CPU to one
+    /// past the largest CPU a point names, and the blocks ≥ genv_next (values, mappings, nextblocks) renumbered
+    /// 4, 5, 6… in order, which keeps every comparison the lemma makes (forward mappings, b &lt; nextblock).
+    /// </summary>
+    /// <summary>Whether a point names a skolem constant of a quantified obligation other than the one that fails.</summary>
+    bool OtherSkolem(Skolem? failing, params Node[] point)
+    {
+        var keep = failing is null ? [] : new[] { failing.Cpu, failing.Index }.Where(x => x is not null).Select(x => x!.Id).ToHashSet();
+        var stack = new Stack<Node>(point);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (n.Op == Op.Const && n.Name.StartsWith("sk", StringComparison.Ordinal) && !keep.Contains(n.Id)) return true;
+            foreach (var a in n.Args) stack.Push(a);
+        }
+        return false;
+    }
+
+    ConcreteCase Build(Model m, Skolem? failing)
+    {
+        long tc = m.Int(C("total_cpu", Sort.Int)), cpu = m.Int(C("cpu_H", Sort.Int));
+        if (cpu < 0 || cpu >= tc) throw new ArgumentException($"CPU id {cpu} is outside [0, TOTAL_CPU = {tc})");
+        var slots = lemma.Context.SlotPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Slot)).Select(p => (C: m.Int(p.Cpu), I: m.Int(p.Slot), P: p)).ToList();
+        var fields = lemma.Context.FieldPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Enc)).Select(p => (C: m.Int(p.Cpu), E: m.Int(p.Enc), P: p)).ToList();
+        long used = slots.Select(x => x.C).Concat(fields.Select(x => x.C)).Where(c => c >= 0 && c < tc).Append(cpu).Max();
+        long newTc = used + 1;
+        if (newTc > MaxCpus) throw new NotExpressibleException($"the counterexample needs CPU {used}; decoded cases have at most {MaxCpus} CPUs");
+
+        var inject = new Dictionary<long, long>();
+        foreach (var v in lemma.Context.BlockVals)
+        {
+            if (!m.Bool(IsPtr(v))) continue;
+            long b = m.Int(Blk(v));
+            if (b >= Genv.Next && m.Bool(T.App(Sort.Bool, "fdef", Blk(v)))) inject[b] = m.Int(T.App(Sort.Int, "fblk", Blk(v)));
+        }
+        long nbH = m.Int(C("nextblock_H", Sort.Int)), nbL = m.Int(C("nextblock_L", Sort.Int));
+        var vals = new List<Val>();
+        Val Get(Node n) { var v = m.Val(n); vals.Add(v); return v; }
+
+        int n = (int)newTc * VmxSlots.Size;
+        var high = Enumerable.Repeat(Val.Vzero, n).ToArray();
+        var low = Enumerable.Repeat(Val.Vzero, n).ToArray();
+        var overflow = new List<SlotOverflow>();
+        foreach (var (c, i, (cn, iN)) in slots)
+        {
+            if (c >= 0 && c < tc && i >= 0 && i < VmxSlots.Size)
+            {
+                if (!m.Bool(Writable(cn, iN)))
+                    throw new NotExpressibleException($"the model needs CPU {c}'s {VmxSlots.Describe(i)} in VMX_LOC readable but not writable; ConcreteCase always has VMX_LOC Writable");
+                high[c * VmxSlots.Size + i] = Get(HighSlot(cn, iN));
+                low[c * VmxSlots.Size + i] = Get(LowWord(cn, iN));
+            }
+            else overflow.Add(new SlotOverflow(c, i, Get(HighSlot(cn, iN))));
+        }
+        var vmcs = new List<VmcsOverride>();
+        foreach (var (c, e, (cn, en)) in fields)
+        {
+            if (c < 0 || c > int.MaxValue || e < int.MinValue || e > int.MaxValue) continue;   // never read by the case
+            vmcs.Add(new VmcsOverride((int)c, (int)e, Get(Field("H", cn, en)), Get(Field("L", cn, en))));
+        }
+        var rsH = RegSet(m, "H");
+        var rsL = RegSet(m, "L");
+        var argsH = lemma.Input.ArgsHigh.Select(Get).ToList();
+        var argsL = lemma.Input.ArgsLow.Select(Get).ToList();
+        foreach (var r in PregInfo.All) { vals.Add(rsH[r]); vals.Add(rsL[r]); }
+
+        // renumber the blocks at or above genv_next, keeping their order
+        var blocks = vals.Where(v => v.IsPtr).Select(v => (long)v.Block)
+            .Concat(inject.Keys).Concat(inject.Values).Append(nbH).Append(nbL)
+            .Where(b => b >= Genv.Next).Distinct().Order().ToList();
+        var rank = blocks.Select((b, k) => (b, k)).ToDictionary(x => x.b, x => (long)(Genv.Next + x.k));
+        long R(long b) => b >= Genv.Next ? rank[b] : b;
+        Val Rv(Val v) => v.IsPtr ? Val.Vptr((int)R(v.Block), v.Ofs) : v;
+        Semantics.RegSet Rr(Semantics.RegSet rs) { foreach (var r in PregInfo.All) rs = rs.Set(r, Rv(rs[r])); return rs; }
+        long hb = R(nbH) - Genv.Next, lb = R(nbL) - Genv.Next;
+        if (hb > MaxBlocks || lb > MaxBlocks) throw new NotExpressibleException($"the counterexample needs {Math.Max(hb, lb)} extra blocks; decoded cases have at most {MaxBlocks}");
+
+        var flags = new CpuFlags(m.Bool(C("ikern_H", Sort.Bool)), m.Bool(C("ihost_H", Sort.Bool)), m.Bool(C("pg_H", Sort.Bool)), m.Bool(C("init_H", Sort.Bool)));
+        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, flags, [.. high.Select(Rv)], [.. low.Select(Rv)],
+            [.. vmcs.Select(o => o with { High = Rv(o.High), Low = Rv(o.Low) })],
+            [.. overflow.Select(o => o with { Value = Rv(o.Value) })],
+            (int)hb, (int)lb, [.. inject.OrderBy(kv => kv.Key).Select(kv => ((int)R(kv.Key), (int)R(kv.Value)))],
+            [.. argsH.Select(Rv)], [.. argsL.Select(Rv)], Rr(rsH), Rr(rsL), lemma.Context.Mutant);
+    }
+
+    RegSet RegSet(Model m, string side)
+    {
+        var rs = Semantics.RegSet.Undef;
+        foreach (var r in PregInfo.All) rs = rs.Set(r, m.Val(C($"{r}_{side}", Sort.Val)));
+        return rs;
+    }
+
+    /// <summary>A Val from its model value: Vundef, (Vint #x..), (Vlong #x..), (Vfloat #x..), (Vptr b #x..).</summary>
+    public static Val ParseVal(SExpr e)
+    {
+        if (e.SymbolName == "Vundef") return Val.Vundef;
+        var items = e.Elements;
+        string head = items.Length > 0 ? items[0].SymbolName ?? "" : "";
+        BigInteger Arg(int k) => items.Length > k && items[k].AsBigInteger() is { } b ? b : throw new FormatException($"unreadable value {e}");
+        return head switch
+        {
+            "Vint" => Val.Vint((uint)Arg(1)),
+            "Vlong" => Val.Vlong(new Semantics.Int64((ulong)Arg(1))),
+            "Vfloat" => Val.Vfloat(BitConverter.UInt64BitsToDouble((ulong)Arg(1))),
+            "Vptr" when Arg(1) >= 1 && Arg(1) <= int.MaxValue => Val.Vptr((int)Arg(1), (uint)Arg(2)),
+            _ => throw new FormatException($"unreadable value {e}"),
+        };
+    }
+}

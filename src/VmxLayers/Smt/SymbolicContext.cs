@@ -1,0 +1,129 @@
+using VmxLayers.Layers;
+using VmxLayers.Spec;
+
+namespace VmxLayers.Smt;
+
+/// <summary>The index sets the relation quantifies over.</summary>
+public enum QuantKind { CpuSlot, Slot, CpuField }
+
+/// <summary>A guard the spec required, filed under the phase it ran in.</summary>
+public sealed record Guard(SpecPhase Phase, Node Cond, string Why);
+
+/// <summary>A universally quantified premise: its Bool stand-in and its body, instantiated at ground points later.</summary>
+public sealed record Universal(QuantKind Kind, string Clause, Node Flag, Func<Node, Node, Node> Body);
+
+/// <summary>A quantified obligation, negated into fresh skolem constants (Cpu is null for ForallSlot: the current CPU).</summary>
+public sealed record Skolem(QuantKind Kind, string Clause, Node? Cpu, Node Index, Node Instance);
+
+/// <summary>The memory-level premise MatchExtcallStates names, with the parts its consequences talk about.</summary>
+public sealed record MemoryPair(Node Flag, Node NextHigh, Node NextLow, Node RdHigh, Node WrHigh);
+
+/// <summary>
+/// The mutable side of <see cref="SymbolicDomain"/>: terms, the current phase, recorded guards,
+/// quantifiers, and the ground points (index terms the specs touch) that universals are instantiated at.
+/// </summary>
+public sealed class SymbolicContext(MutantId mutant)
+{
+    public Terms T { get; } = new();
+    public MutantId Mutant { get; } = mutant;
+    public SpecPhase Phase { get; set; } = SpecPhase.Hypotheses;
+    public List<Guard> Guards { get; } = [];
+    public List<Universal> Universals { get; } = [];
+    public List<Skolem> Skolems { get; } = [];
+    public List<MemoryPair> MemoryPairs { get; } = [];
+
+    readonly List<(Node Cpu, Node Slot)> slotPoints = [];
+    readonly HashSet<(int, int)> slotSeen = [];
+    readonly List<(Node Cpu, Node Enc)> fieldPoints = [];
+    readonly HashSet<(int, int)> fieldSeen = [];
+    readonly List<Node> blockVals = [];
+    readonly HashSet<int> blockSeen = [];
+    readonly List<Node> leaves = [];
+    readonly HashSet<int> leafSeen = [];
+    int fresh;
+
+    public IReadOnlyList<(Node Cpu, Node Slot)> SlotPoints => slotPoints;
+    public IReadOnlyList<(Node Cpu, Node Enc)> FieldPoints => fieldPoints;
+    /// <summary>Values whose block the injection's properties are instantiated at.</summary>
+    public IReadOnlyList<Node> BlockVals => blockVals;
+    /// <summary>Input values (constants and reads of the initial state) that must be well-formed (positive blocks).</summary>
+    public IReadOnlyList<Node> Leaves => leaves;
+
+    public bool Premise(SpecPhase p) => p is SpecPhase.Hypotheses or SpecPhase.High;
+
+    public void SlotPoint(Node cpu, Node slot) { if (slotSeen.Add((cpu.Id, slot.Id))) slotPoints.Add((cpu, slot)); }
+    public void FieldPoint(Node cpu, Node enc) { if (fieldSeen.Add((cpu.Id, enc.Id))) fieldPoints.Add((cpu, enc)); }
+    public void BlockVal(Node v) { if (!v.IsLit && Terms.Ctor(v) is null or "Vptr" && blockSeen.Add(v.Id)) blockVals.Add(v); }
+    public void Leaf(Node v) { if (leafSeen.Add(v.Id)) leaves.Add(v); }
+
+    /// <summary>
+    /// The (cpu, slot) whose word lives at byte offset ofs: read off 152·c + 4·i syntactically when
+    /// the offset has that shape, else (ofs div 152, (ofs mod 152) div 4). Either is a sound instance.
+    /// </summary>
+    public void OffsetPoint(Node ofs)
+    {
+        var (atoms, k) = Linear.Of(ofs);
+        var cpuPart = atoms.Where(a => a.Coef % VmxSlots.Stride == 0).ToList();
+        var rest = atoms.Where(a => a.Coef % VmxSlots.Stride != 0).ToList();
+        long kc = Math.DivRem(k, VmxSlots.Stride, out long kr);
+        if (kr < 0) { kr += VmxSlots.Stride; kc--; }
+        Node cpu = Linear.Build(T, cpuPart.Select(a => (a.Atom, a.Coef / VmxSlots.Stride)), kc);
+        if (rest.Count == 0 && kr % 4 == 0) { SlotPoint(cpu, T.Int(kr / 4)); return; }
+        if (rest.Count == 1 && rest[0].Coef == 4 && kr == 0) { SlotPoint(cpu, rest[0].Atom); return; }
+        var c = T.App(Sort.Int, "div", ofs, T.Int(VmxSlots.Stride));
+        var i = T.App(Sort.Int, "div", T.App(Sort.Int, "mod", ofs, T.Int(VmxSlots.Stride)), T.Int(4));
+        SlotPoint(c, i);
+    }
+
+    public Node Fresh(string prefix, Sort sort) => T.Const($"{prefix}{fresh++}", sort);
+
+    public Node Forall(QuantKind kind, string clause, Func<Node, Node, Node> body)
+    {
+        if (Premise(Phase))
+        {
+            var flag = Fresh("q", Sort.Bool);
+            Universals.Add(new Universal(kind, clause, flag, body));
+            return flag;
+        }
+        int k = fresh++;
+        Node? c = kind == QuantKind.Slot ? null : T.Const($"sk{k}_cpu", Sort.Int);
+        Node i = T.Const(kind == QuantKind.CpuField ? $"sk{k}_enc" : $"sk{k}_slot", Sort.Int);
+        var inst = body(c!, i);
+        var node = T.Implies(Range(kind, c, i), inst);
+        Skolems.Add(new Skolem(kind, clause, c, i, node));
+        return node;
+    }
+
+    /// <summary>The range a quantifier's bound variables are in.</summary>
+    public Node Range(QuantKind kind, Node? c, Node i)
+    {
+        Node slotRange = T.And(T.Le(T.Int(0), i), T.Lt(i, T.Int(VmxSlots.Size)));
+        if (kind == QuantKind.Slot) return slotRange;
+        Node cpuRange = T.And(T.Le(T.Int(0), c!), T.Lt(c!, TotalCpu));
+        return kind == QuantKind.CpuSlot ? T.And(cpuRange, slotRange) : cpuRange;
+    }
+
+    public Node TotalCpu => T.Const("total_cpu", Sort.Int);
+}
+
+/// <summary>Linear forms Σ coef·atom + k over Int terms built by Add and Mul-by-literal.</summary>
+static class Linear
+{
+    public static (List<(Node Atom, long Coef)> Atoms, long K) Of(Node n)
+    {
+        var acc = new Dictionary<Node, long>();
+        long k = 0;
+        void Walk(Node x, long scale)
+        {
+            if (x.IsLit) k += scale * x.Num;
+            else if (x.IsApp("+")) { Walk(x.Args[0], scale); Walk(x.Args[1], scale); }
+            else if (x.IsApp("*") && x.Args[0].IsLit) Walk(x.Args[1], scale * x.Args[0].Num);
+            else acc[x] = acc.GetValueOrDefault(x) + scale;
+        }
+        Walk(n, 1);
+        return ([.. acc.Where(kv => kv.Value != 0).OrderBy(kv => kv.Key.Id).Select(kv => (kv.Key, kv.Value))], k);
+    }
+
+    public static Node Build(Terms t, IEnumerable<(Node Atom, long Coef)> atoms, long k) =>
+        atoms.Aggregate(t.Int(k), (acc, a) => t.Add(t.Mul(t.Int(a.Coef), a.Atom), acc));
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using VmxLayers.Mutants;
+using VmxLayers.Refinement;
+using VmxLayers.Smt;
+using VmxLayers.Smt.Solvers;
+using VmxLayers.Spec;
+using VmxLayers.Tests.Smt.Solvers;
+
+namespace VmxLayers.Tests.Smt;
+
+/// <summary>The six lemmas proved from the real specs; every wrong spec refuted with a counterexample that fails concretely.</summary>
+public class ProverTests
+{
+    static LemmaResult Prove(Prim p, MutantId m = MutantId.None) => Prover.Prove(p, new ProveOptions(m));
+
+    public static TheoryData<Prim> Prims() => [.. PrimInfo.All];
+
+    public static TheoryData<MutantId> Refutable() =>
+        [.. MutantCatalog.All.Where(m => m.Primitive is not null && m.Equivalent is null).Select(m => m.Id)];
+
+    public static TheoryData<MutantId> Equivalent() =>
+        [.. MutantCatalog.All.Where(m => m.Primitive is not null && m.Equivalent is not null).Select(m => m.Id)];
+
+    [SolverTheory("libz3")]
+    [MemberData(nameof(Prims))]
+    public void RealSpecsAreProved(Prim p)
+    {
+        var r = Prove(p);
+        Assert.True(r.Verdict == Verdict.Proved,
+            string.Join("; ", r.Obligations.Where(o => o.Verdict != Verdict.Proved).Select(o => $"{o.Why}: {o.Verdict} {o.Message}{o.ReasonUnknown}")));
+        Assert.All(r.Obligations, o => Assert.Equal(Verdict.Proved, o.Verdict));
+        Assert.Null(r.Counterexample);
+        Assert.Contains(r.Obligations, o => o.Clause == Relation.MatchAll);
+    }
+
+    [SolverTheory("libz3")]
+    [MemberData(nameof(Refutable))]
+    public void WrongSpecIsRefutedAndTheCounterexampleFailsConcretely(MutantId m)
+    {
+        var mutant = MutantCatalog.Get(m);
+        var r = Prove(mutant.Primitive!.Value, m);
+        Assert.Equal(Verdict.Refuted, r.Verdict);
+        Assert.NotNull(r.Counterexample);
+        Assert.True(r.CounterexampleConfirmed, r.CounterexampleCheck);
+        Assert.Equal(m, r.Counterexample!.Mutant);
+        // the replay is not just our word: the case fails when evaluated here again
+        var (_, run) = r.Counterexample.Evaluate();
+        Assert.True(run.Hypothesis.B && run.HighOk && (!run.LowOk || run.Goals.Any(g => !g.Formula.B)));
+        Assert.StartsWith($"{mutant.Primitive}:", r.FirstRefuted!.Message);
+    }
+
+    [SolverTheory("libz3")]
+    [MemberData(nameof(Equivalent))]
+    public void EquivalentMutantStaysProved(MutantId m) =>
+        Assert.Equal(Verdict.Proved, Prove(MutantCatalog.Get(m).Primitive!.Value, m).Verdict);
+
+    [SolverFact("libz3")]
+    public void RefutedGoalNamesTheSlotAndTheValues()
+    {
+        var r = Prove(Prim.vmx_exit, MutantId.ExitStoresEbxIntoSlot4);
+        var msg = r.Obligations.First(o => o.Verdict == Verdict.Refuted && o.Clause == Relation.MatchAll).Message!;
+        Assert.Matches(@"^vmx_exit: after the step, slot (2 \(G_RBX\)|4 \(G_RCX\)) of CPU \d+ .*does not inject: high = .+, low = .+$", msg);
+    }
+
+    [SolverFact("libz3")]
+    public void MalformedQueryIsAnErrorNotACrash()
+    {
+        var (outcome, error) = Prover.Check("libz3", "(assert (and true", 1000, []);
+        Assert.Null(outcome);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        var (ok, none) = Prover.Check("libz3", "(declare-const x Int) (assert (> x 0))", 1000, ["x"]);
+        Assert.Null(none);
+        Assert.Equal(SatResult.Sat, ok!.Result);
+    }
+
+    [SolverFact("libz3")]
+    public void TinyBudgetIsUnknownNeverProved()
+    {
+        var r = Prover.Prove(Prim.vmx_exit, new ProveOptions(Rlimit: 1));
+        Assert.Equal(Verdict.Unknown, r.Verdict);
+        Assert.Contains(r.Obligations, o => o.Verdict == Verdict.Unknown && o.ReasonUnknown is not null);
+    }
+}
