@@ -13,6 +13,7 @@ public static class ValueText
         ValTag.Vundef => "undef",
         ValTag.Vint => Int(v.IntValue.Bits),
         ValTag.Vptr => Pointer(v.Block, v.Ofs.Bits),
+        ValTag.Vfloat => "float " + v.FloatValue.ToString("R", CultureInfo.InvariantCulture),
         _ => v.ToString(),
     };
 

@@ -52,18 +52,45 @@ public class CheckCommandTests
         var file = Path.Combine(Path.GetTempPath(), $"vmx-cx-{name}-{Guid.NewGuid():N}.json");
         try
         {
-            Assert.Equal(1, Run("check", "--primitive", prim, "--backend", "random", "--budget", "3000", "--shrink-seconds", "0", "--threads", "1", "--mutant", name,
-                "--save-counterexample", file, "--json"));
+            var json = Capture(() => Assert.Equal(1, Run("check", "--primitive", prim, "--backend", "random", "--budget", "3000", "--shrink-seconds", "0",
+                "--threads", "1", "--mutant", name, "--save-counterexample", file, "--json")));
+            var violated = System.Text.Json.Nodes.JsonNode.Parse(json)!["results"]![0]!["counterexample"]!["violated"]!.AsArray().Select(n => (string)n!).ToList();
             var scenario = ScenarioParser.ParseFile(file);
             Assert.Equal(m.Id, scenario.Mutant);
             var replay = ScenarioReplay.Run(scenario);
             var step = Assert.Single(replay.Steps);
             Assert.True(step.High.Ok);
-            Assert.False(step.Low.Ok && step.Related, "the replay of the counterexample did not fail");
+            if (violated.Contains(VmxLayers.Checking.CaseCheck.LowStepFails)) Assert.False(step.Low.Ok, "the low step should fail as in the check");
+            else Assert.True(step.Low.Ok && !step.Related, $"the replay should end unrelated as the check found ({string.Join("; ", violated)})");
             if (m.Target != MutantTarget.Relation)
                 Assert.True(ScenarioReplay.Run(scenario with { Mutant = MutantId.None }).Related, "without the mutant the saved case is related");
         }
         finally { File.Delete(file); }
+    }
+
+    [Fact]
+    public void PrintedSeedReproducesTheRandomCounterexample()
+    {
+        var json = Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--mutant", "exit-skips-edi-store",
+            "--shrink-seconds", "0", "--threads", "1", "--json")));
+        var result = System.Text.Json.Nodes.JsonNode.Parse(json)!["results"]![0]!;
+        Assert.Equal("counterexample", (string?)result["verdict"]);
+        Assert.Contains("match", result["counterexample"]!["violated"]!.AsArray().Select(n => (string?)n));
+        string seed = (string)result["seed"]!;
+        Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--mutant", "exit-skips-edi-store",
+            "--seed", seed, "--budget", "1", "--shrink-seconds", "0", "--threads", "1", "--json")));
+        Capture(() => Assert.Equal(0, Run("check", "--primitive", "vmx_exit", "--backend", "random",
+            "--seed", seed, "--budget", "1", "--shrink-seconds", "0", "--threads", "1", "--json")));
+    }
+
+    static string Capture(Action run)
+    {
+        var o = new StringWriter();
+        var old = Console.Out;
+        Console.SetOut(o);
+        try { run(); }
+        finally { Console.SetOut(old); }
+        return o.ToString();
     }
 
     [Fact]
