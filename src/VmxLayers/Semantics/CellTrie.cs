@@ -145,10 +145,9 @@ internal readonly struct CellTrie
         if (ReferenceEquals(x, y)) return;
         if (level == 0)
         {
-            var lx = x as ulong[]; var ly = y as ulong[];
-            int leafWidth = Math.Max(lx?.Length ?? 0, ly?.Length ?? 0);
-            for (int k = 0; k < leafWidth; k++)
-                if (At(lx, k) != At(ly, k)) changed.Add(nodeBase + k);
+            var lx = x as CellLeaf; var ly = y as CellLeaf;
+            for (int k = 0; k < Fanout; k++)
+                if ((lx?.Get(k) ?? 0) != (ly?.Get(k) ?? 0)) changed.Add(nodeBase + k);
             return;
         }
         var nx = x as object?[]; var ny = y as object?[];
