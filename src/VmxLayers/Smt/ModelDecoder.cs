@@ -81,9 +81,6 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     public IEnumerable<(string? Comment, Node Fact)> SmallModel()
     {
         yield return ("prefer: TOTAL_CPU <= 4", T.Le(C("total_cpu", Sort.Int), T.Int(4)));
-        yield return ("prefer: few blocks", T.And(T.Le(C("nextblock_H", Sort.Int), T.Int(8)), T.Le(C("nextblock_L", Sort.Int), T.Int(8))));
-        var vals = lemma.Context.Leaves.Concat(T.Constants.Where(c => c.Sort == Sort.Val && c.Name != "Vundef")).Distinct().ToList();
-        foreach (var v in vals) yield return (null, T.Implies(IsPtr(v), T.Le(Blk(v), T.Int(12))));
         // Mem.inject with 64-byte Freeable blocks needs an injective f on the blocks it maps
         var blocks = lemma.Context.BlockVals.Where(v => v.Op == Op.Const).Select(Blk).Distinct().ToList();
         for (int a = 0; a < blocks.Count; a++)

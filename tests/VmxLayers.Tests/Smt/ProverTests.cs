@@ -11,7 +11,7 @@ namespace VmxLayers.Tests.Smt;
 /// <summary>The six lemmas proved from the real specs; every wrong spec refuted with a counterexample that fails concretely.</summary>
 public class ProverTests
 {
-    static LemmaResult Prove(Prim p, MutantId m = MutantId.None) => Prover.Prove(p, new ProveOptions(m));
+    static LemmaResult Prove(Prim p, MutantId m = MutantId.None) => Prover.Prove(p, new ProveOptions(m, StopAtFirstRefutation: m != MutantId.None));
 
     public static TheoryData<Prim> Prims() => [.. PrimInfo.All];
 
