@@ -91,6 +91,7 @@ public sealed class LemmaEncoding
             Obligations.Add(new Obligation(k++, ObligationKind.Goal, goal.Clause, $"goal: {goal.Clause}", goal.Formula.N, LowGuards.Count));
 
         InstantiateUniversals();
+        foreach (var def in Context.Definitions) Premises.Add(("the slot an offset falls in", def));
         AddSlotDisjointness();
         AddMemoryConsequences();
         AddWellFormedness();
@@ -142,7 +143,7 @@ public sealed class LemmaEncoding
     void AddSlotDisjointness()
     {
         var t = Context.T;
-        var pts = Context.SlotPoints.Where(p => !p.Slot.IsApp("div")).ToList();
+        var pts = Context.SlotPoints.ToList();
         Node Off((Node Cpu, Node Slot) p) => t.Add(t.Mul(t.Int(VmxSlots.Stride), p.Cpu), t.Mul(t.Int(4), p.Slot));
         Node InRange(Node i) => t.And(t.Le(t.Int(0), i), t.Lt(i, t.Int(VmxSlots.Size)));
         for (int a = 0; a < pts.Count; a++)
