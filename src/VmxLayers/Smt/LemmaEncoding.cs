@@ -41,6 +41,9 @@ public sealed class LemmaEncoding
         var input = MakeInput(ctx, p);
         var d = new SymbolicDomain(ctx);
         var run = Simulation.Run<Sx, SymbolicDomain>(ref d, p, input.Input);
+        // a seed point: match at (cpu, slot 0) is what makes 0 ≤ cpu < TOTAL_CPU visible to the solver even
+        // when the spec only touches out-of-range slots (e.g. a high spec that accepts index 2^32-1)
+        ctx.SlotPoint(input.Input.Pre.High.CpuId.N, ctx.T.Int(0));
         var lemma = new LemmaEncoding(p, ctx, input, run);
         lemma.Assemble();
         return lemma;
