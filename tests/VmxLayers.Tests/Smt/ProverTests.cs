@@ -78,6 +78,32 @@ public class ProverTests
     public void EquivalentMutantStaysProved(MutantId m) =>
         Assert.Equal(Verdict.Proved, Prove(MutantCatalog.Get(m).Primitive!.Value, m).Verdict);
 
+    // ---- relation mutants: what actually happens (docs/prover.md) ----
+
+    [SolverTheory("libz3")]
+    [InlineData(MutantId.MatchOnlyCurrentCpu, Prim.vmx_writez)]   // each primitive touches only its own CPU's slots
+    [InlineData(MutantId.MatchOmitsLoadResult, Prim.vmx_readz)]   // equivalent: slots are Vundef/Vint/Vptr
+    [InlineData(MutantId.RelateIgnoresVmcs, Prim.vmx_writez)]     // writez never reads the VMCS
+    public void WeakerRelationThatStillProves(MutantId m, Prim p) => Assert.Equal(Verdict.Proved, Prove(p, m).Verdict);
+
+    [SolverFact("libz3")]
+    public void RelateIgnoringVmcsLosesExitPost()
+    {
+        var r = Prove(Prim.vmx_exit_post, MutantId.RelateIgnoresVmcs);
+        Assert.Equal(Verdict.Refuted, r.Verdict);
+        Assert.True(r.CounterexampleConfirmed, r.CounterexampleCheck);
+    }
+
+    [SolverFact("libz3")]
+    public void MatchWithoutWritableIsRefutedButNotExpressibleAsAConcreteCase()
+    {
+        var r = Prove(Prim.vmx_writez, MutantId.MatchIgnoresWritable);
+        Assert.Equal(Verdict.Refuted, r.Verdict);
+        Assert.Null(r.Counterexample);
+        Assert.StartsWith(Prover.NotReplayable, r.CounterexampleCheck);
+        Assert.Contains("readable but not writable", r.CounterexampleCheck);
+    }
+
     [SolverFact("libz3")]
     public void RefutedGoalNamesTheSlotAndTheValues()
     {
