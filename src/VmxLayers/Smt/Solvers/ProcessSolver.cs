@@ -111,19 +111,21 @@ sealed class SolverProcess : IDisposable
     }
 
     /// <summary>
-    /// Sends commands and returns the next answer. Writing happens on another task so a solver that
-    /// answers (errors) while we are still writing a long script cannot deadlock us.
+    /// Sends commands and returns the next answer. Writing happens on its own thread so a solver that
+    /// answers (errors) while we are still writing a long script cannot deadlock us; a dedicated thread,
+    /// not a pool task, because callers run many queries from Parallel.For and would starve the pool.
     /// With answerIsResult, answers other than sat/unsat/unknown/(error ..) (e.g. "unsupported") are skipped.
     /// </summary>
     public string Ask(string commands, bool answerIsResult = false)
     {
-        var write = Task.Run(() =>
+        var writer = new Thread(() =>
         {
             try { process.StandardInput.WriteLine(commands); process.StandardInput.Flush(); }
             catch (IOException) { } // the solver quit; reading reports why
-        });
+        }) { IsBackground = true, Name = name + " stdin" };
+        writer.Start();
         string answer = ReadAnswer(answerIsResult);
-        write.Wait();
+        writer.Join();
         return answer;
     }
 

@@ -12,6 +12,11 @@ static class SolverContract
         "(assert (= (bvmul x y) #x0000000100000007))\n" +
         "(assert (bvugt x #x0000000000000001)) (assert (bvugt y #x0000000000000001))";
 
+    /// <summary>Small: 0x0fa1 = 4001 is prime, so only a product that wraps modulo 2^16 satisfies it (sat).</summary>
+    public const string SmallFactoring =
+        "(declare-const a (_ BitVec 16)) (declare-const b (_ BitVec 16))\n" +
+        "(assert (= (bvmul a b) #x0fa1)) (assert (bvugt a #x0001)) (assert (bvugt b #x0001))";
+
     public const string ValDatatype =
         "(declare-datatypes ((Val 0)) (((Vundef) (Vint (vi (_ BitVec 32))) (Vptr (vb Int) (vo (_ BitVec 32))))))";
 
