@@ -127,9 +127,10 @@ public static class Lockstep
         var f = w.Context.Inject;
         if (!p.IsAsm())
             return Inject.Val(f, high.Ret, low.Ret) ? null : $"{p}: the result does not inject: high = {high.Ret}, low = {low.Ret}";
+        RegSet hr = high.Regs, lr = low.Regs;   // once: each property read copies the 400-byte set
         foreach (var r in PregInfo.All)
-            if (!Inject.Val(f, high.Regs[r], low.Regs[r]))
-                return $"{p}: register {r} does not inject: high = {high.Regs[r]}, low = {low.Regs[r]}";
+            if (!Inject.Val(f, hr[r], lr[r]))
+                return $"{p}: register {r} does not inject: high = {hr[r]}, low = {lr[r]}";
         return null;
     }
 }
