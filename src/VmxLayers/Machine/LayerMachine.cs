@@ -17,24 +17,25 @@ public readonly record struct CpuFlags(bool Ikern, bool Ihost, bool Pg, bool Ini
 /// </summary>
 public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs, VmxArea Vmx, Mem Mem)
 {
-    // The last view built (or committed), reused while the machine and the CPU stay the same: the co-simulation
-    // views the state a step produced several times (both checks of each changed slot or field). AbsData is
-    // immutable and carries its CPU, so one reference is the whole (thread-safe) cache. Not part of the value:
-    // `with` does not copy it and equality ignores it.
-    AbsData<CTerm>? view;
+    // Views built (or committed) per CPU, shared by every machine derived from this one and checked on each read: a
+    // view stays right while that CPU's flags and the VMCS and VMX maps are the same objects (on the low layer, whose
+    // VMX map never changes, across all stores into memory). AbsData is immutable and each slot is one reference,
+    // so sharing is thread-safe. Not part of the value: equality ignores it.
+    AbsData<CTerm>?[]? views;
 
     LayerMachine(LayerMachine original)
     {
-        Flags = original.Flags; Vmcs = original.Vmcs; Vmx = original.Vmx; Mem = original.Mem;
+        Flags = original.Flags; Vmcs = original.Vmcs; Vmx = original.Vmx; Mem = original.Mem; views = original.views;
     }
 
     public int TotalCpu => Flags.Length;
 
     public AbsData<CTerm> View(int cpu)
     {
-        if (view is { } v && v.CpuId.Z == cpu) return v;
         var f = Flags[cpu];
-        return view = new AbsData<CTerm>(CTerm.Of(f.Ikern), CTerm.Of(f.Ihost), CTerm.Of(f.Pg), CTerm.Of(f.Init),
+        var cache = views is { } c && c.Length == Flags.Length ? c : views = new AbsData<CTerm>?[Flags.Length];
+        if (cache[cpu] is { } v && IsView(v, cpu, f, Vmcs, Vmx)) return v;
+        return cache[cpu] = new AbsData<CTerm>(CTerm.Of(f.Ikern), CTerm.Of(f.Ihost), CTerm.Of(f.Pg), CTerm.Of(f.Init),
             new CTerm(cpu), new CTerm(Vmcs), new CTerm(Vmx));
     }
 
@@ -47,18 +48,19 @@ public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs,
         bool sameFlags = flags == Flags[cpu];
         // a step that changed nothing (e.g. vmx_readz) keeps this machine: the co-simulation's hot path
         if (sameFlags && ReferenceEquals(vmcs, Vmcs) && ReferenceEquals(vmx, Vmx) && ReferenceEquals(m, Mem)) return this;
-        var next = new LayerMachine(sameFlags ? Flags : Flags.SetItem(cpu, flags), vmcs, vmx, m);
-        if (IsView(data, cpu, flags, vmcs, vmx)) next.view = data;
+        var next = new LayerMachine(sameFlags ? Flags : Flags.SetItem(cpu, flags), vmcs, vmx, m) { views = views };
+        if (views is not null && views.Length == Flags.Length && IsView(data, cpu, flags, vmcs, vmx)) views[cpu] = data;
         return next;
     }
 
     /// <summary>Whether `data` is exactly what View(cpu) of a machine with these parts would build.</summary>
     static bool IsView(AbsData<CTerm> data, int cpu, CpuFlags f, VmcsArea vmcs, VmxArea vmx) =>
-        Plain(data.Ikern, f.Ikern ? 1 : 0) && Plain(data.Ihost, f.Ihost ? 1 : 0) && Plain(data.Pg, f.Pg ? 1 : 0)
-        && Plain(data.Init, f.Init ? 1 : 0) && Plain(data.CpuId, cpu)
-        && data.Vmcs.O == vmcs && Plain(data.Vmcs, 0) && data.Vmx.O == vmx && Plain(data.Vmx, 0);
+        ReferenceEquals(data.Vmcs.O, vmcs) && ReferenceEquals(data.Vmx.O, vmx) && Plain(data.CpuId, cpu) && data.CpuId.O is null
+        && Plain(data.Ikern, f.Ikern ? 1 : 0) && Plain(data.Ihost, f.Ihost ? 1 : 0) && Plain(data.Pg, f.Pg ? 1 : 0)
+        && Plain(data.Init, f.Init ? 1 : 0) && data.Ikern.O is null && data.Ihost.O is null && data.Pg.O is null && data.Init.O is null
+        && Plain(data.Vmcs, 0) && Plain(data.Vmx, 0);
 
-    static bool Plain(CTerm t, long z) => t.Z == z && t.V == default && (t.O is null || t.O is VmcsArea or VmxArea);
+    static bool Plain(CTerm t, long z) => t.Z == z && t.V == default;
 
     public bool Equals(LayerMachine? other) =>
         other is not null && Flags.Equals(other.Flags) && Equals(Vmcs, other.Vmcs) && Equals(Vmx, other.Vmx) && Equals(Mem, other.Mem);
