@@ -55,8 +55,11 @@ public static class Lockstep
     internal static void Call(World w, int cpu, Prim p, ReadOnlySpan<Val> argsHigh, ReadOnlySpan<Val> argsLow,
         in RegSet regsHigh, in RegSet regsLow, bool checkRelation, ref StepOutcome r)
     {
-        var nextHigh = Side(w, w.High, cpu, p, true, argsHigh, in regsHigh, out r.High);
-        var nextLow = Side(w, w.Low, cpu, p, false, argsLow, in regsLow, out r.Low);
+        // both layers usually get the very same register set (the co-simulation's asm calls): box it once
+        CTerm regTermHigh = RegTerm(p, in regsHigh);
+        CTerm regTermLow = regsHigh.Equals(regsLow) ? regTermHigh : RegTerm(p, in regsLow);
+        var nextHigh = Side(w, w.High, cpu, p, true, argsHigh, in regsHigh, regTermHigh, out r.High);
+        var nextLow = Side(w, w.Low, cpu, p, false, argsLow, in regsLow, regTermLow, out r.Low);
         if (!r.High.Ok) { r.After = w; r.Unrelated = null; return; }
         if (!r.Low.Ok) { r.After = w with { High = nextHigh }; r.Unrelated = $"the high step succeeds but the low step fails: {r.Low.Why}"; return; }
         r.After = w with { High = nextHigh, Low = nextLow };
@@ -91,7 +94,9 @@ public static class Lockstep
     /// <summary>Argument arrays reused per thread: the specs only read them during the step.</summary>
     [ThreadStatic] static CTerm[]?[]? argArrays;
 
-    static LayerMachine Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, in RegSet regs, out SideOutcome outcome)
+    static CTerm RegTerm(Prim p, in RegSet regs) => !p.IsAsm() && regs.Equals(RegSet.Undef) ? undefRegs : new CTerm(new RegBox(regs));
+
+    static LayerMachine Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, in RegSet regs, CTerm regTerm, out SideOutcome outcome)
     {
         var d = w.Domain();
         w.Context.Why = null;
@@ -99,7 +104,6 @@ public static class Lockstep
         var arrays = argArrays ??= new CTerm[]?[3];
         var argTerms = args.Length < arrays.Length ? arrays[args.Length] ??= new CTerm[args.Length] : new CTerm[args.Length];
         for (int k = 0; k < args.Length; k++) argTerms[k] = new CTerm(args[k]);
-        var regTerm = !p.IsAsm() && regs.Equals(RegSet.Undef) ? undefRegs : new CTerm(new RegBox(regs));
         var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, regTerm);
         if (!ok) { outcome = new SideOutcome(false, Val.Vundef, regs, w.Context.Why); return m; }
         outcome = new SideOutcome(true, ret.V, ReferenceEquals(outRegs.O, regTerm.O) ? regs : outRegs.As<RegBox>().Regs, null);

@@ -81,7 +81,19 @@ public sealed class RegBox
 
     /// <summary>This set with the updates applied in order.</summary>
     public RegBox With(ReadOnlySpan<(Preg Reg, Val Value)> changes) =>
-        depth >= MaxDepth ? new RegBox(Flatten(changes)) : new RegBox(this, changes.ToArray());
+        depth >= MaxDepth ? new RegBox(Flatten(changes)) : new RegBox(this, Shared(changes));
+
+    // The last update list of each length, reused when the next one is equal (the asm convention clobbers the same
+    // registers on every call). Update arrays are never written after construction, so sharing them is safe.
+    static readonly (Preg Reg, Val Value)[]?[] lastUpdates = new (Preg, Val)[]?[PregInfo.Count + 1];
+
+    static (Preg, Val)[] Shared(ReadOnlySpan<(Preg Reg, Val Value)> changes)
+    {
+        if (changes.Length >= lastUpdates.Length) return changes.ToArray();
+        var last = lastUpdates[changes.Length];
+        if (last is not null && last.AsSpan().SequenceEqual(changes)) return last;
+        return lastUpdates[changes.Length] = changes.ToArray();
+    }
 
     RegSet Flatten(ReadOnlySpan<(Preg Reg, Val Value)> changes)
     {
