@@ -44,22 +44,22 @@ public sealed class RegBox
         get
         {
             if (parent is null) return root!.Value;
-            // the last value of each register changed anywhere in the chain; the Vundef ones in one copy of the set
-            Span<bool> seen = stackalloc bool[PregInfo.Count];
-            Span<Preg> undef = stackalloc Preg[PregInfo.Count];
-            Span<(Preg Reg, Val Value)> sets = stackalloc (Preg, Val)[PregInfo.Count];
-            int nu = 0, ns = 0;
             var box = this;
-            for (; box.parent is not null; box = box.parent)
+            while (box.parent is not null) box = box.parent;
+            var regs = box.root!.Value;
+            // the last value of each register changed anywhere in the chain, written in place: RegSet.Set copies the
+            // 400-byte set per register. RegSet is exactly its registers' values in Preg order (checked, else Set).
+            bool inPlace = Unsafe.SizeOf<RegSet>() == PregInfo.Count * Unsafe.SizeOf<Val>();
+            ref Val first = ref Unsafe.As<RegSet, Val>(ref regs);
+            Span<bool> seen = stackalloc bool[PregInfo.Count];
+            for (box = this; box.parent is not null; box = box.parent)
                 for (int k = box.updates!.Length - 1; k >= 0; k--)
                 {
                     var (r, v) = box.updates[k];
                     if (seen[(int)r]) continue;
                     seen[(int)r] = true;
-                    if (v == Val.Vundef) undef[nu++] = r; else sets[ns++] = (r, v);
+                    if (inPlace) Unsafe.Add(ref first, (int)r) = v; else regs = regs.Set(r, v);
                 }
-            var regs = box.root!.Value.UndefRegs(undef[..nu]);
-            foreach (var (r, v) in sets[..ns]) regs = regs.Set(r, v);
             return regs;
         }
     }
