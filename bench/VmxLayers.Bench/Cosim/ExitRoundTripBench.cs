@@ -37,7 +37,7 @@ public class ExitRoundTripBench
         return runner.Exits;
     }
 
-    /// <summary>The full relation over every CPU (run every 1000 exits by simulate).</summary>
+    /// <summary>The full relation over every CPU (run every 250 exits per CPU by simulate).</summary>
     [Benchmark]
     public void FullRelationCheck() => world.FullCheck("bench");
 

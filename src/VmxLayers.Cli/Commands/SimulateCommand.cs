@@ -29,7 +29,7 @@ public static class SimulateCommand
     static readonly Option<string?> interleave = Text("--interleave", "rr|random", "How CPUs take turns, one primitive at a time: round robin (rr, default) or random.");
     static readonly Option<string?> seed = Text("--seed", "S", "Seed of the random interleaving (default 1).");
     static readonly Option<string?> mutant = Text("--mutant", "NAME", "Run with a compiled-in mutant (see the mutant catalog), e.g. exit-skips-edi-store.");
-    static readonly Option<string?> fullEvery = Text("--full-check-every", "N", "Full relation check every N exits (default 1000); the incremental check runs after every step.");
+    static readonly Option<string?> fullEvery = Text("--full-check-every", "N", "Full relation check every N exits (default 250 per CPU: 1000 for 4 CPUs); the incremental check runs after every step.");
     static readonly Option<bool> json = new("--json") { Description = "Print the report as one JSON document." };
 
     static Option<string?> Text(string name, string helpName, string description) =>

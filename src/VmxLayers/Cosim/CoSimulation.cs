@@ -10,7 +10,7 @@ namespace VmxLayers.Cosim;
 /// Several CPUs run guests through VM exits on both layers in lockstep (SPEC §5 simulate): each CPU's host
 /// (<see cref="CpuRunner"/>) serves its guest with PVMXIntro primitives, the scheduler interleaves the CPUs one
 /// primitive at a time, the relation is checked after every step (incrementally) and in full every
-/// <see cref="SimulateOptions.FullCheckEvery"/> exits and at both ends.
+/// <see cref="SimulateOptions.FullCheckInterval"/> exits and at both ends.
 /// </summary>
 public static class CoSimulation
 {
@@ -42,7 +42,7 @@ public static class CoSimulation
         {
             world.FullCheck("initial state");
             var scheduler = new Scheduler(runners, options);
-            long nextFull = options.FullCheckEvery, nextReport = 0;
+            long nextFull = options.FullCheckInterval, nextReport = 0;
             while (scheduler.Next() is { } runner)
             {
                 long before = runner.Exits;
@@ -51,7 +51,7 @@ public static class CoSimulation
                 exits++;
                 byReason[Math.Min(runner.LastReason & 0xFFFF, 63)]++;
                 if ((exits & (HeapInterval - 1)) == 0) heap = heap.Add(GC.GetTotalMemory(forceFullCollection: false));
-                if (exits >= nextFull) { world.FullCheck($"after {exits} exits"); nextFull += options.FullCheckEvery; }
+                if (exits >= nextFull) { world.FullCheck($"after {exits} exits"); nextFull += options.FullCheckInterval; }
                 if (progress is not null && (exits & 1023) == 0 && clock.ElapsedMilliseconds >= nextReport)
                 {
                     progress(new(exits, options.MaxExits, Sum(world), scheduler.Active, clock.Elapsed));

@@ -99,7 +99,8 @@ internal sealed class CpuRunner
         world.CallC(cpu, Prim.vmx_enter_pre);
         yield return true;
         var regs = world.CallAsm(cpu, Prim.vmx_enter, enterRegs);
-        foreach (var (_, reg, preg) in saved) guest.Regs[reg] = Int32Of(regs[preg], $"vmx_enter returned guest {preg}");
+        // the what-texts are built only on failure: this runs on every exit
+        foreach (var (_, reg, preg) in saved) guest.Regs[reg] = regs[preg].IsInt ? regs[preg].IntValue.Bits : Int32Of(regs[preg], $"vmx_enter returned guest {preg}");
         guest.Eip = Int32Of(regs[Preg.PC], "vmx_enter returned the guest PC");
     }
 
@@ -193,7 +194,7 @@ internal sealed class CpuRunner
     uint ReadSlot(int slot)
     {
         var v = world.CallC(cpu, Prim.vmx_readz, Val.Vint((uint)slot));
-        return Int32Of(v, $"vmx_readz({VmxSlots.Describe(slot)})");
+        return v.IsInt ? v.IntValue.Bits : Int32Of(v, $"vmx_readz({VmxSlots.Describe(slot)})");
     }
 
     void WriteSlot(int slot, uint value) => world.CallC(cpu, Prim.vmx_writez, Val.Vint((uint)slot), Val.Vint(value));

@@ -19,7 +19,7 @@ internal sealed class IncrementalRelation
 {
     readonly List<(int Cpu, int Slot)> slots = [];
     readonly List<long> cells = [];
-    readonly List<int> blocks = [], cpus = [];
+    readonly List<int> blocks = [], cpus = [], ordinals = [], scratch = [];
 
     public long Steps { get; private set; }
     public long Slots { get; private set; }
@@ -78,9 +78,13 @@ internal sealed class IncrementalRelation
             bool whole = bh.Revid != ah.Revid || bh.Abrtid != ah.Abrtid || bl.Revid != al.Revid || bl.Abrtid != al.Abrtid
                 || !ReferenceEquals(bh.Extra, ah.Extra) || !ReferenceEquals(bl.Extra, al.Extra);
             if (whole) { if (WorldRelation.CheckVmcsCpu(after, c) is { } why) return why; continue; }
-            for (int k = 0; k < VmcsFields.Count; k++)
+            ordinals.Clear();
+            VmcsData.ChangedFields(bh, ah, ordinals);
+            VmcsData.ChangedFields(bl, al, ordinals);
+            for (int j = 0; j < ordinals.Count; j++)
             {
-                if (bh.Fields[k] == ah.Fields[k] && bl.Fields[k] == al.Fields[k]) continue;
+                int k = ordinals[j];
+                if (ordinals.IndexOf(k) < j) continue;   // changed on both layers: listed twice
                 Fields++;
                 if (WorldRelation.CheckVmcsField(after, c, VmcsFields.All[k].Encoding) is { } why) return why;
             }
@@ -91,7 +95,7 @@ internal sealed class IncrementalRelation
     string? Vmx(World before, World after)
     {
         slots.Clear();
-        VmxArea.ChangedSlots(before.High.Vmx, after.High.Vmx, slots);
+        VmxArea.ChangedSlots(before.High.Vmx, after.High.Vmx, slots, scratch);
         Mem lb = before.Low.Mem, la = after.Low.Mem;
         if (!ReferenceEquals(lb, la))
         {

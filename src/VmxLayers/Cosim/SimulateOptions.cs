@@ -18,8 +18,18 @@ public sealed record SimulateOptions
     public Interleave Interleave { get; init; } = Interleave.RoundRobin;
     public int Seed { get; init; } = 1;
     public MutantId Mutant { get; init; } = MutantId.None;
-    /// <summary>A full relation check every this many exits (besides the first and the last state).</summary>
-    public long FullCheckEvery { get; init; } = 1000;
+    /// <summary>
+    /// A full relation check every this many exits (besides the first and the last state); null: every
+    /// <see cref="DefaultFullCheckPerCpu"/> × <see cref="Cpus"/> exits (1000 for 4 CPUs), because a full check costs
+    /// O(CPUs) and so its cost per exit stays the same for any number of CPUs.
+    /// </summary>
+    public long? FullCheckEvery { get; init; }
+
+    /// <summary>Exits per CPU between two full checks when <see cref="FullCheckEvery"/> is not given.</summary>
+    public const long DefaultFullCheckPerCpu = 250;
+
+    /// <summary>The exits between two full checks actually used.</summary>
+    public long FullCheckInterval => FullCheckEvery ?? DefaultFullCheckPerCpu * Math.Max(1, Cpus);
     /// <summary>Instructions a guest may run between two exits before it is declared stuck.</summary>
     public long GuestBudget { get; init; } = 10_000_000;
 

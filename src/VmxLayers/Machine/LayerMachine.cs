@@ -17,12 +17,25 @@ public readonly record struct CpuFlags(bool Ikern, bool Ihost, bool Pg, bool Ini
 /// </summary>
 public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs, VmxArea Vmx, Mem Mem)
 {
+    // Views built (or committed) per CPU, shared by every machine derived from this one and checked on each read: a
+    // view stays right while that CPU's flags and the VMCS and VMX maps are the same objects (on the low layer, whose
+    // VMX map never changes, across all stores into memory). AbsData is immutable and each slot is one reference,
+    // so sharing is thread-safe. Not part of the value: equality ignores it.
+    AbsData<CTerm>?[]? views;
+
+    LayerMachine(LayerMachine original)
+    {
+        Flags = original.Flags; Vmcs = original.Vmcs; Vmx = original.Vmx; Mem = original.Mem; views = original.views;
+    }
+
     public int TotalCpu => Flags.Length;
 
     public AbsData<CTerm> View(int cpu)
     {
         var f = Flags[cpu];
-        return new AbsData<CTerm>(CTerm.Of(f.Ikern), CTerm.Of(f.Ihost), CTerm.Of(f.Pg), CTerm.Of(f.Init),
+        var cache = views is { } c && c.Length == Flags.Length ? c : views = new AbsData<CTerm>?[Flags.Length];
+        if (cache[cpu] is { } v && IsView(v, cpu, f, Vmcs, Vmx)) return v;
+        return cache[cpu] = new AbsData<CTerm>(CTerm.Of(f.Ikern), CTerm.Of(f.Ihost), CTerm.Of(f.Pg), CTerm.Of(f.Init),
             new CTerm(cpu), new CTerm(Vmcs), new CTerm(Vmx));
     }
 
@@ -35,6 +48,22 @@ public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs,
         bool sameFlags = flags == Flags[cpu];
         // a step that changed nothing (e.g. vmx_readz) keeps this machine: the co-simulation's hot path
         if (sameFlags && ReferenceEquals(vmcs, Vmcs) && ReferenceEquals(vmx, Vmx) && ReferenceEquals(m, Mem)) return this;
-        return new LayerMachine(sameFlags ? Flags : Flags.SetItem(cpu, flags), vmcs, vmx, m);
+        var next = new LayerMachine(sameFlags ? Flags : Flags.SetItem(cpu, flags), vmcs, vmx, m) { views = views };
+        if (views is not null && views.Length == Flags.Length && IsView(data, cpu, flags, vmcs, vmx)) views[cpu] = data;
+        return next;
     }
+
+    /// <summary>Whether `data` is exactly what View(cpu) of a machine with these parts would build.</summary>
+    static bool IsView(AbsData<CTerm> data, int cpu, CpuFlags f, VmcsArea vmcs, VmxArea vmx) =>
+        ReferenceEquals(data.Vmcs.O, vmcs) && ReferenceEquals(data.Vmx.O, vmx) && Plain(data.CpuId, cpu) && data.CpuId.O is null
+        && Plain(data.Ikern, f.Ikern ? 1 : 0) && Plain(data.Ihost, f.Ihost ? 1 : 0) && Plain(data.Pg, f.Pg ? 1 : 0)
+        && Plain(data.Init, f.Init ? 1 : 0) && data.Ikern.O is null && data.Ihost.O is null && data.Pg.O is null && data.Init.O is null
+        && Plain(data.Vmcs, 0) && Plain(data.Vmx, 0);
+
+    static bool Plain(CTerm t, long z) => t.Z == z && t.V == default;
+
+    public bool Equals(LayerMachine? other) =>
+        other is not null && Flags.Equals(other.Flags) && Equals(Vmcs, other.Vmcs) && Equals(Vmx, other.Vmx) && Equals(Mem, other.Mem);
+
+    public override int GetHashCode() => HashCode.Combine(Flags, Vmcs, Vmx, Mem);
 }

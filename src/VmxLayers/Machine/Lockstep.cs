@@ -19,6 +19,14 @@ public sealed record LockstepStep(int Cpu, SideOutcome High, SideOutcome Low, Wo
     public bool Related => Unrelated is null;
 }
 
+/// <summary>The parts of a <see cref="LockstepStep"/>, filled in place by the allocation-free overloads.</summary>
+internal struct StepOutcome
+{
+    public SideOutcome High, Low;
+    public World After;
+    public string? Unrelated;
+}
+
 /// <summary>
 /// Runs primitives and guest steps on both layers of a <see cref="World"/>: the high layer first; if it fails,
 /// the low step is still evaluated and reported but neither state changes; otherwise each side that succeeded
@@ -35,13 +43,27 @@ public static class Lockstep
     public static LockstepStep Call(World w, int cpu, Prim p, ReadOnlySpan<Val> argsHigh, ReadOnlySpan<Val> argsLow,
         RegSet regsHigh, RegSet regsLow, bool checkRelation = true)
     {
-        var (high, nextHigh) = Side(w, w.High, cpu, p, true, argsHigh, regsHigh);
-        var (low, nextLow) = Side(w, w.Low, cpu, p, false, argsLow, regsLow);
-        if (!high.Ok) return new LockstepStep(cpu, high, low, w, null);
-        if (!low.Ok) return new LockstepStep(cpu, high, low, w with { High = nextHigh }, $"the high step succeeds but the low step fails: {low.Why}");
-        var after = w with { High = nextHigh, Low = nextLow };
-        string? unrelated = ResultsUnrelated(w, p, high, low) ?? (checkRelation ? WorldRelation.Check(after) : null);
-        return new LockstepStep(cpu, high, low, after, unrelated);
+        var r = new StepOutcome();
+        Call(w, cpu, p, argsHigh, argsLow, in regsHigh, in regsLow, checkRelation, ref r);
+        return new LockstepStep(cpu, r.High, r.Low, r.After, r.Unrelated);
+    }
+
+    /// <summary>
+    /// <see cref="Call(World, int, Prim, ReadOnlySpan{Val}, ReadOnlySpan{Val}, RegSet, RegSet, bool)"/> into a caller-owned
+    /// outcome: the co-simulation's hot path (a <see cref="LockstepStep"/> holds two 400-byte register sets).
+    /// </summary>
+    internal static void Call(World w, int cpu, Prim p, ReadOnlySpan<Val> argsHigh, ReadOnlySpan<Val> argsLow,
+        in RegSet regsHigh, in RegSet regsLow, bool checkRelation, ref StepOutcome r)
+    {
+        // both layers usually get the very same register set (the co-simulation's asm calls): box it once
+        CTerm regTermHigh = RegTerm(p, in regsHigh);
+        CTerm regTermLow = regsHigh.Equals(regsLow) ? regTermHigh : RegTerm(p, in regsLow);
+        var nextHigh = Side(w, w.High, cpu, p, true, argsHigh, in regsHigh, regTermHigh, out r.High);
+        var nextLow = Side(w, w.Low, cpu, p, false, argsLow, in regsLow, regTermLow, out r.Low);
+        if (!r.High.Ok) { r.After = w; r.Unrelated = null; return; }
+        if (!r.Low.Ok) { r.After = w with { High = nextHigh }; r.Unrelated = $"the high step succeeds but the low step fails: {r.Low.Why}"; return; }
+        r.After = w with { High = nextHigh, Low = nextLow };
+        r.Unrelated = ResultsUnrelated(w, p, in r.High, in r.Low) ?? (checkRelation ? WorldRelation.Check(r.After) : null);
     }
 
     /// <summary>
@@ -50,50 +72,69 @@ public static class Lockstep
     /// </summary>
     public static LockstepStep Guest(World w, int cpu, ReadOnlySpan<(int Encoding, Val Value)> vmcs, bool checkRelation = true)
     {
-        var (high, nextHigh) = GuestSide(w, w.High, cpu, vmcs);
-        var (low, nextLow) = GuestSide(w, w.Low, cpu, vmcs);
-        if (!high.Ok) return new LockstepStep(cpu, high, low, w, null);
-        if (!low.Ok) return new LockstepStep(cpu, high, low, w with { High = nextHigh }, $"hostin succeeds on the high layer but not on the low one: {low.Why}");
-        var after = w with { High = nextHigh, Low = nextLow };
-        return new LockstepStep(cpu, high, low, after, checkRelation ? WorldRelation.Check(after) : null);
+        var r = new StepOutcome();
+        Guest(w, cpu, vmcs, checkRelation, ref r);
+        return new LockstepStep(cpu, r.High, r.Low, r.After, r.Unrelated);
+    }
+
+    /// <summary><see cref="Guest(World, int, ReadOnlySpan{ValueTuple{int, Val}}, bool)"/> into a caller-owned outcome.</summary>
+    internal static void Guest(World w, int cpu, ReadOnlySpan<(int Encoding, Val Value)> vmcs, bool checkRelation, ref StepOutcome r)
+    {
+        var nextHigh = GuestSide(w, w.High, cpu, vmcs, out r.High);
+        var nextLow = GuestSide(w, w.Low, cpu, vmcs, out r.Low);
+        if (!r.High.Ok) { r.After = w; r.Unrelated = null; return; }
+        if (!r.Low.Ok) { r.After = w with { High = nextHigh }; r.Unrelated = $"hostin succeeds on the high layer but not on the low one: {r.Low.Why}"; return; }
+        r.After = w with { High = nextHigh, Low = nextLow };
+        r.Unrelated = checkRelation ? WorldRelation.Check(r.After) : null;
     }
 
     /// <summary>The all-Vundef register set, boxed once (C primitives get it on every call; RegBox is immutable).</summary>
     static readonly CTerm undefRegs = new(new RegBox(RegSet.Undef));
 
-    static (SideOutcome, LayerMachine) Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, RegSet regs)
+    /// <summary>Argument arrays reused per thread: the specs only read them during the step.</summary>
+    [ThreadStatic] static CTerm[]?[]? argArrays;
+
+    static CTerm RegTerm(Prim p, in RegSet regs) => !p.IsAsm() && regs.Equals(RegSet.Undef) ? undefRegs : new CTerm(new RegBox(regs));
+
+    static LayerMachine Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, in RegSet regs, CTerm regTerm, out SideOutcome outcome)
     {
         var d = w.Domain();
         w.Context.Why = null;
-        var argTerms = new CTerm[args.Length];
+        if (args.Length < p.Arity()) { outcome = new SideOutcome(false, Val.Vundef, regs, $"{p}: expects {p.Arity()} argument(s)"); return m; }
+        var arrays = argArrays ??= new CTerm[]?[3];
+        var argTerms = args.Length < arrays.Length ? arrays[args.Length] ??= new CTerm[args.Length] : new CTerm[args.Length];
         for (int k = 0; k < args.Length; k++) argTerms[k] = new CTerm(args[k]);
-        if (argTerms.Length < p.Arity()) return (new SideOutcome(false, Val.Vundef, regs, $"{p}: expects {p.Arity()} argument(s)"), m);
-        var regTerm = regs.Equals(RegSet.Undef) ? undefRegs : new CTerm(new RegBox(regs));
         var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, regTerm);
-        var outcome = new SideOutcome(ok, ok ? ret.V : Val.Vundef, ok ? outRegs.As<RegBox>().Regs : regs, ok ? null : w.Context.Why);
-        return (outcome, ok ? m.Commit(cpu, data, mem) : m);
+        if (!ok) { outcome = new SideOutcome(false, Val.Vundef, regs, w.Context.Why); return m; }
+        outcome = new SideOutcome(true, ret.V, ReferenceEquals(outRegs.O, regTerm.O) ? regs : outRegs.As<RegBox>().Regs, null);
+        return m.Commit(cpu, data, mem);
     }
 
-    static (SideOutcome, LayerMachine) GuestSide(World w, LayerMachine m, int cpu, ReadOnlySpan<(int Encoding, Val Value)> vmcs)
+    static LayerMachine GuestSide(World w, LayerMachine m, int cpu, ReadOnlySpan<(int Encoding, Val Value)> vmcs, out SideOutcome outcome)
     {
         var d = w.Domain();
         w.Context.Why = null;
         if (!VmcsInit.Hostin<CTerm, ConcreteDomain>(ref d, m.View(cpu), out var data))
-            return (new SideOutcome(false, Val.Vundef, RegSet.Undef, w.Context.Why), m);
+        {
+            outcome = new SideOutcome(false, Val.Vundef, RegSet.Undef, w.Context.Why);
+            return m;
+        }
         var next = m.Commit(cpu, data, new CTerm(m.Mem));
         var fields = next.Vmcs[cpu].SetMany(vmcs);
-        return (new SideOutcome(true, Val.Vundef, RegSet.Undef, null), next with { Vmcs = next.Vmcs.Set(cpu, fields) });
+        outcome = new SideOutcome(true, Val.Vundef, RegSet.Undef, null);
+        return next with { Vmcs = next.Vmcs.Set(cpu, fields) };
     }
 
     /// <summary>The result conclusion of the simulation statement: the C result, or every register, injects.</summary>
-    static string? ResultsUnrelated(World w, Prim p, SideOutcome high, SideOutcome low)
+    static string? ResultsUnrelated(World w, Prim p, in SideOutcome high, in SideOutcome low)
     {
         var f = w.Context.Inject;
         if (!p.IsAsm())
             return Inject.Val(f, high.Ret, low.Ret) ? null : $"{p}: the result does not inject: high = {high.Ret}, low = {low.Ret}";
+        RegSet hr = high.Regs, lr = low.Regs;   // once: each property read copies the 400-byte set
         foreach (var r in PregInfo.All)
-            if (!Inject.Val(f, high.Regs[r], low.Regs[r]))
-                return $"{p}: register {r} does not inject: high = {high.Regs[r]}, low = {low.Regs[r]}";
+            if (!Inject.Val(f, hr[r], lr[r]))
+                return $"{p}: register {r} does not inject: high = {hr[r]}, low = {lr[r]}";
         return null;
     }
 }

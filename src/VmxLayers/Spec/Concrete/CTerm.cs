@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Spec.Concrete;
@@ -19,9 +20,87 @@ public readonly struct CTerm
     public override string ToString() => O?.ToString() ?? (V.IsUndef && Z != 0 ? Z.ToString() : V.ToString());
 }
 
-/// <summary>A register set as a concrete term (boxed once per asm step).</summary>
-public sealed class RegBox(RegSet regs)
+/// <summary>
+/// A register set as a concrete term. A register set is a 400-byte value, so an update does not copy it: it
+/// records the updated registers on top of the set it came from (at most a few levels deep, then flattened);
+/// <see cref="Regs"/> rebuilds the whole set.
+/// </summary>
+public sealed class RegBox
 {
-    public RegSet Regs { get; } = regs;
+    const int MaxDepth = 4;
+
+    readonly StrongBox<RegSet>? root;         // the whole set, at the bottom of a chain (updates keep it out: 400 bytes)
+    readonly RegBox? parent;
+    readonly (Preg Reg, Val Value)[]? updates;   // applied in order on top of parent
+    readonly int depth;
+
+    public RegBox(RegSet regs) { root = new(regs); }
+
+    RegBox(RegBox parent, (Preg, Val)[] updates) { this.parent = parent; this.updates = updates; depth = parent.depth + 1; }
+
+    /// <summary>The whole register set.</summary>
+    public RegSet Regs
+    {
+        get
+        {
+            if (parent is null) return root!.Value;
+            var box = this;
+            while (box.parent is not null) box = box.parent;
+            var regs = box.root!.Value;
+            // the last value of each register changed anywhere in the chain, written in place: RegSet.Set copies the
+            // 400-byte set per register. RegSet is exactly its registers' values in Preg order (checked, else Set).
+            bool inPlace = Unsafe.SizeOf<RegSet>() == PregInfo.Count * Unsafe.SizeOf<Val>();
+            ref Val first = ref Unsafe.As<RegSet, Val>(ref regs);
+            Span<bool> seen = stackalloc bool[PregInfo.Count];
+            for (box = this; box.parent is not null; box = box.parent)
+                for (int k = box.updates!.Length - 1; k >= 0; k--)
+                {
+                    var (r, v) = box.updates[k];
+                    if (seen[(int)r]) continue;
+                    seen[(int)r] = true;
+                    if (inPlace) Unsafe.Add(ref first, (int)r) = v; else regs = regs.Set(r, v);
+                }
+            return regs;
+        }
+    }
+
+    /// <summary>rs # r.</summary>
+    public Val this[Preg r]
+    {
+        get
+        {
+            for (var box = this; ; box = box.parent!)
+            {
+                if (box.parent is null) return box.root!.Value[r];
+                var u = box.updates!;
+                for (int k = u.Length - 1; k >= 0; k--)
+                    if (u[k].Reg == r) return u[k].Value;
+            }
+        }
+    }
+
+    /// <summary>This set with the updates applied in order.</summary>
+    public RegBox With(ReadOnlySpan<(Preg Reg, Val Value)> changes) =>
+        depth >= MaxDepth ? new RegBox(Flatten(changes)) : new RegBox(this, Shared(changes));
+
+    // The last update list of each length, reused when the next one is equal (the asm convention clobbers the same
+    // registers on every call). Update arrays are never written after construction, so sharing them is safe.
+    static readonly (Preg Reg, Val Value)[]?[] lastUpdates = new (Preg, Val)[]?[PregInfo.Count + 1];
+
+    static (Preg, Val)[] Shared(ReadOnlySpan<(Preg Reg, Val Value)> changes)
+    {
+        if (changes.Length >= lastUpdates.Length) return changes.ToArray();
+        var last = lastUpdates[changes.Length];
+        if (last is not null && last.AsSpan().SequenceEqual(changes)) return last;
+        return lastUpdates[changes.Length] = changes.ToArray();
+    }
+
+    RegSet Flatten(ReadOnlySpan<(Preg Reg, Val Value)> changes)
+    {
+        var regs = Regs;
+        foreach (var (r, v) in changes) regs = regs.Set(r, v);
+        return regs;
+    }
+
     public override string ToString() => Regs.ToString();
 }

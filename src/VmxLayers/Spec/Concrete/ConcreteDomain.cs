@@ -62,14 +62,19 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
     public readonly CTerm VmcsAbrtid(CTerm vmcs, CTerm cpu) => new(vmcs.As<VmcsArea>()[cpu.Z].Abrtid);
     public readonly CTerm ValidEncoding(CTerm enc) => CTerm.Of(VmcsFields.IsValid(enc.Z));
 
-    public readonly CTerm Reg(CTerm rs, Preg r) => new(rs.As<RegBox>().Regs[r]);
+    public readonly CTerm Reg(CTerm rs, Preg r) => new(rs.As<RegBox>()[r]);
     public readonly CTerm SetRegs(CTerm rs, ReadOnlySpan<(Preg Reg, CTerm Value)> updates)
     {
-        var regs = rs.As<RegBox>().Regs;
-        foreach (var (r, v) in updates) regs = regs.Set(r, v.V);
-        return new(new RegBox(regs));
+        Span<(Preg, Val)> changes = updates.Length <= PregInfo.Count ? stackalloc (Preg, Val)[updates.Length] : new (Preg, Val)[updates.Length];
+        for (int k = 0; k < updates.Length; k++) changes[k] = (updates[k].Reg, updates[k].Value.V);
+        return new(rs.As<RegBox>().With(changes));
     }
-    public readonly CTerm UndefRegs(CTerm rs, ReadOnlySpan<Preg> regs) => new(new RegBox(rs.As<RegBox>().Regs.UndefRegs(regs)));
+    public readonly CTerm UndefRegs(CTerm rs, ReadOnlySpan<Preg> regs)
+    {
+        Span<(Preg, Val)> changes = regs.Length <= PregInfo.Count ? stackalloc (Preg, Val)[regs.Length] : new (Preg, Val)[regs.Length];
+        for (int k = 0; k < regs.Length; k++) changes[k] = (regs[k], Val.Vundef);
+        return new(rs.As<RegBox>().With(changes));
+    }
 
     public readonly CTerm LoadVmxLoc(CTerm mem, CTerm ofs, out CTerm ok)
     {

@@ -6,21 +6,22 @@ namespace VmxLayers.Spec.Concrete;
 
 /// <summary>
 /// The abstract Vmx field, cpu ↦ slot ↦ Val, as a total map with default Vundef. Slots 0..37 of CPUs
-/// 0..TOTAL_CPU-1 are dense arrays (copy on write); anything else lives in a sparse overflow map.
+/// 0..TOTAL_CPU-1 are dense persistent arrays; anything else lives in a sparse overflow map.
 /// </summary>
 public sealed class VmxArea
 {
-    readonly ChunkedArray<Val[]> cpus;   // chunked: a slot write copies O(TOTAL_CPU/8 + 8) references and one CPU's 38 slots
+    // chunked twice: a slot write copies O(TOTAL_CPU/8 + 8) references and one 8-slot chunk of one CPU (not 38 slots)
+    readonly ChunkedArray<ValChunks> cpus;
     readonly ImmutableDictionary<(long Cpu, long Slot), Val> overflow;
 
-    VmxArea(ChunkedArray<Val[]> cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
+    VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
 
     /// <summary>Every slot Vundef (ZMap.init (ZMap.init Vundef)).</summary>
     public static VmxArea Init(int totalCpu)
     {
-        var cpus = new Val[totalCpu][];
-        for (int c = 0; c < totalCpu; c++) cpus[c] = new Val[VmxSlots.Size];
-        return new VmxArea(ChunkedArray<Val[]>.From(cpus), ImmutableDictionary<(long, long), Val>.Empty);
+        var cpus = new ValChunks[totalCpu];
+        for (int c = 0; c < totalCpu; c++) cpus[c] = ValChunks.From(new Val[VmxSlots.Size]);
+        return new VmxArea(ChunkedArray<ValChunks>.From(cpus), ImmutableDictionary<(long, long), Val>.Empty);
     }
 
     public int TotalCpu => cpus.Length;
@@ -28,32 +29,31 @@ public sealed class VmxArea
     static bool Dense(long cpu, long slot, int total) => cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size;
 
     public Val Get(long cpu, long slot) =>
-        Dense(cpu, slot, cpus.Length) ? cpus[(int)cpu][slot] : overflow.GetValueOrDefault((cpu, slot));
+        Dense(cpu, slot, cpus.Length) ? cpus[(int)cpu][(int)slot] : overflow.GetValueOrDefault((cpu, slot));
 
     public VmxArea Set(long cpu, long slot, Val v)
     {
         if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v));
-        var inner = cpus[(int)cpu].AsSpan().ToArray();   // span copy: cheaper than Array.Clone for small arrays
-        inner[slot] = v;
-        return new VmxArea(cpus.Set((int)cpu, inner), overflow);
+        var inner = cpus[(int)cpu];
+        var next = inner.Set((int)slot, v);
+        return next.Same(inner) ? this : new VmxArea(cpus.Set((int)cpu, next), overflow);
     }
 
     /// <summary>
     /// Appends every dense (cpu, slot) whose value differs between two areas with the same CPU count, comparing
-    /// only the CPUs whose copy-on-write slot array is not shared (the incremental relation check).
+    /// only the chunks of CPUs and slots that are not shared (the incremental relation check).
     /// </summary>
-    internal static void ChangedSlots(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed)
+    internal static void ChangedSlots(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed, List<int> scratch)
     {
         if (ReferenceEquals(a, b)) return;
         int n = Math.Min(a.cpus.Length, b.cpus.Length);
         for (int c = 0; c < n; c++)
         {
-            if ((c & ChunkedArray<Val[]>.ChunkMask) == 0 && c + ChunkedArray<Val[]>.ChunkSize <= n
-                && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<Val[]>.ChunkBits)) { c += ChunkedArray<Val[]>.ChunkMask; continue; }
-            Val[] x = a.cpus[c], y = b.cpus[c];
-            if (ReferenceEquals(x, y)) continue;
-            for (int i = 0; i < VmxSlots.Size; i++)
-                if (x[i] != y[i]) changed.Add((c, i));
+            if ((c & ChunkedArray<ValChunks>.ChunkMask) == 0 && c + ChunkedArray<ValChunks>.ChunkSize <= n
+                && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<ValChunks>.ChunkBits)) { c += ChunkedArray<ValChunks>.ChunkMask; continue; }
+            scratch.Clear();
+            ValChunks.Changed(a.cpus[c], b.cpus[c], scratch);
+            foreach (int i in scratch) changed.Add((c, i));
         }
     }
 
@@ -62,43 +62,71 @@ public sealed class VmxArea
 }
 
 /// <summary>One CPU's VMCS: VMCSValid(revid, abrtid, fields) with fields a total map (default Vundef).</summary>
-public sealed record VmcsData(Val Revid, Val Abrtid, ImmutableArray<Val> Fields, ImmutableDictionary<long, Val> Extra)
+public sealed record VmcsData
 {
+    // persistent and chunked: a field write copies ≈ 300 bytes, not the 2.4 KB of every field
+    readonly ValChunks fields;
+
+    VmcsData(Val revid, Val abrtid, ValChunks fields, ImmutableDictionary<long, Val> extra)
+    {
+        Revid = revid; Abrtid = abrtid; this.fields = fields; Extra = extra;
+    }
+
+    public Val Revid { get; init; }
+    public Val Abrtid { get; init; }
+    /// <summary>Fields written at invalid encodings.</summary>
+    public ImmutableDictionary<long, Val> Extra { get; init; }
+
+    /// <summary>VMCSValid(revid, abrtid, fields) with `fields` indexed by <see cref="VmcsFields.Ordinal"/>.</summary>
+    public static VmcsData Of(Val revid, Val abrtid, ReadOnlySpan<Val> fields) =>
+        new(revid, abrtid, ValChunks.From(fields), ImmutableDictionary<long, Val>.Empty);
+
     /// <summary>VMCSValid with revid/abrtid Vint 0 and every valid field Vint 0 (the scenario default).</summary>
-    public static VmcsData Zeroed() => new(Val.Vzero, Val.Vzero,
-        [.. Enumerable.Repeat(Val.Vzero, VmcsFields.Count)], ImmutableDictionary<long, Val>.Empty);
+    public static VmcsData Zeroed() => Of(Val.Vzero, Val.Vzero, [.. Enumerable.Repeat(Val.Vzero, VmcsFields.Count)]);
+
+    /// <summary>The valid field with ordinal i.</summary>
+    public Val Field(int ordinal) => fields[ordinal];
 
     public Val Get(long enc)
     {
         int i = VmcsFields.Ordinal(enc);
-        return i >= 0 ? Fields[i] : Extra.GetValueOrDefault(enc);
+        return i >= 0 ? fields[i] : Extra.GetValueOrDefault(enc);
     }
 
     public VmcsData Set(long enc, Val v)
     {
         int i = VmcsFields.Ordinal(enc);
-        return i >= 0 ? this with { Fields = Fields.SetItem(i, v) } : this with { Extra = Extra.SetItem(enc, v) };
+        if (i < 0) return new(Revid, Abrtid, fields, Extra.SetItem(enc, v));
+        var next = fields.Set(i, v);
+        return next.Same(fields) ? this : new(Revid, Abrtid, next, Extra);
     }
 
-    /// <summary>Sets several fields in order, like repeated <see cref="Set"/>, copying the field array once.</summary>
+    /// <summary>Sets several fields in order, like repeated <see cref="Set"/>, copying each touched chunk once.</summary>
     public VmcsData SetMany(ReadOnlySpan<(int Encoding, Val Value)> updates)
     {
-        var fields = Fields.ToArray();
+        Span<(int, Val)> dense = stackalloc (int, Val)[updates.Length];
+        int n = 0;
         var extra = Extra;
         foreach (var (enc, v) in updates)
         {
             int i = VmcsFields.Ordinal(enc);
-            if (i >= 0) fields[i] = v; else extra = extra.SetItem(enc, v);
+            if (i >= 0) dense[n++] = (i, v); else extra = extra.SetItem(enc, v);
         }
-        return this with { Fields = System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray(fields), Extra = extra };
+        var next = fields.SetMany(dense[..n]);
+        return next.Same(fields) && ReferenceEquals(extra, Extra) ? this : new(Revid, Abrtid, next, extra);
     }
+
+    /// <summary>Whether the valid fields are the very same storage in both (then no field differs).</summary>
+    internal bool SameFields(VmcsData other) => fields.Same(other.fields);
+
+    /// <summary>Appends the ordinals of the valid fields that differ; shared chunks are skipped.</summary>
+    internal static void ChangedFields(VmcsData a, VmcsData b, List<int> changed) => ValChunks.Changed(a.fields, b.fields, changed);
 }
 
 /// <summary>The abstract Vmcs field: cpu ↦ VMCS. CPUs outside [0, TOTAL_CPU) read an all-Vundef VMCS.</summary>
 public sealed class VmcsArea
 {
-    static readonly VmcsData undefVmcs = new(Val.Vundef, Val.Vundef,
-        [.. Enumerable.Repeat(Val.Vundef, VmcsFields.Count)], ImmutableDictionary<long, Val>.Empty);
+    static readonly VmcsData undefVmcs = VmcsData.Of(Val.Vundef, Val.Vundef, new Val[VmcsFields.Count]);
 
     readonly ChunkedArray<VmcsData> cpus;   // chunked: a field write copies O(TOTAL_CPU/8 + 8) references
     readonly ImmutableDictionary<long, VmcsData> overflow;
