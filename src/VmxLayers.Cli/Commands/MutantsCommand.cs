@@ -15,6 +15,7 @@ public static class MutantsCommand
     static readonly Option<string?> backend = new("--backend") { Description = "Run the kill matrix with prove, exhaustive, random, simulate or all of them.", HelpName = "B" };
     static readonly Option<int> budget = new("--budget") { Description = "Random cases per primitive per mutant. Default 1500.", DefaultValueFactory = _ => 1500, HelpName = "N" };
     static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the prove column: libz3 (default), z3 or cvc5.", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
+    static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation of the prove column (as `prove --rlimit`). Default {VmxLayers.Smt.ProveOptions.DefaultRlimit}.", DefaultValueFactory = _ => VmxLayers.Smt.ProveOptions.DefaultRlimit, HelpName = "N" };
     static readonly Option<int> cpus = new("--cpus") { Description = "CPUs of the simulate column's co-simulation (default guests). Default 2.", DefaultValueFactory = _ => 2, HelpName = "N" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the tables." };
 
@@ -25,7 +26,7 @@ public static class MutantsCommand
         var command = new Command("mutants", "The compiled-in wrong variants of the specs and the relation, and which checker kills each: " +
             "exit 0; 1 if a non-equivalent mutant survives every checker run (or an 'equivalent' one is killed); 2 bad input.")
         {
-            list, backend, budget, solver, cpus, json,
+            list, backend, budget, solver, rlimit, cpus, json,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(Run);
@@ -39,6 +40,7 @@ public static class MutantsCommand
         string? b = r.GetValue(backend);
         if (b is not null && !Backends.Contains(b)) return Errors.Bad($"mutants: --backend: expected {string.Join(", ", Backends)}, got '{b}'");
         if (r.GetValue(budget) <= 0) return Errors.Bad($"mutants: --budget: expected a positive number, got {r.GetValue(budget)}");
+        if (r.GetValue(rlimit) < 0) return Errors.Bad($"mutants: --rlimit: expected a non-negative number, got {r.GetValue(rlimit)}");
         if (r.GetValue(cpus) is < 1 or > 1024) return Errors.Bad($"mutants: --cpus: expected 1..1024, got {r.GetValue(cpus)}");
         if (b is null)
         {
@@ -53,10 +55,10 @@ public static class MutantsCommand
             if (!SolverFactory.Names.Contains(sv)) return Errors.Bad($"mutants: --solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
             if (!SolverFactory.IsAvailable(sv, out var why)) return Errors.Bad($"mutants: --solver {sv}: not available: {why}");
         }
-        var options = new KillOptions(selected, r.GetValue(budget), sv, r.GetValue(cpus));
+        var options = new KillOptions(selected, r.GetValue(budget), sv, r.GetValue(cpus), Rlimit: r.GetValue(rlimit));
         var sw = Stopwatch.StartNew();
         bool asJson = r.GetValue(json);
-        var rows = KillMatrix.Run(options, asJson ? null : row => Console.Error.Write('.'));
+        var rows = KillMatrix.Run(options, asJson ? null : row => Console.Error.Write($"{row.Mutant.Name} "));
         if (!asJson) Console.Error.WriteLine();
         if (asJson) Console.WriteLine(MatrixJson(rows, options, sw.Elapsed).ToJsonString(new() { WriteIndented = true }));
         else MatrixText.Print(rows, options, sw.Elapsed);
@@ -94,7 +96,7 @@ public static class MutantsCommand
         return new JsonObject
         {
             ["backends"] = new JsonArray([.. o.Backends.Select(b => (JsonNode)Name(b)!)]),
-            ["randomBudget"] = o.RandomBudget, ["solver"] = o.Solver, ["simulateCpus"] = o.SimulateCpus,
+            ["randomBudget"] = o.RandomBudget, ["solver"] = o.Solver, ["rlimit"] = o.Rlimit, ["simulateCpus"] = o.SimulateCpus,
             ["elapsedMs"] = Math.Round(elapsed.TotalMilliseconds),
             ["killRates"] = rates,
             ["mutants"] = new JsonArray([.. rows.Select(x => (JsonNode)Row(x))]),

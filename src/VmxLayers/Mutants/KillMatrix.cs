@@ -29,8 +29,8 @@ public sealed record KillRow(Mutant Mutant, IReadOnlyList<KillCell> Cells, Relat
     public KillCell? FirstKill => Cells.Where(c => c.Killed).MinBy(c => c.Time);
 }
 
-/// <summary>How the matrix runs: backends, random budget per primitive, the solver, the co-simulation's CPUs.</summary>
-public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, string Solver = "libz3", int SimulateCpus = 2, int Threads = 0);
+/// <summary>How the matrix runs: backends, random budget per primitive, the solver and its budget per obligation, the co-simulation's CPUs.</summary>
+public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, string Solver = "libz3", int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit);
 
 /// <summary>
 /// Runs every mutant under each selected backend. A spec mutant is tried on its own primitive, a relation
@@ -47,7 +47,7 @@ public static class KillMatrix
     {
         var cells = o.Backends.Select(b => b switch
         {
-            KillBackend.Prove => Prove(m, o.Solver),
+            KillBackend.Prove => Prove(m, o.Solver, o.Rlimit),
             KillBackend.Exhaustive => Concrete(m, b, p => ExhaustiveBackend.Run(p, m.Id, o.Threads)),
             KillBackend.Random => Concrete(m, b, p => RandomBackend.Run(p, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads), m.Id)),
             _ => Simulate(m, o.SimulateCpus),
@@ -66,19 +66,32 @@ public static class KillMatrix
         return new KillCell(b, false, sw.Elapsed, null);
     }
 
-    static KillCell Prove(Mutant m, string solver)
+    static KillCell Prove(Mutant m, string solver, long rlimit)
     {
         var sw = Stopwatch.StartNew();
         string? note = null;
         foreach (var p in Prims(m))
         {
-            var r = Prover.Prove(p, new ProveOptions(m.Id, solver));
+            var r = ProveOnce(p, new ProveOptions(m.Id, solver, rlimit), out var error);
+            if (r is null) { note ??= $"{p}: prover error: {error}"; continue; }
             if (r.Verdict == Verdict.Refuted && r.CounterexampleConfirmed)
                 return new KillCell(KillBackend.Prove, true, sw.Elapsed, r.FirstRefuted?.Message);
             // a refutation whose model cannot be replayed concretely is not a kill, but worth saying
             if (r.Verdict != Verdict.Proved) note ??= $"{p}: {r.Verdict.ToString().ToUpperInvariant()}, {r.CounterexampleCheck ?? r.Obligations.FirstOrDefault(x => x.Verdict == Verdict.Unknown)?.ReasonUnknown}";
         }
         return new KillCell(KillBackend.Prove, false, sw.Elapsed, note);
+    }
+
+    /// <summary>A proof; an exception inside the prover is retried once, then reported (never a kill, never a crash of the matrix).</summary>
+    static LemmaResult? ProveOnce(Prim p, ProveOptions o, out string? error)
+    {
+        error = null;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            try { return Prover.Prove(p, o); }
+            catch (Exception e) when (e is AggregateException or InvalidOperationException) { error = e.Message; }
+        }
+        return null;
     }
 
     static KillCell Simulate(Mutant m, int cpus)
