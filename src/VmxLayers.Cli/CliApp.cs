@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using Spectre.Console;
 
 namespace VmxLayers.Cli;
 
@@ -8,6 +9,7 @@ public static class CliApp
 {
     public static int Run(string[] args)
     {
+        AnsiConsole.Console = CurrentConsole();
         var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
         {
             VersionCommand(),
@@ -35,6 +37,23 @@ public static class CliApp
             Console.Error.WriteLine($"vmxlayers: internal error: {e.GetType().Name}: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// Spectre's console on the current Console.Out (so redirected output and in-process tests see the tables);
+    /// plain and 200 columns wide when not a terminal, so piped tables do not wrap.
+    /// </summary>
+    static IAnsiConsole CurrentConsole()
+    {
+        bool redirected = Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
+        if (redirected) console.Profile.Width = 200;
+        return console;
     }
 
     static Command VersionCommand()

@@ -17,7 +17,7 @@ public static class ProveCommand
         var primitive = new Option<string?>("--primitive") { Description = "Prove only this primitive (vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post, vmx_exit, vmx_enter); default: all six." };
         var emit = new Option<string?>("--emit-smt") { Description = "Write every obligation as a standalone SMT-LIB2 file <prim>__<clause>.smt2 into this directory (re-check with `z3 FILE` or `cvc5 FILE`)." };
         var solver = new Option<string>("--solver") { Description = "The SMT solver: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3" };
-        var rlimit = new Option<long>("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none); exhausting it makes the lemma UNKNOWN. Default {ProveOptions.DefaultRlimit}.", DefaultValueFactory = _ => ProveOptions.DefaultRlimit };
+        var rlimit = new Option<long>("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit };
         var mutant = new Option<string?>("--mutant") { Description = "Switch on a compiled-in mutant by name (see docs/mutants.md); a wrong spec should be REFUTED." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table." };
         var cmd = new Command("prove", "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely.")
@@ -83,7 +83,7 @@ public static class ProveCommand
                 Console.WriteLine($"  UNKNOWN  {r.Prim}: {ob.Why}: {ob.ReasonUnknown}");
             if (r.CounterexampleCheck is not null) Console.WriteLine($"  counterexample: {r.CounterexampleCheck}");
             if (r.Counterexample is { } c)
-                Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags {c.Flags}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
+                Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags ikern={c.Flags.Ikern} ihost={c.Flags.Ihost} pg={c.Flags.Pg} init={c.Flags.Init}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
         }
         if (o.EmitDir is not null) Console.WriteLine($"SMT-LIB2 queries written to {o.EmitDir}");
     }

@@ -22,7 +22,12 @@ public static class PrimInfo
         Prim.vmx_exit => VmxExit.Summary,
         _ => VmxEnter.Summary,
     };
-    public static bool TryParse(string name, out Prim p) => Enum.TryParse(name, false, out p) && Enum.IsDefined(p);
+    /// <summary>Exact primitive names only (Enum.TryParse alone would accept "3" or "vmx_readz,vmx_writez").</summary>
+    public static bool TryParse(string name, out Prim p)
+    {
+        p = default;
+        return Array.IndexOf(Enum.GetNames<Prim>(), name) >= 0 && Enum.TryParse(name, false, out p);
+    }
 }
 
 /// <summary>The inputs of one simulation case: related states, the C arguments or the register sets of both sides.</summary>

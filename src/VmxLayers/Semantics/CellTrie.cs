@@ -12,7 +12,7 @@ internal readonly struct CellTrie
 {
     const int Bits = 3, Fanout = 1 << Bits, Mask = Fanout - 1;
 
-    // Inner nodes are object?[] and leaves ulong[]; nothing else is ever stored, which is why the
+    // Inner nodes are object?[] and leaves CellLeaf; nothing else is ever stored, which is why the
     // casts below can be Unsafe.As (a checked cast to a covariant array type costs a helper call).
     readonly object? root;
     readonly int levels;      // number of inner levels above the leaves
@@ -45,16 +45,16 @@ internal readonly struct CellTrie
             if (node is null) return 0;
             node = Unsafe.As<object?[]>(node)[(int)((index >> (Bits * level)) & Mask)];
         }
-        return node is null ? 0 : Unsafe.As<ulong[]>(node)[(int)(index & Mask)];
+        return node is null ? 0 : Unsafe.As<CellLeaf>(node).Get((int)(index & Mask));
     }
 
     /// <summary>The leaf holding `index`, or null if that part of the trie was never written.</summary>
-    ulong[]? Leaf(long index)
+    CellLeaf? Leaf(long index)
     {
         object? node = root;
         for (int level = levels; level > 0 && node is not null; level--)
             node = Unsafe.As<object?[]>(node)[(int)((index >> (Bits * level)) & Mask)];
-        return Unsafe.As<ulong[]?>(node);
+        return Unsafe.As<CellLeaf?>(node);
     }
 
     public void Read(long start, Span<ulong> dst)
@@ -62,7 +62,7 @@ internal readonly struct CellTrie
         if (dst.IsEmpty) return;
         if (SameLeaf(start, dst.Length))
         {
-            if (Leaf(start) is { } leaf) leaf.AsSpan((int)(start & Mask), dst.Length).CopyTo(dst);
+            if (Leaf(start) is { } leaf) leaf.Read((int)(start & Mask), dst);
             else dst.Clear();
             return;
         }
@@ -100,13 +100,8 @@ internal readonly struct CellTrie
         return newRoot;
     }
 
-    static ulong[] CopyLeaf(object? node, long start, ReadOnlySpan<ulong> cells)
-    {
-        var leaf = new ulong[Fanout];
-        if (node is not null) Unsafe.As<ulong[]>(node).AsSpan().CopyTo(leaf);
-        cells.CopyTo(leaf.AsSpan((int)(start & Mask)));
-        return leaf;
-    }
+    static CellLeaf CopyLeaf(object? node, long start, ReadOnlySpan<ulong> cells) =>
+        CellLeaf.With(Unsafe.As<CellLeaf?>(node), (int)(start & Mask), cells);
 
     static object?[] CopyInner(object? node, int width)
     {
@@ -120,11 +115,8 @@ internal readonly struct CellTrie
     {
         if (level == 0)
         {
-            var leaf = new ulong[Fanout];
-            if (node is not null) Unsafe.As<ulong[]>(node).AsSpan().CopyTo(leaf);
             long from = Math.Max(start, nodeBase), to = Math.Min(start + cells.Length, nodeBase + Fanout);
-            for (long i = from; i < to; i++) leaf[i - nodeBase] = cells[(int)(i - start)];
-            return leaf;
+            return CellLeaf.With(Unsafe.As<CellLeaf?>(node), (int)(from - nodeBase), cells[(int)(from - start)..(int)(to - start)]);
         }
         var copy = CopyInner(node, Width(level));
         long childSpan = 1L << (Bits * level);
@@ -153,10 +145,9 @@ internal readonly struct CellTrie
         if (ReferenceEquals(x, y)) return;
         if (level == 0)
         {
-            var lx = x as ulong[]; var ly = y as ulong[];
-            int leafWidth = Math.Max(lx?.Length ?? 0, ly?.Length ?? 0);
-            for (int k = 0; k < leafWidth; k++)
-                if (At(lx, k) != At(ly, k)) changed.Add(nodeBase + k);
+            var lx = x as CellLeaf; var ly = y as CellLeaf;
+            for (int k = 0; k < Fanout; k++)
+                if ((lx?.Get(k) ?? 0) != (ly?.Get(k) ?? 0)) changed.Add(nodeBase + k);
             return;
         }
         var nx = x as object?[]; var ny = y as object?[];

@@ -19,7 +19,11 @@ public sealed class Model(IReadOnlyDictionary<int, SExpr> values)
 
     public long Int(Node n) => n.IsLit ? n.Num : (long)(this[n]?.AsBigInteger() is { } b ? Clamp(b) : throw new KeyNotFoundException($"no value for {n}"));
     public bool Bool(Node n) => n.IsLit ? n.Num != 0 : this[n]?.AsBool() ?? throw new KeyNotFoundException($"no value for {n}");
-    public Val Val(Node n) => ModelDecoder.ParseVal(this[n] ?? throw new KeyNotFoundException($"no value for {n}"));
+    public Val Val(Node n, Func<long, long>? block = null) => ModelDecoder.ParseVal(this[n] ?? throw new KeyNotFoundException($"no value for {n}"), block);
+
+    /// <summary>The block of a pointer value (any size), or null for other values.</summary>
+    public long? PtrBlock(Node n) => this[n] is { } e && e.Elements is [var h, var b, ..] && h.SymbolName == "Vptr" && b.AsBigInteger() is { } v
+        ? (long)BigInteger.Clamp(v, long.MinValue, long.MaxValue) : null;
 
     static BigInteger Clamp(BigInteger b) => BigInteger.Clamp(b, long.MinValue, long.MaxValue);
 
@@ -81,15 +85,9 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     public IEnumerable<(string? Comment, Node Fact)> SmallModel()
     {
         yield return ("prefer: TOTAL_CPU <= 4", T.Le(C("total_cpu", Sort.Int), T.Int(4)));
-        yield return ("prefer: few blocks", T.And(T.Le(C("nextblock_H", Sort.Int), T.Int(8)), T.Le(C("nextblock_L", Sort.Int), T.Int(8))));
-        var vals = lemma.Context.Leaves.Concat(T.Constants.Where(c => c.Sort == Sort.Val && c.Name != "Vundef")).Distinct().ToList();
-        foreach (var v in vals) yield return (null, T.Implies(IsPtr(v), T.Le(Blk(v), T.Int(12))));
-        // Mem.inject with 64-byte Freeable blocks needs an injective f on the blocks it maps
-        var blocks = lemma.Context.BlockVals.Where(v => v.Op == Op.Const).Select(Blk).Distinct().ToList();
-        for (int a = 0; a < blocks.Count; a++)
-            for (int b = a + 1; b < blocks.Count; b++)
-                yield return (null, T.Implies(T.And(T.And(T.App(Sort.Bool, "fdef", blocks[a]), T.App(Sort.Bool, "fdef", blocks[b])), T.Not(T.Eq(blocks[a], blocks[b]))),
-                    T.Not(T.Eq(T.App(Sort.Int, "fblk", blocks[a]), T.App(Sort.Int, "fblk", blocks[b])))));
+        // Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it
+        foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
+            yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));
     }
 
     /// <summary>The case the model describes, or why it cannot be one.</summary>
@@ -139,9 +137,20 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
             long b = m.Int(Blk(v));
             if (b >= Genv.Next && m.Bool(T.App(Sort.Bool, "fdef", Blk(v)))) inject[b] = m.Int(T.App(Sort.Int, "fblk", Blk(v)));
         }
+        if (inject.GroupBy(kv => kv.Value).FirstOrDefault(g => g.Count() > 1) is { } shared)
+            throw new NotExpressibleException($"the model maps blocks {string.Join(" and ", shared.Select(kv => kv.Key))} onto block {shared.Key}; ConcreteCase's extra blocks are disjoint 64-byte Freeable blocks, so Mem.inject would need them not to overlap");
         long nbH = m.Int(C("nextblock_H", Sort.Int)), nbL = m.Int(C("nextblock_L", Sort.Int));
-        var vals = new List<Val>();
-        Val Get(Node n) { var v = m.Val(n); vals.Add(v); return v; }
+        // pass 1: every block a value, mapping or nextblock names, renumbered 4, 5, 6… in order
+        var valueNodes = slots.Where(x => x.C >= 0 && x.C < tc && x.I >= 0 && x.I < VmxSlots.Size).SelectMany(x => new[] { HighSlot(x.P.Cpu, x.P.Slot), LowWord(x.P.Cpu, x.P.Slot) })
+            .Concat(slots.Select(x => HighSlot(x.P.Cpu, x.P.Slot)))
+            .Concat(fields.SelectMany(x => new[] { Field("H", x.P.Cpu, x.P.Enc), Field("L", x.P.Cpu, x.P.Enc) }))
+            .Concat(Regs("H")).Concat(Regs("L")).Concat(lemma.Input.ArgsHigh).Concat(lemma.Input.ArgsLow);
+        var blocks = valueNodes.Select(m.PtrBlock).OfType<long>()
+            .Concat(inject.Keys).Concat(inject.Values).Append(nbH).Append(nbL)
+            .Where(b => b >= Genv.Next).Distinct().Order().ToList();
+        var rank = blocks.Select((b, k) => (b, k)).ToDictionary(x => x.b, x => (long)(Genv.Next + x.k));
+        long R(long b) => b >= Genv.Next ? rank[b] : b;
+        Val Get(Node n) => m.Val(n, R);
 
         int n = (int)newTc * VmxSlots.Size;
         var high = Enumerable.Repeat(Val.Vzero, n).ToArray();
@@ -164,51 +173,40 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
             if (c < 0 || c > int.MaxValue || e < int.MinValue || e > int.MaxValue) continue;   // never read by the case
             vmcs.Add(new VmcsOverride((int)c, (int)e, Get(Field("H", cn, en)), Get(Field("L", cn, en))));
         }
-        var rsH = RegSet(m, "H");
-        var rsL = RegSet(m, "L");
+        var rsH = RegSet(m, "H", R);
+        var rsL = RegSet(m, "L", R);
         var argsH = lemma.Input.ArgsHigh.Select(Get).ToList();
         var argsL = lemma.Input.ArgsLow.Select(Get).ToList();
-        foreach (var r in PregInfo.All) { vals.Add(rsH[r]); vals.Add(rsL[r]); }
-
-        // renumber the blocks at or above genv_next, keeping their order
-        var blocks = vals.Where(v => v.IsPtr).Select(v => (long)v.Block)
-            .Concat(inject.Keys).Concat(inject.Values).Append(nbH).Append(nbL)
-            .Where(b => b >= Genv.Next).Distinct().Order().ToList();
-        var rank = blocks.Select((b, k) => (b, k)).ToDictionary(x => x.b, x => (long)(Genv.Next + x.k));
-        long R(long b) => b >= Genv.Next ? rank[b] : b;
-        Val Rv(Val v) => v.IsPtr ? Val.Vptr((int)R(v.Block), v.Ofs) : v;
-        Semantics.RegSet Rr(Semantics.RegSet rs) { foreach (var r in PregInfo.All) rs = rs.Set(r, Rv(rs[r])); return rs; }
         long hb = R(nbH) - Genv.Next, lb = R(nbL) - Genv.Next;
         if (hb > MaxBlocks || lb > MaxBlocks) throw new NotExpressibleException($"the counterexample needs {Math.Max(hb, lb)} extra blocks; decoded cases have at most {MaxBlocks}");
 
         var flags = new CpuFlags(m.Bool(C("ikern_H", Sort.Bool)), m.Bool(C("ihost_H", Sort.Bool)), m.Bool(C("pg_H", Sort.Bool)), m.Bool(C("init_H", Sort.Bool)));
-        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, flags, [.. high.Select(Rv)], [.. low.Select(Rv)],
-            [.. vmcs.Select(o => o with { High = Rv(o.High), Low = Rv(o.Low) })],
-            [.. overflow.Select(o => o with { Value = Rv(o.Value) })],
+        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, flags, [.. high], [.. low], [.. vmcs], [.. overflow],
             (int)hb, (int)lb, [.. inject.OrderBy(kv => kv.Key).Select(kv => ((int)R(kv.Key), (int)R(kv.Value)))],
-            [.. argsH.Select(Rv)], [.. argsL.Select(Rv)], Rr(rsH), Rr(rsL), lemma.Context.Mutant);
+            [.. argsH], [.. argsL], rsH, rsL, lemma.Context.Mutant);
     }
 
-    RegSet RegSet(Model m, string side)
+    RegSet RegSet(Model m, string side, Func<long, long> block)
     {
         var rs = Semantics.RegSet.Undef;
-        foreach (var r in PregInfo.All) rs = rs.Set(r, m.Val(C($"{r}_{side}", Sort.Val)));
+        foreach (var r in PregInfo.All) rs = rs.Set(r, m.Val(C($"{r}_{side}", Sort.Val), block));
         return rs;
     }
 
     /// <summary>A Val from its model value: Vundef, (Vint #x..), (Vlong #x..), (Vfloat #x..), (Vptr b #x..).</summary>
-    public static Val ParseVal(SExpr e)
+    public static Val ParseVal(SExpr e, Func<long, long>? block = null)
     {
         if (e.SymbolName == "Vundef") return Val.Vundef;
         var items = e.Elements;
         string head = items.Length > 0 ? items[0].SymbolName ?? "" : "";
+        long Map(BigInteger b) { long x = (long)BigInteger.Clamp(b, long.MinValue, long.MaxValue); return block is null ? x : block(x); }
         BigInteger Arg(int k) => items.Length > k && items[k].AsBigInteger() is { } b ? b : throw new FormatException($"unreadable value {e}");
         return head switch
         {
             "Vint" => Val.Vint((uint)Arg(1)),
             "Vlong" => Val.Vlong(new Semantics.Int64((ulong)Arg(1))),
             "Vfloat" => Val.Vfloat(BitConverter.UInt64BitsToDouble((ulong)Arg(1))),
-            "Vptr" when Arg(1) >= 1 && Arg(1) <= int.MaxValue => Val.Vptr((int)Arg(1), (uint)Arg(2)),
+            "Vptr" when Map(Arg(1)) is var b && b >= 1 && b <= int.MaxValue => Val.Vptr((int)b, (uint)Arg(2)),
             _ => throw new FormatException($"unreadable value {e}"),
         };
     }

@@ -17,7 +17,8 @@ public static class Prover
     public const string EncodingError = "ENCODING ERROR";
     public const string NotReplayable = "NOT REPLAYABLE";
     /// <summary>Budget of the retry that looks for a small model (the first model is kept if it runs out).</summary>
-    public const long SmallModelRlimit = 5_000_000;
+    public const long SmallModelRlimit = 20_000_000;
+    public const string Skipped = "skipped: the lemma is already refuted";
 
     public static LemmaResult Prove(Prim p, ProveOptions o)
     {
@@ -27,8 +28,20 @@ public static class Prover
         var results = new ObligationResult[lemma.Obligations.Count];
         var models = new Model?[lemma.Obligations.Count];
         if (o.EmitDir is not null) Directory.CreateDirectory(o.EmitDir);
-        Parallel.For(0, lemma.Obligations.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, k =>
-            (results[k], models[k]) = Solve(lemma, decoder, lemma.Obligations[k], o, preferSmall: false));
+        int refuted = 0;
+        // goals first: a wrong spec most often breaks a goal, and StopAtFirstRefutation then skips the rest
+        var order = lemma.Obligations.OrderBy(x => x.Kind == ObligationKind.Goal ? 0 : 1).ThenBy(x => x.Index).Select(x => x.Index).ToArray();
+        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, k =>
+        {
+            var ob = lemma.Obligations[k];
+            if (o.StopAtFirstRefutation && Volatile.Read(ref refuted) != 0)
+            {
+                results[k] = new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, Skipped);
+                return;
+            }
+            (results[k], models[k]) = Solve(lemma, decoder, ob, o, preferSmall: false);
+            if (results[k].Verdict == Verdict.Refuted) Interlocked.Exchange(ref refuted, 1);
+        });
 
         Verdict verdict = results.Any(r => r.Verdict == Verdict.Refuted) ? Verdict.Refuted
             : results.All(r => r.Verdict == Verdict.Proved) ? Verdict.Proved : Verdict.Unknown;

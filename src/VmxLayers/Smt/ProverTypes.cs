@@ -8,7 +8,8 @@ namespace VmxLayers.Smt;
 public enum Verdict { Proved, Refuted, Unknown }
 
 /// <summary>How to prove: the mutant switched on, the solver ("libz3", "z3", "cvc5"), its budget per query, where to write the queries.</summary>
-public sealed record ProveOptions(MutantId Mutant = MutantId.None, string Solver = "libz3", long Rlimit = ProveOptions.DefaultRlimit, string? EmitDir = null)
+/// <remarks>StopAtFirstRefutation skips the obligations not yet started once one is refuted (the verdict is the same; the table shows them as skipped).</remarks>
+public sealed record ProveOptions(MutantId Mutant = MutantId.None, string Solver = "libz3", long Rlimit = ProveOptions.DefaultRlimit, string? EmitDir = null, bool StopAtFirstRefutation = false)
 {
     /// <summary>Z3 resource units per obligation: two orders of magnitude above what the real lemmas use.</summary>
     public const long DefaultRlimit = 50_000_000;

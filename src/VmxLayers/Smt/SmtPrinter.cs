@@ -27,6 +27,7 @@ public static class SmtPrinter
         sb.AppendLine("(declare-fun fdef (Int) Bool)");
         sb.AppendLine("(declare-fun fblk (Int) Int)");
         sb.AppendLine("(declare-fun fdelta (Int) Int)");
+        sb.AppendLine("(declare-fun finv_small (Int) Int) ; used only when steering to a replayable model");
         sb.AppendLine("; Val.load_result Mint32");
         sb.AppendLine("(define-fun lr32 ((v Val)) Val (ite (or ((_ is Vint) v) ((_ is Vptr) v)) v Vundef))");
         sb.AppendLine("; val_inject f a b, for an f whose mappings all have delta 0 (a clause of MatchExtcallStates):");

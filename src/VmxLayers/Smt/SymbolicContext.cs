@@ -58,7 +58,7 @@ public sealed class SymbolicContext(MutantId mutant)
 
     /// <summary>
     /// The (cpu, slot) whose word lives at byte offset ofs: read off 152·c + 4·i syntactically when
-    /// the offset has that shape, else (ofs div 152, (ofs mod 152) div 4). Either is a sound instance.
+    /// the offset has that shape, else fresh (c, i, r) with ofs = 152·c + 4·i + r, 0 ≤ i &lt; 38, 0 ≤ r &lt; 4.
     /// </summary>
     public void OffsetPoint(Node ofs)
     {
@@ -70,10 +70,24 @@ public sealed class SymbolicContext(MutantId mutant)
         Node cpu = Linear.Build(T, cpuPart.Select(a => (a.Atom, a.Coef / VmxSlots.Stride)), kc);
         if (rest.Count == 0 && kr % 4 == 0) { SlotPoint(cpu, T.Int(kr / 4)); return; }
         if (rest.Count == 1 && rest[0].Coef == 4 && kr == 0) { SlotPoint(cpu, rest[0].Atom); return; }
-        var c = T.App(Sort.Int, "div", ofs, T.Int(VmxSlots.Stride));
-        var i = T.App(Sort.Int, "div", T.App(Sort.Int, "mod", ofs, T.Int(VmxSlots.Stride)), T.Int(4));
+        if (remainders.ContainsKey(ofs.Id)) return;
+        // ofs = 152·c + 4·i + r with 0 ≤ i < 38, 0 ≤ r < 4 always has a solution (floor division), so naming it is sound
+        int n = fresh++;
+        Node c = T.Const($"ofs{n}_cpu", Sort.Int), i = T.Const($"ofs{n}_slot", Sort.Int), r = T.Const($"ofs{n}_rem", Sort.Int);
+        remainders[ofs.Id] = r;
+        Definitions.Add(T.And(new[] {
+            T.Eq(T.Add(T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i)), r), ofs),
+            T.Le(T.Int(0), i), T.Lt(i, T.Int(VmxSlots.Size)), T.Le(T.Int(0), r), T.Lt(r, T.Int(4)) }));
         SlotPoint(c, i);
     }
+
+    readonly Dictionary<int, Node> remainders = [];
+
+    /// <summary>Premises naming the slot a non-slot-shaped offset falls in.</summary>
+    public List<Node> Definitions { get; } = [];
+
+    /// <summary>ofs mod 4 as a term: the named remainder when the offset has one.</summary>
+    public Node Mod4(Node ofs) => remainders.TryGetValue(ofs.Id, out var r) ? r : T.App(Sort.Int, "mod", ofs, T.Int(4));
 
     public Node Fresh(string prefix, Sort sort) => T.Const($"{prefix}{fresh++}", sort);
 

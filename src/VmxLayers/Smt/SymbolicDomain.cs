@@ -173,7 +173,7 @@ public readonly struct SymbolicDomain(SymbolicContext ctx) : ISpecDomain<Sx>
     // ---- memory: record (words, rd, wr, nextblock, name) of VMX_LOC at word granularity ----
     /// <summary>In bounds of VMX_LOC (152·TOTAL_CPU bytes) and 4-aligned.</summary>
     Node Aligned(Node ofs) => T.And(T.And(T.Le(T.Int(0), ofs), T.Le(T.Add(ofs, T.Int(4)), T.Mul(T.Int(VmxSlots.Stride), ctx.TotalCpu))),
-        MultipleOf4(ofs) ? T.True : T.Eq(T.App(Sort.Int, "mod", ofs, T.Int(4)), T.Int(0)));
+        MultipleOf4(ofs) ? T.True : T.Eq(ctx.Mod4(ofs), T.Int(0)));
 
     /// <summary>Whether ofs is syntactically 4·(something): every coefficient and the constant divisible by 4.</summary>
     static bool MultipleOf4(Node ofs)

@@ -54,3 +54,15 @@ public class SimulationRoundTripTests
         Assert.Contains("CPU 0, slot 2 (G_RBX)", w.Context.Witness[Relation.MatchAll]);
     }
 }
+
+public class PrimNameTests
+{
+    [Theory]
+    [InlineData("vmx_readz", true)]
+    [InlineData("vmx_enter", true)]
+    [InlineData("3", false)]
+    [InlineData("vmx_readz,vmx_writez", false)]
+    [InlineData("VMX_READZ", false)]
+    [InlineData("", false)]
+    public void OnlyExactPrimitiveNamesParse(string name, bool ok) => Assert.Equal(ok, PrimInfo.TryParse(name, out _));
+}

@@ -231,4 +231,22 @@ public class MemTests
         for (int k = 1; k < history.Count; k++)
             Assert.Equal(I(100 + (uint)(k - 1)), history[k].Load(Chunk.Mint32, b, 4096 + 4 * ((k - 1) % 8)));
     }
+
+    /// <summary>Pointer fragments sharing an 8-cell leaf with bytes: every older memory keeps its own cells.</summary>
+    [Fact]
+    public void MixedLeafCellsArePersistent()
+    {
+        var a = M1.Stored(Chunk.Mint32, 0, P(1, 8));
+        var b = a.Stored(Chunk.Mint32, 4, P(1, 12));
+        var c = b.Stored(Chunk.Mint8unsigned, 1, I(0xAB));
+        var d = c.Stored(Chunk.Mint32, 0, Val.Vundef).Stored(Chunk.Mint32, 4, I(0x01020304));
+        Assert.Equal(P(1, 8), a.Load(Chunk.Mint32, B, 0));
+        Assert.Equal(Val.Vundef, a.Load(Chunk.Mint32, B, 4));
+        Assert.Equal(P(1, 8), b.Load(Chunk.Mint32, B, 0));
+        Assert.Equal(P(1, 12), b.Load(Chunk.Mint32, B, 4));
+        Assert.Equal([Ptr(1, 8, 3), Byte(0xAB), Ptr(1, 8, 1), Ptr(1, 8, 0)], c.BytesAt(0, 4));
+        Assert.Equal(P(1, 12), c.Load(Chunk.Mint32, B, 4));
+        Assert.Equal([Memval.Undef, Memval.Undef, Memval.Undef, Memval.Undef, Byte(4), Byte(3), Byte(2), Byte(1)], d.BytesAt(0, 8));
+        Assert.Equal(I(0x01020304), d.Load(Chunk.Mint32, B, 4));
+    }
 }

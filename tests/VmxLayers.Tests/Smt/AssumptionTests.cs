@@ -109,18 +109,23 @@ public sealed class AssumptionTests
     [Fact]
     public void A5_store_outside_inject()
     {
-        int relevant = 0, intoImagedBlock = 0;
-        Gen.Select(MemGen.Injected, MemGen.Block, MemGen.Offset, MemGen.Value).Sample((ic, b, ofs, v) =>
+        int relevant = 0, intoImagedBlock = 0, intoSharedBlock = 0;
+        // Low block 1 is where two high blocks may share a low block; its images reach offsets up to ~170.
+        var block = Gen.Frequency((1, Gen.Const(1)), (1, MemGen.Block));
+        var offset = Gen.Frequency((2, MemGen.Offset), (1, Gen.Long[-2, 44].Select(x => 4 * x)));
+        Gen.Select(MemGen.Injected, block, offset, MemGen.Value).Sample((ic, b, ofs, v) =>
         {
             if (!MemInject.Holds(ic.F, ic.High, ic.Low) || !OutsideImage(ic.F, ic.High, b, ofs)) return true;
             if (ic.Low.Store(Chunk.Mint32, b, ofs, v) is not { } low2) return true;
             Interlocked.Increment(ref relevant);
             // The interesting stores land in a low block that some high block is mapped onto (as VMX_LOC is).
             if (ic.F.Entries.Any(e => e.To == b)) Interlocked.Increment(ref intoImagedBlock);
+            if (ic.F.Entries.Count(e => e.To == b) > 1) Interlocked.Increment(ref intoSharedBlock);
             return MemInject.Check(ic.F, ic.High, low2) is null;
         }, iter: 4 * Iter);
         NotVacuous(relevant, 4 * Iter, "Mem.inject, the hypothesis and a successful store");
-        NotVacuous(intoImagedBlock, 2 * Iter, "such a store into a block in f's image"); // measured ≈150 of 1600
+        NotVacuous(intoImagedBlock, 2 * Iter, "such a store into a block in f's image");
+        NotVacuous(intoSharedBlock, Iter / 2, "such a store into a low block two high blocks map onto"); // measured ≈70
     }
 
     // ---------------------------------------------------------------- A6–A7: Mint32 access
@@ -248,10 +253,9 @@ public static class MemGen
     /// (values injected, permissions kept Freeable), plus random low-only noise stores.
     /// </summary>
     public static readonly Gen<InjCase> Injected =
-        Gen.Select(BlockPlanGen.Array[MaxBlocks - 1, MaxBlocks], StorePlanGen.Array[0, 12], StorePlanGen.Array[0, 3], (blocks, stores, noise) =>
+        Gen.Select(BlockPlanGen.Array[MaxBlocks - 1, MaxBlocks], StorePlanGen.Array[0, 12], StorePlanGen.Array[0, 3], Gen.Frequency((3, Gen.Const(true)), (1, Gen.Const(false))), (blocks, stores, noise, merge) =>
         {
-            var f = InjOf(blocks);
-            var (high, low) = BuildPair(blocks, stores, f);
+            var (high, low, f) = BuildPair(blocks, stores, merge);
             foreach (var s in noise) low = low.Store(s.Chunk, s.Block, s.Ofs, s.Value) ?? low;
             return new InjCase(high, low, f, blocks, stores, noise);
         });
@@ -261,9 +265,6 @@ public static class MemGen
         Gen.Select(Gen.Bool, Gen.Int[1, MaxBlocks + 1], Gen.OneOf(Gen.Const(0L), Gen.Const(8L), Gen.Const(-4L), Gen.Const(1L << 32))).Array[0, MaxBlocks]
             .Select(es => es.Select((e, i) => (e, From: i + 1)).Where(x => !x.e.Item1)
                 .Aggregate(MemInj.Empty, (f, x) => f.With(x.From, x.e.Item2, x.e.Item3)));
-
-    static MemInj InjOf(BlockPlan[] blocks) =>
-        blocks.Select((p, i) => (p, k: i + 1)).Where(x => x.p.Mapped).Aggregate(MemInj.Empty, (f, x) => f.With(x.k, x.k, x.p.Delta));
 
     /// <summary>The value v becomes under f (pointers shifted), or null for a pointer f does not map.</summary>
     public static Val? InjectVal(MemInj f, Val v) =>
@@ -291,28 +292,49 @@ public static class MemGen
     }
 
     /// <summary>
-    /// The high memory as in Build (pointers to unmapped blocks stored as Vundef) and its low image:
-    /// mapped block k's bytes shifted by its Delta inside a low block that also has the Delta bytes before
-    /// the image and LowExtra bytes after it (slack no high block reaches, like VMX_LOC), every successful high store
-    /// repeated there with the injected value, no permission dropped (the low side keeps Freeable).
+    /// The high memory as in Build (pointers to unmapped blocks stored as Vundef), an injection f and the
+    /// low image: mapped block k's bytes shifted by its Delta inside a low block that also has the Delta
+    /// bytes before the image and LowExtra bytes after it (slack no high block reaches, like VMX_LOC);
+    /// with merge, high block 2 is mapped into low block 1 after block 1's image (two high blocks, one
+    /// low block). Every successful high store is repeated in the image with the injected value; no low
+    /// permission is dropped (the low side keeps Freeable).
     /// </summary>
-    static (Mem High, Mem Low) BuildPair(BlockPlan[] blocks, StorePlan[] stores, MemInj f)
+    static (Mem High, Mem Low, MemInj F) BuildPair(BlockPlan[] blocks, StorePlan[] stores, bool merge)
     {
-        Mem high = Mem.Empty, low = Mem.Empty;
-        long Delta(int k) => k <= blocks.Length && blocks[k - 1].Mapped ? blocks[k - 1].Delta : 0;
-        for (int k = 1; k <= blocks.Length; k++)
+        int n = blocks.Length;
+        var target = new int[n + 1];
+        var delta = new long[n + 1];
+        var lowHi = new long[n + 1];
+        for (int k = 1; k <= n; k++)
         {
             var p = blocks[k - 1];
-            (high, _) = high.Alloc(p.Lo, p.Lo + p.Size);
-            (low, _) = low.Alloc(p.Lo, p.Lo + p.Size + Delta(k) + p.LowExtra);
+            (target[k], delta[k]) = (k, p.Mapped ? p.Delta : 0);
+            lowHi[k] = p.Lo + p.Size + delta[k] + p.LowExtra;
+        }
+        if (merge && n >= 2 && blocks[0].Mapped && blocks[1].Mapped)
+        {
+            var p = blocks[1];
+            long d = Math.Max(0, lowHi[1] - p.Lo);
+            (target[2], delta[2]) = (1, (d + 7) / 8 * 8); // a multiple of 8 keeps mi_align
+            lowHi[1] = Math.Max(lowHi[1], p.Lo + p.Size + delta[2] + p.LowExtra);
+        }
+        var f = MemInj.Empty;
+        for (int k = 1; k <= n; k++)
+            if (blocks[k - 1].Mapped) f = f.With(k, target[k], delta[k]);
+
+        Mem high = Mem.Empty, low = Mem.Empty;
+        for (int k = 1; k <= n; k++)
+        {
+            (high, _) = high.Alloc(blocks[k - 1].Lo, blocks[k - 1].Lo + blocks[k - 1].Size);
+            (low, _) = low.Alloc(blocks[k - 1].Lo, lowHi[k]);
         }
         foreach (var s in stores)
         {
             var v = InjectVal(f, s.Value) is null ? Val.Vundef : s.Value;
-            if (high.Store(s.Chunk, s.Block, s.Ofs, v) is not { } h) continue;
+            if (s.Block > n || high.Store(s.Chunk, s.Block, s.Ofs, v) is not { } h) continue;
             high = h;
-            low = low.Store(s.Chunk, s.Block, s.Ofs + Delta(s.Block), InjectVal(f, v)!.Value) ?? low;
+            low = low.Store(s.Chunk, target[s.Block], s.Ofs + delta[s.Block], InjectVal(f, v)!.Value) ?? low;
         }
-        return (Drop(high, blocks), low);
+        return (Drop(high, blocks), low, f);
     }
 }
