@@ -72,7 +72,7 @@ public static class KillMatrix
         string? note = null;
         foreach (var p in Prims(m))
         {
-            var r = ProveOnce(p, new ProveOptions(m.Id, solver, rlimit), out var error);
+            var r = ProveOnce(p, new ProveOptions(m.Id, solver, rlimit, StopAtFirstRefutation: true), out var error);
             if (r is null) { note ??= $"{p}: prover error: {error}"; continue; }
             if (r.Verdict == Verdict.Refuted && r.CounterexampleConfirmed)
                 return new KillCell(KillBackend.Prove, true, sw.Elapsed, r.FirstRefuted?.Message);

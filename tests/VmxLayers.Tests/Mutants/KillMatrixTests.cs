@@ -6,8 +6,8 @@ namespace VmxLayers.Tests.MutantChecks;
 
 /// <summary>
 /// The concrete columns of the kill matrix, computed once per test run. The prove column is not recomputed
-/// here: ProverTests.WrongSpecIsRefutedAndTheCounterexampleFailsConcretely already proves every
-/// non-equivalent spec mutant REFUTED with a concretely failing counterexample.
+/// here (minutes of solver time): ProverTests.WrongSpecIsRefutedAndTheCounterexampleFailsConcretely refutes
+/// a slice of the non-equivalent spec mutants, the CLI matrix all of them.
 /// </summary>
 public sealed class KillMatrixFixture
 {
@@ -63,10 +63,13 @@ public class KillMatrixTests(KillMatrixFixture matrix) : IClassFixture<KillMatri
     }
 
     [Fact]
-    public void TheProverTestsRefuteExactlyTheNonEquivalentSpecMutants()
+    public void TheProverTestsSliceIsMadeOfLiveSpecMutants()
     {
-        var refutedThere = ((IEnumerable<object[]>)ProverTests.Refutable()).Select(row => (MutantId)row[0]).ToHashSet();
-        Assert.Equal(LiveSpec.Select(x => x.Mutant.Id).ToHashSet(), refutedThere);
+        // ProverTests refutes (with a concretely failing counterexample) a slice of these; the full prove
+        // column is the CLI's `mutants --backend prove` (docs/mutants.md), too slow for the suite.
+        var slice = ((IEnumerable<object[]>)ProverTests.Refutable()).Select(row => (MutantId)row[0]).ToList();
+        Assert.NotEmpty(slice);
+        Assert.Subset(LiveSpec.Select(x => x.Mutant.Id).ToHashSet(), slice.ToHashSet());
     }
 
     [Fact]
