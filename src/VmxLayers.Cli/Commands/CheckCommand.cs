@@ -7,11 +7,13 @@ using VmxLayers.Cli.Output;
 using VmxLayers.Mutants;
 using VmxLayers.Refinement;
 using VmxLayers.Scenarios;
+using VmxLayers.Smt;
+using VmxLayers.Smt.Solvers;
 using VmxLayers.Spec;
 
 namespace VmxLayers.Cli.Commands;
 
-/// <summary>`vmxlayers check`: the simulation statement of every primitive, by the exhaustive and random backends.</summary>
+/// <summary>`vmxlayers check`: the simulation statement of every primitive, by the exhaustive and random backends and the SMT prover.</summary>
 public static class CheckCommand
 {
     static readonly Option<string?> primitive = new("--primitive") { Description = "Check only this primitive: " + string.Join(", ", PrimInfo.All) + ".", HelpName = "P" };
@@ -22,15 +24,18 @@ public static class CheckCommand
     static readonly Option<int> threads = new("--threads") { Description = "Worker threads (default: one per core).", HelpName = "N" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document (per primitive and backend: cases, hypothesis held, high succeeded, verdict, time, scope, counterexample)." };
     static readonly Option<string?> mutant = new("--mutant") { Description = "Run under a compiled-in mutant (see `mutants --list`); the check should then fail.", HelpName = "NAME" };
+    static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the proofs: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
+    static readonly Option<bool> noProve = new("--no-prove") { Description = "Skip the SMT proofs (only the concrete backends run; no proof column)." };
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first counterexample as a replayable scenario (SPEC §6; run it with `replay FILE`).", HelpName = "FILE" };
 
     public static Command Create()
     {
         var command = new Command("check",
-            "Check the simulation statement (SPEC §4) of the six primitives with the exhaustive backend (a declared small scope) and " +
-            "the random backend (CsCheck, related-pair generators, shrinking). Exit 0 iff no counterexample, 1 on a counterexample, 2 on bad input.")
+            "Check the simulation statement (SPEC §4) of the six primitives with the exhaustive backend (a declared small scope), " +
+            "the random backend (CsCheck, related-pair generators, shrinking) and, unless --no-prove, an SMT proof for all inputs (run alongside). " +
+            "Exit 0 iff no counterexample and every lemma PROVED, 1 on a counterexample or a REFUTED lemma, 3 if a lemma is UNKNOWN and nothing failed, 2 on bad input.")
         {
-            primitive, backend, seed, budget, shrink, threads, json, mutant, save,
+            primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(Run);
@@ -38,7 +43,7 @@ public static class CheckCommand
     }
 
     /// <summary>Validated options.</summary>
-    sealed record Plan(Prim[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, MutantId Mutant, int Threads);
+    sealed record Plan(Prim[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, MutantId Mutant, int Threads, string? Solver);
 
     static int Run(ParseResult r)
     {
@@ -47,21 +52,31 @@ public static class CheckCommand
         if (Validate(r, out var plan) is { } bad) return Errors.Bad(bad);
         var reports = new List<BackendReport>();
         bool asJson = r.GetValue(json);
+        // The proofs run alongside the concrete backends: the solver waits on memory as often as on the CPU.
+        var proofs = plan.Solver is { } sv
+            ? Task.Run(() => plan.Prims.Select(p => Prover.Prove(p, new ProveOptions(plan.Mutant, sv))).ToList())
+            : Task.FromResult(new List<LemmaResult>());
         foreach (var p in plan.Prims)
         {
             if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(p, plan.Mutant, plan.Threads));
             if (plan.Random) reports.Add(RandomBackend.Run(p, plan.RandomOptions, plan.Mutant));
         }
+        var lemmas = proofs.GetAwaiter().GetResult();
         var first = reports.Select(x => x.Counterexample).FirstOrDefault(x => x is not null);
         string? saved = null;
         if (first is not null && r.GetValue(save) is { } file)
         {
             if (SaveScenario(first, file, out saved) is { } error) return Errors.Bad(error);
         }
-        if (asJson) PrintJson(reports, plan, saved);
-        else PrintText(reports, plan, saved);
-        return first is null ? 0 : 1;
+        if (asJson) PrintJson(reports, lemmas, plan, saved);
+        else PrintText(reports, lemmas, plan, saved);
+        return ExitCode(first is not null, lemmas);
     }
+
+    /// <summary>1 on a counterexample or a refuted lemma, else 3 if a lemma is unknown, else 0.</summary>
+    static int ExitCode(bool counterexample, List<LemmaResult> lemmas) =>
+        counterexample || lemmas.Any(l => l.Verdict == Verdict.Refuted) ? 1
+        : lemmas.Any(l => l.Verdict == Verdict.Unknown) ? 3 : 0;
 
     static string? Validate(ParseResult r, out Plan plan)
     {
@@ -93,7 +108,10 @@ public static class CheckCommand
         }
         int t = r.GetValue(threads);
         if (t < 0) return $"check: --threads: expected a non-negative number, got {t}";
-        plan = new Plan(prims, b != "random", b != "exhaustive", new RandomOptions(n, sd, s, t), m, t);
+        string? sv = r.GetValue(noProve) ? null : r.GetValue(solver)!;
+        if (sv is not null && !SolverFactory.Names.Contains(sv)) return $"check: --solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})";
+        if (sv is not null && !SolverFactory.IsAvailable(sv, out var why)) return $"check: --solver {sv}: not available: {why} (or pass --no-prove)";
+        plan = new Plan(prims, b != "random", b != "exhaustive", new RandomOptions(n, sd, s, t), m, t, sv);
         return null;
     }
 
@@ -113,29 +131,47 @@ public static class CheckCommand
         }
     }
 
-    static void PrintText(List<BackendReport> reports, Plan plan, string? saved)
+    static void PrintText(List<BackendReport> reports, List<LemmaResult> lemmas, Plan plan, string? saved)
     {
         var console = AnsiConsole.Console;
         if (plan.Mutant != MutantId.None) console.MarkupLine($"mutant: [bold]{MutantCatalog.NameOf(plan.Mutant)}[/] — {Markup.Escape(MutantCatalog.Get(plan.Mutant).Description)}");
-        console.Write(Tables.Reports(reports));
+        console.Write(plan.Solver is null ? Tables.Reports(reports) : Tables.Reports(reports, lemmas));
         foreach (var r in reports.DistinctBy(x => (x.Prim, x.Backend)).Where(x => x.Backend == Backend.Exhaustive).Take(plan.Prims.Length == 1 ? 1 : 0))
             console.WriteLine($"exhaustive scope of {r.Prim}: {r.Scope}");
         foreach (var r in reports.Where(x => x.Counterexample is not null)) CounterexamplePrinter.Print(console, r.Counterexample!);
         if (saved is not null) console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
-        bool pass = reports.All(x => x.Passed);
+        foreach (var l in lemmas.Where(x => x.Verdict != Verdict.Proved)) PrintLemma(console, l);
         long cases = reports.Sum(x => x.Cases);
-        console.MarkupLine(pass
-            ? $"[green]verdict: PASS[/] — {cases} cases, no counterexample"
-            : $"[red]verdict: FAIL[/] — {reports.Count(x => !x.Passed)} backend run(s) found a counterexample");
+        string proved = plan.Solver is null ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({plan.Solver})";
+        int failed = reports.Count(x => !x.Passed), refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
+        console.MarkupLine(ExitCode(failed > 0, lemmas) switch
+        {
+            0 => $"[green]verdict: PASS[/] — {cases} cases, no counterexample{proved}",
+            1 => $"[red]verdict: FAIL[/] — {failed} backend run(s) found a counterexample, {refuted} lemma(s) REFUTED",
+            _ => $"[yellow]verdict: INCONCLUSIVE[/] — no counterexample in {cases} cases, but {unknown} lemma(s) UNKNOWN",
+        });
     }
 
-    static void PrintJson(List<BackendReport> reports, Plan plan, string? saved)
+    /// <summary>A lemma that was not proved: its refuted obligations (with the model's values) or why the solver gave up.</summary>
+    static void PrintLemma(IAnsiConsole console, LemmaResult l)
+    {
+        foreach (var ob in l.Obligations.Where(x => x.Verdict == Verdict.Refuted))
+            console.WriteLine($"proof REFUTED: {ob.Message}");
+        foreach (var ob in l.Obligations.Where(x => x.Verdict == Verdict.Unknown))
+            console.WriteLine($"proof UNKNOWN: {l.Prim}: {ob.Why}: {ob.ReasonUnknown}");
+        if (l.CounterexampleCheck is not null) console.WriteLine($"  prover's counterexample: {l.CounterexampleCheck}");
+    }
+
+    static void PrintJson(List<BackendReport> reports, List<LemmaResult> lemmas, Plan plan, string? saved)
     {
         var doc = new JsonObject
         {
             ["mutant"] = plan.Mutant == MutantId.None ? null : MutantCatalog.NameOf(plan.Mutant),
             ["passed"] = reports.All(x => x.Passed),
+            ["proved"] = plan.Solver is null ? null : lemmas.All(x => x.Verdict == Verdict.Proved),
+            ["exitCode"] = ExitCode(reports.Any(x => !x.Passed), lemmas),
             ["results"] = new JsonArray([.. reports.Select(x => (JsonNode)JsonReport.Report(x))]),
+            ["proofs"] = plan.Solver is null ? null : new JsonArray([.. lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, plan.Solver))]),
             ["savedCounterexample"] = saved,
         };
         Console.WriteLine(doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -2,26 +2,31 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using VmxLayers.Checking;
 using VmxLayers.Cli.Output;
 using VmxLayers.Mutants;
-using VmxLayers.Refinement;
+using VmxLayers.Smt.Solvers;
 
 namespace VmxLayers.Cli.Commands;
 
-/// <summary>`vmxlayers mutants`: the compiled-in mutants (--list) and which concrete backend kills each (--backend).</summary>
+/// <summary>`vmxlayers mutants`: the compiled-in mutants (--list) and the kill matrix of the checkers (--backend).</summary>
 public static class MutantsCommand
 {
     static readonly Option<bool> list = new("--list") { Description = "List every mutant: name, target, primitive, description, equivalent or not (with the argument)." };
-    static readonly Option<string?> backend = new("--backend") { Description = "Run the kill matrix with exhaustive, random or all concrete backends (prove/simulate columns are added by their own tasks).", HelpName = "B" };
+    static readonly Option<string?> backend = new("--backend") { Description = "Run the kill matrix with prove, exhaustive, random, simulate or all of them.", HelpName = "B" };
     static readonly Option<int> budget = new("--budget") { Description = "Random cases per primitive per mutant. Default 1500.", DefaultValueFactory = _ => 1500, HelpName = "N" };
-    static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of a table." };
+    static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the prove column: libz3 (default), z3 or cvc5.", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
+    static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation of the prove column (as `prove --rlimit`). Default {VmxLayers.Smt.ProveOptions.DefaultRlimit}.", DefaultValueFactory = _ => VmxLayers.Smt.ProveOptions.DefaultRlimit, HelpName = "N" };
+    static readonly Option<int> cpus = new("--cpus") { Description = "CPUs of the simulate column's co-simulation (default guests). Default 2.", DefaultValueFactory = _ => 2, HelpName = "N" };
+    static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the tables." };
+
+    static readonly string[] Backends = ["prove", "exhaustive", "random", "simulate", "all"];
 
     public static Command Create()
     {
-        var command = new Command("mutants", "The compiled-in wrong variants of the specs and the relation, and which checker kills them (exit 0; 1 if a non-equivalent mutant survives every backend run; 2 bad input).")
+        var command = new Command("mutants", "The compiled-in wrong variants of the specs and the relation, and which checker kills each: " +
+            "exit 0; 1 if a non-equivalent mutant survives every checker run (or an 'equivalent' one is killed); 2 bad input.")
         {
-            list, backend, budget, json,
+            list, backend, budget, solver, rlimit, cpus, json,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(Run);
@@ -33,19 +38,36 @@ public static class MutantsCommand
         if (r.Errors.Count > 0) return Errors.Bad($"mutants: {r.Errors[0].Message}");
         if (r.UnmatchedTokens.Count > 0) return Errors.Bad($"mutants: unknown argument '{r.UnmatchedTokens[0]}' (see mutants --help)");
         string? b = r.GetValue(backend);
-        if (b is not (null or "exhaustive" or "random" or "all")) return Errors.Bad($"mutants: --backend: expected exhaustive, random or all, got '{b}'");
+        if (b is not null && !Backends.Contains(b)) return Errors.Bad($"mutants: --backend: expected {string.Join(", ", Backends)}, got '{b}'");
         if (r.GetValue(budget) <= 0) return Errors.Bad($"mutants: --budget: expected a positive number, got {r.GetValue(budget)}");
+        if (r.GetValue(rlimit) < 0) return Errors.Bad($"mutants: --rlimit: expected a non-negative number, got {r.GetValue(rlimit)}");
+        if (r.GetValue(cpus) is < 1 or > 1024) return Errors.Bad($"mutants: --cpus: expected 1..1024, got {r.GetValue(cpus)}");
         if (b is null)
         {
             if (r.GetValue(json)) Console.WriteLine(ListJson().ToJsonString(new() { WriteIndented = true }));
             else AnsiConsole.Write(ListTable());
             return 0;
         }
-        var rows = MutantCatalog.All.Select(m => Kill(m, b != "random", b != "exhaustive", r.GetValue(budget))).ToList();
-        if (r.GetValue(json)) Console.WriteLine(MatrixJson(rows).ToJsonString(new() { WriteIndented = true }));
-        else PrintMatrix(rows, b);
-        return rows.Any(x => x.Mutant.Equivalent is null && x.Exhaustive != true && x.Random != true) ? 1 : 0;
+        KillBackend[] selected = b == "all" ? Enum.GetValues<KillBackend>() : [Enum.Parse<KillBackend>(b, ignoreCase: true)];
+        string sv = r.GetValue(solver)!;
+        if (selected.Contains(KillBackend.Prove))
+        {
+            if (!SolverFactory.Names.Contains(sv)) return Errors.Bad($"mutants: --solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
+            if (!SolverFactory.IsAvailable(sv, out var why)) return Errors.Bad($"mutants: --solver {sv}: not available: {why}");
+        }
+        var options = new KillOptions(selected, r.GetValue(budget), sv, r.GetValue(cpus), Rlimit: r.GetValue(rlimit));
+        var sw = Stopwatch.StartNew();
+        bool asJson = r.GetValue(json);
+        var rows = KillMatrix.Run(options, asJson ? null : row => Console.Error.Write($"{row.Mutant.Name} "));
+        if (!asJson) Console.Error.WriteLine();
+        if (asJson) Console.WriteLine(MatrixJson(rows, options, sw.Elapsed).ToJsonString(new() { WriteIndented = true }));
+        else MatrixText.Print(rows, options, sw.Elapsed);
+        return rows.Any(Wrong) ? 1 : 0;
     }
+
+    /// <summary>A non-equivalent mutant nothing kills, or an "equivalent" one a backend kills: the catalog or a checker is wrong.</summary>
+    static bool Wrong(KillRow x) =>
+        x.Mutant.Equivalent is null ? !x.KilledSomewhere : x.Cells.Any(c => c.Killed);
 
     static string Target(Mutant m) => m.Target switch { MutantTarget.LowSpec => "low spec", MutantTarget.HighSpec => "high spec", _ => "relation" };
 
@@ -67,59 +89,34 @@ public static class MutantsCommand
         })]),
     };
 
-    /// <summary>One row of the kill matrix: killed by each backend (null = not run), time to the first kill.</summary>
-    sealed record KillRow(Mutant Mutant, bool? Exhaustive, bool? Random, TimeSpan? FirstKill, Prim? KilledAt, string? Clause);
-
-    static KillRow Kill(Mutant m, bool exhaustive, bool random, int budget)
+    static JsonObject MatrixJson(IReadOnlyList<KillRow> rows, KillOptions o, TimeSpan elapsed)
     {
-        var prims = m.Primitive is { } p ? [p] : PrimInfo.All;
-        bool? ex = exhaustive ? false : null, rn = random ? false : null;
-        TimeSpan? first = null;
-        Prim? at = null;
-        string? clause = null;
-        var sw = Stopwatch.StartNew();
-        foreach (var prim in prims)
+        var rates = new JsonObject();
+        foreach (var b in o.Backends) rates[Name(b)] = MatrixText.Rate(rows, b);
+        return new JsonObject
         {
-            // Each backend stops at its first counterexample; it only has to kill on one primitive.
-            if (ex == false && ExhaustiveBackend.Run(prim, m.Id) is { Passed: false } e) { ex = true; Note(e); }
-            if (rn == false && RandomBackend.Run(prim, new RandomOptions(budget, ShrinkSeconds: 0), m.Id) is { Passed: false } q) { rn = true; Note(q); }
-            if (ex != false && rn != false) break;
-        }
-        return new KillRow(m, ex, rn, first, at, clause);
-
-        void Note(BackendReport report)
-        {
-            first ??= sw.Elapsed;
-            at ??= report.Prim;
-            clause ??= string.Join("; ", report.Counterexample!.Clauses);
-        }
+            ["backends"] = new JsonArray([.. o.Backends.Select(b => (JsonNode)Name(b)!)]),
+            ["randomBudget"] = o.RandomBudget, ["solver"] = o.Solver, ["rlimit"] = o.Rlimit, ["simulateCpus"] = o.SimulateCpus,
+            ["elapsedMs"] = Math.Round(elapsed.TotalMilliseconds),
+            ["killRates"] = rates,
+            ["mutants"] = new JsonArray([.. rows.Select(x => (JsonNode)Row(x))]),
+        };
     }
 
-    static string Cell(bool? killed) => killed switch { null => "-", true => "[green]killed[/]", false => "survived" };
-
-    static void PrintMatrix(List<KillRow> rows, string b)
+    static JsonObject Row(KillRow x)
     {
-        var t = new Table().Border(TableBorder.Rounded).AddColumns("mutant", "description", "equivalent", "exhaustive", "random", "time to first kill", "first kill");
-        foreach (var x in rows)
-            t.AddRow(x.Mutant.Name, Markup.Escape(x.Mutant.Description), x.Mutant.Equivalent is null ? "no" : "yes",
-                Cell(x.Exhaustive), Cell(x.Random), x.FirstKill is { } f ? $"{f.TotalSeconds:F2} s" : "-",
-                x.KilledAt is { } at ? Markup.Escape($"{at}: {x.Clause}") : "-");
-        AnsiConsole.Write(t);
-        var live = rows.Where(x => x.Mutant.Equivalent is null).ToList();
-        if (b != "random") AnsiConsole.WriteLine($"exhaustive kill rate: {live.Count(x => x.Exhaustive == true)}/{live.Count} non-equivalent mutants");
-        if (b != "exhaustive") AnsiConsole.WriteLine($"random kill rate: {live.Count(x => x.Random == true)}/{live.Count} non-equivalent mutants");
-        var eq = rows.Where(x => x.Mutant.Equivalent is not null).ToList();
-        AnsiConsole.WriteLine($"equivalent mutants killed (should be 0): {eq.Count(x => x.Exhaustive == true || x.Random == true)}/{eq.Count}");
+        var cells = new JsonObject();
+        foreach (var c in x.Cells)
+            cells[Name(c.Backend)] = new JsonObject { ["killed"] = c.Killed, ["timeMs"] = Math.Round(c.Time.TotalMilliseconds, 1), ["where"] = c.Where };
+        return new JsonObject
+        {
+            ["name"] = x.Mutant.Name, ["target"] = Target(x.Mutant), ["description"] = x.Mutant.Description,
+            ["equivalent"] = x.Mutant.Equivalent is not null, ["backends"] = cells,
+            ["relationTest"] = x.RelationTest?.Test,
+            ["timeToFirstKillMs"] = x.FirstKill is { } f ? Math.Round(f.Time.TotalMilliseconds, 1) : null,
+            ["firstKillBy"] = x.FirstKill is { } g ? Name(g.Backend) : null,
+        };
     }
 
-    static JsonObject MatrixJson(List<KillRow> rows) => new()
-    {
-        ["mutants"] = new JsonArray([.. rows.Select(x => (JsonNode)new JsonObject
-        {
-            ["name"] = x.Mutant.Name, ["equivalent"] = x.Mutant.Equivalent is not null,
-            ["exhaustive"] = x.Exhaustive, ["random"] = x.Random,
-            ["timeToFirstKillMs"] = x.FirstKill is { } f ? Math.Round(f.TotalMilliseconds, 1) : null,
-            ["firstKill"] = x.KilledAt is { } at ? $"{at}: {x.Clause}" : null,
-        })]),
-    };
+    internal static string Name(KillBackend b) => b.ToString().ToLowerInvariant();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using VmxLayers.Checking;
 using VmxLayers.Mutants;
+using VmxLayers.Smt;
 using VmxLayers.Spec;
 
 namespace VmxLayers.Cli.Output;
@@ -43,4 +44,22 @@ public static class JsonReport
             ["error"] = o.Error,
         };
     }
+
+    /// <summary>One lemma's proof: verdict, time, resources, refuted/unknown obligations and the counterexample's concrete replay.</summary>
+    public static JsonObject Lemma(LemmaResult l, string solver) => new()
+    {
+        ["primitive"] = l.Prim.ToString(),
+        ["solver"] = solver,
+        ["verdict"] = l.Verdict.ToString().ToUpperInvariant(),
+        ["timeMs"] = Math.Round(l.Time.TotalMilliseconds, 1),
+        ["resources"] = l.Resources,
+        ["obligations"] = l.Obligations.Count,
+        ["proved"] = l.Obligations.Count(x => x.Verdict == Verdict.Proved),
+        ["failing"] = new JsonArray([.. l.Obligations.Where(x => x.Verdict != Verdict.Proved).Select(x => (JsonNode)new JsonObject
+        {
+            ["clause"] = x.Clause, ["verdict"] = x.Verdict.ToString().ToUpperInvariant(), ["message"] = x.Message, ["reasonUnknown"] = x.ReasonUnknown,
+        })]),
+        ["counterexampleCheck"] = l.CounterexampleCheck,
+        ["counterexampleConfirmed"] = l.Counterexample is null ? null : l.CounterexampleConfirmed,
+    };
 }

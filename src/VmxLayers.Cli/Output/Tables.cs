@@ -1,5 +1,6 @@
 using Spectre.Console;
 using VmxLayers.Checking;
+using VmxLayers.Smt;
 
 namespace VmxLayers.Cli.Output;
 
@@ -17,4 +18,28 @@ public static class Tables
                 r.Passed ? "[green]pass[/]" : "[red]COUNTEREXAMPLE[/]", $"{r.Time.TotalSeconds:F2} s");
         return t;
     }
+
+    /// <summary>The same table with a proof column: each primitive's lemma verdict and time on its first row.</summary>
+    public static Table Reports(IReadOnlyList<BackendReport> reports, IReadOnlyList<LemmaResult> lemmas)
+    {
+        var t = new Table().Border(TableBorder.Rounded)
+            .AddColumns("primitive", "backend", "cases", "hyp. held", "high ok", "verdict", "time", "proof");
+        var shown = new HashSet<Refinement.Prim>();
+        foreach (var r in reports)
+        {
+            var lemma = shown.Add(r.Prim) ? lemmas.FirstOrDefault(l => l.Prim == r.Prim) : null;
+            t.AddRow(r.Prim.ToString(), r.Backend.ToString().ToLowerInvariant(), r.Cases.ToString("N0"),
+                r.HypothesisHeld.ToString("N0"), $"{r.HighSucceeded:N0} ({r.HighShare * 100:F0}%)",
+                r.Passed ? "[green]pass[/]" : "[red]COUNTEREXAMPLE[/]", $"{r.Time.TotalSeconds:F2} s", lemma is null ? "" : Proof(lemma));
+        }
+        return t;
+    }
+
+    /// <summary>"PROVED 0.41 s" coloured by verdict.</summary>
+    public static string Proof(LemmaResult l) => l.Verdict switch
+    {
+        Verdict.Proved => $"[green]PROVED[/] {l.Time.TotalSeconds:F2} s",
+        Verdict.Refuted => $"[red]REFUTED[/] {l.Time.TotalSeconds:F2} s",
+        _ => $"[yellow]UNKNOWN[/] {l.Time.TotalSeconds:F2} s",
+    };
 }

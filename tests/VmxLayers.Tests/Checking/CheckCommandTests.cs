@@ -52,7 +52,7 @@ public class CheckCommandTests
         var file = Path.Combine(Path.GetTempPath(), $"vmx-cx-{name}-{Guid.NewGuid():N}.json");
         try
         {
-            var json = Capture(() => Assert.Equal(1, Run("check", "--primitive", prim, "--backend", "random", "--budget", "3000", "--shrink-seconds", "0",
+            var json = Capture(() => Assert.Equal(1, Run("check", "--primitive", prim, "--backend", "random", "--no-prove", "--budget", "3000", "--shrink-seconds", "0",
                 "--threads", "1", "--mutant", name, "--save-counterexample", file, "--json")));
             var violated = System.Text.Json.Nodes.JsonNode.Parse(json)!["results"]![0]!["counterexample"]!["violated"]!.AsArray().Select(n => (string)n!).ToList();
             var scenario = ScenarioParser.ParseFile(file);
@@ -71,15 +71,15 @@ public class CheckCommandTests
     [Fact]
     public void PrintedSeedReproducesTheRandomCounterexample()
     {
-        var json = Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--mutant", "exit-skips-edi-store",
+        var json = Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--no-prove", "--mutant", "exit-skips-edi-store",
             "--shrink-seconds", "0", "--threads", "1", "--json")));
         var result = System.Text.Json.Nodes.JsonNode.Parse(json)!["results"]![0]!;
         Assert.Equal("counterexample", (string?)result["verdict"]);
         Assert.Contains("match", result["counterexample"]!["violated"]!.AsArray().Select(n => (string?)n));
         string seed = (string)result["seed"]!;
-        Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--mutant", "exit-skips-edi-store",
+        Capture(() => Assert.Equal(1, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--no-prove", "--mutant", "exit-skips-edi-store",
             "--seed", seed, "--budget", "1", "--shrink-seconds", "0", "--threads", "1", "--json")));
-        Capture(() => Assert.Equal(0, Run("check", "--primitive", "vmx_exit", "--backend", "random",
+        Capture(() => Assert.Equal(0, Run("check", "--primitive", "vmx_exit", "--backend", "random", "--no-prove",
             "--seed", seed, "--budget", "1", "--shrink-seconds", "0", "--threads", "1", "--json")));
     }
 

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using VmxLayers.Checking;
+using VmxLayers.Cosim;
+using VmxLayers.Refinement;
+using VmxLayers.Smt;
+
+namespace VmxLayers.Mutants;
+
+/// <summary>The checkers of the kill matrix, in column order.</summary>
+public enum KillBackend { Prove, Exhaustive, Random, Simulate }
+
+/// <summary>One backend on one mutant: killed or not, the time it took (to the kill, or in total), and where/why.</summary>
+public sealed record KillCell(KillBackend Backend, bool Killed, TimeSpan Time, string? Where);
+
+/// <summary>
+/// One mutant's row: a cell per backend run, and for relation mutants the relation test whose case the mutant
+/// flips (<see cref="RelationProbes"/>), null when none does.
+/// </summary>
+public sealed record KillRow(Mutant Mutant, IReadOnlyList<KillCell> Cells, RelationProbe? RelationTest)
+{
+    public KillCell? Cell(KillBackend b) => Cells.FirstOrDefault(c => c.Backend == b);
+
+    public bool KilledBy(KillBackend b) => Cell(b)?.Killed == true;
+
+    /// <summary>Killed by some backend or by the relation's own tests.</summary>
+    public bool KilledSomewhere => Cells.Any(c => c.Killed) || RelationTest is not null;
+
+    /// <summary>The fastest kill among the backends (each backend's own time to its kill).</summary>
+    public KillCell? FirstKill => Cells.Where(c => c.Killed).MinBy(c => c.Time);
+}
+
+/// <summary>How the matrix runs: backends, random budget per primitive, the solver and its budget per obligation, the co-simulation's CPUs.</summary>
+public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, string Solver = "libz3", int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit);
+
+/// <summary>
+/// Runs every mutant under each selected backend. A spec mutant is tried on its own primitive, a relation
+/// mutant on each primitive in turn until the backend kills it. Killed means: prove — REFUTED with a decoded
+/// counterexample that fails concretely; exhaustive/random — a counterexample; simulate — an unrelated step
+/// or a wrong guest output.
+/// </summary>
+public static class KillMatrix
+{
+    public static IReadOnlyList<KillRow> Run(KillOptions o, Action<KillRow>? progress = null) =>
+        [.. MutantCatalog.All.Select(m => { var r = Row(m, o); progress?.Invoke(r); return r; })];
+
+    public static KillRow Row(Mutant m, KillOptions o)
+    {
+        var cells = o.Backends.Select(b => b switch
+        {
+            KillBackend.Prove => Prove(m, o.Solver, o.Rlimit),
+            KillBackend.Exhaustive => Concrete(m, b, p => ExhaustiveBackend.Run(p, m.Id, o.Threads)),
+            KillBackend.Random => Concrete(m, b, p => RandomBackend.Run(p, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads), m.Id)),
+            _ => Simulate(m, o.SimulateCpus),
+        }).ToList();
+        return new KillRow(m, cells, m.Target == MutantTarget.Relation ? RelationProbes.Killer(m.Id) : null);
+    }
+
+    static Prim[] Prims(Mutant m) => m.Primitive is { } p ? [p] : PrimInfo.All;
+
+    static KillCell Concrete(Mutant m, KillBackend b, Func<Prim, BackendReport> run)
+    {
+        var sw = Stopwatch.StartNew();
+        foreach (var p in Prims(m))
+            if (run(p).Counterexample is { } cx)
+                return new KillCell(b, true, sw.Elapsed, $"{p}: {string.Join("; ", cx.Clauses)}");
+        return new KillCell(b, false, sw.Elapsed, null);
+    }
+
+    static KillCell Prove(Mutant m, string solver, long rlimit)
+    {
+        var sw = Stopwatch.StartNew();
+        string? note = null;
+        foreach (var p in Prims(m))
+        {
+            var r = ProveOnce(p, new ProveOptions(m.Id, solver, rlimit, StopAtFirstRefutation: true), out var error);
+            if (r is null) { note ??= $"{p}: prover error: {error}"; continue; }
+            if (r.Verdict == Verdict.Refuted && r.CounterexampleConfirmed)
+                return new KillCell(KillBackend.Prove, true, sw.Elapsed, r.FirstRefuted?.Message);
+            // a refutation whose model cannot be replayed concretely is not a kill, but worth saying
+            if (r.Verdict != Verdict.Proved) note ??= $"{p}: {r.Verdict.ToString().ToUpperInvariant()}, {r.CounterexampleCheck ?? r.Obligations.FirstOrDefault(x => x.Verdict == Verdict.Unknown)?.ReasonUnknown}";
+        }
+        return new KillCell(KillBackend.Prove, false, sw.Elapsed, note);
+    }
+
+    /// <summary>A proof; an exception inside the prover is retried once, then reported (never a kill, never a crash of the matrix).</summary>
+    static LemmaResult? ProveOnce(Prim p, ProveOptions o, out string? error)
+    {
+        error = null;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            try { return Prover.Prove(p, o); }
+            catch (Exception e) when (e is AggregateException or InvalidOperationException) { error = e.Message; }
+        }
+        return null;
+    }
+
+    static KillCell Simulate(Mutant m, int cpus)
+    {
+        var sw = Stopwatch.StartNew();
+        var r = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Mutant = m.Id });
+        bool killed = r.Failure?.Kind is FailureKind.Unrelated or FailureKind.GuestOutput;
+        return new KillCell(KillBackend.Simulate, killed, sw.Elapsed, r.Failure?.ToString());
+    }
+}
