@@ -16,8 +16,11 @@ public static class Prover
     public const string Confirmed = "replayed concretely: fails";
     public const string EncodingError = "ENCODING ERROR";
     public const string NotReplayable = "NOT REPLAYABLE";
-    /// <summary>Budget of the retry that looks for a small model (the first model is kept if it runs out).</summary>
-    public const long SmallModelRlimit = 20_000_000;
+    /// <summary>Budget of the first, full query of an obligation: ≈3× the largest obligation of the real lemmas (docs/prover.md).</summary>
+    public const long ProbeRlimit = 5_000_000;
+    /// <summary>Budget of a small-scope query (after an UNKNOWN probe, or to find a replayable model).</summary>
+    public const long SmallScopeRlimit = 5_000_000;
+    public const string SmallScopeNote = " [found in the small scope TOTAL_CPU ≤ 4]";
     public const string Skipped = "skipped: the lemma is already refuted";
 
     public static LemmaResult Prove(Prim p, ProveOptions o)
@@ -39,7 +42,7 @@ public static class Prover
                 results[k] = new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, Skipped);
                 return;
             }
-            (results[k], models[k]) = Solve(lemma, decoder, ob, o, preferSmall: false);
+            (results[k], models[k]) = Decide(lemma, decoder, ob, o);
             if (results[k].Verdict == Verdict.Refuted) Interlocked.Exchange(ref refuted, 1);
         });
 
@@ -54,7 +57,7 @@ public static class Prover
             if (!check.StartsWith(Confirmed, StringComparison.Ordinal))
             {
                 // the first model may map two blocks onto one (not expressible with disjoint 64-byte blocks): retry steered to a small, injective model
-                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], o with { EmitDir = null, Rlimit = Math.Min(o.Rlimit, SmallModelRlimit) }, preferSmall: true);
+                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], SmallOptions(o), smallScope: true);
                 if (small.Verdict == Verdict.Refuted && smallModel is not null)
                 {
                     var (cex2, check2) = Replay(decoder, smallModel, FailingSkolem(lemma, lemma.Obligations[first], smallModel));
@@ -69,13 +72,35 @@ public static class Prover
         return new LemmaResult(p, verdict, results, clock.Elapsed, results.Sum(r => r.Resources), cex, check);
     }
 
-    static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, bool preferSmall)
+    /// <summary>
+    /// One obligation: the full query with the probe budget; if that is UNKNOWN, the small scope (sat there is a
+    /// genuine counterexample: its constraints only strengthen the query); if that is not sat, the full query with
+    /// the whole budget. PROVED only ever comes from an unsat full query.
+    /// </summary>
+    static (ObligationResult, Model?) Decide(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o)
+    {
+        bool probing = o.Rlimit <= 0 || o.Rlimit > ProbeRlimit;
+        var (probe, model) = Solve(lemma, decoder, ob, probing ? o with { Rlimit = ProbeRlimit } : o, smallScope: false);
+        if (probe.Verdict != Verdict.Unknown || probe.ReasonUnknown?.StartsWith("solver error", StringComparison.Ordinal) == true) return (probe, model);
+        var (small, smallModel) = Solve(lemma, decoder, ob, SmallOptions(o), smallScope: true);
+        if (small.Verdict == Verdict.Refuted)
+            return (small with { Time = probe.Time + small.Time, Resources = probe.Resources + small.Resources, Message = small.Message + SmallScopeNote, File = probe.File }, smallModel);
+        if (!probing) return (probe with { Time = probe.Time + small.Time, Resources = probe.Resources + small.Resources }, null);
+        var (full, fullModel) = Solve(lemma, decoder, ob, o, smallScope: false);
+        return (full with { Time = probe.Time + small.Time + full.Time, Resources = probe.Resources + small.Resources + full.Resources }, fullModel);
+    }
+
+    /// <summary>The small-scope budget, never above the user's (0 = none).</summary>
+    static ProveOptions SmallOptions(ProveOptions o) =>
+        o with { EmitDir = null, Rlimit = o.Rlimit <= 0 ? SmallScopeRlimit : Math.Min(o.Rlimit, SmallScopeRlimit) };
+
+    static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, bool smallScope)
     {
         if (ob.Formula.IsLit && ob.Formula.Num == 1)
             return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, TimeSpan.Zero, 0, null, null), null);
         var probes = Probes(lemma, ob).ToList();
         var valueNodes = probes.Concat(decoder.Terms()).Distinct().ToList();
-        var query = new SmtPrinter.Query(lemma.Assertions(ob, preferSmall ? decoder.SmallModel() : null), valueNodes);
+        var query = new SmtPrinter.Query(lemma.Assertions(ob, smallScope ? decoder.SmallScope() : null), valueNodes);
         string? file = null;
         if (o.EmitDir is not null)
         {
