@@ -95,6 +95,8 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         yield return ($"small scope: TOTAL_CPU <= {SmallCpus}, the current CPU below it", T.And(T.Le(tc, T.Int(SmallCpus)), T.Lt(C("cpu_H", Sort.Int), tc)));
         Node top = T.Int(Genv.Next + SmallBlocks);
         yield return ("small scope: small nextblocks", T.And(T.Le(C("nextblock_H", Sort.Int), top), T.Le(C("nextblock_L", Sort.Int), top)));
+        // A3 for the points named for non-slot-shaped offsets too: true arithmetic, cheap once the CPUs are bounded
+        foreach (var fact in lemma.OffsetPointDisjointness()) yield return (null, fact);
         foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
         {
             yield return (null, T.And(T.Le(b, top), T.Le(T.App(Sort.Int, "fblk", b), top)));

@@ -18,8 +18,8 @@ public static class Prover
     public const string NotReplayable = "NOT REPLAYABLE";
     /// <summary>Budget of the first, full query of an obligation: ≈3× the largest obligation of the real lemmas (docs/prover.md).</summary>
     public const long ProbeRlimit = 5_000_000;
-    /// <summary>Budget of a small-scope query (after an UNKNOWN probe, or to find a replayable model).</summary>
-    public const long SmallScopeRlimit = 5_000_000;
+    /// <summary>Budget of a small-scope query (after an UNKNOWN probe, or to find a replayable model): sat models cost more than the proofs (≈6.4M for the stride mutant's first misaligned store).</summary>
+    public const long SmallScopeRlimit = 20_000_000;
     public const string SmallScopeNote = " [found in the small scope TOTAL_CPU ≤ 4]";
     public const string Skipped = "skipped: the lemma is already refuted";
 
