@@ -145,28 +145,18 @@ public sealed class LemmaEncoding
     /// </summary>
     void AddSlotDisjointness()
     {
-        // points named for non-slot-shaped offsets are left out: their pairs only add arithmetic case splits
-        foreach (var fact in SlotDisjointness(Context.SlotPoints.Where(p => !IsOffsetPoint(p)).ToList(), _ => true)) Premises.Add((null!, fact));
-    }
-
-    static bool IsOffsetPoint((Node Cpu, Node Slot) p) => p.Cpu.Op == Op.Const && p.Cpu.Name.StartsWith("ofs", StringComparison.Ordinal);
-
-    /// <summary>The A3 pairs that involve a point named for a non-slot-shaped offset (used by the small scope, where they are cheap).</summary>
-    public IEnumerable<Node> OffsetPointDisjointness() =>
-        SlotDisjointness([.. Context.SlotPoints], pair => IsOffsetPoint(pair.P) || IsOffsetPoint(pair.Q));
-
-    IEnumerable<Node> SlotDisjointness(List<(Node Cpu, Node Slot)> pts, Func<((Node Cpu, Node Slot) P, (Node Cpu, Node Slot) Q), bool> wanted)
-    {
         var t = Context.T;
+        // points named for non-slot-shaped offsets are left out: their pairs only add arithmetic case splits
+        var pts = Context.SlotPoints.Where(p => !(p.Cpu.Op == Op.Const && p.Cpu.Name.StartsWith("ofs", StringComparison.Ordinal))).ToList();
         Node Off((Node Cpu, Node Slot) p) => t.Add(t.Mul(t.Int(VmxSlots.Stride), p.Cpu), t.Mul(t.Int(4), p.Slot));
         Node InRange(Node i) => t.And(t.Le(t.Int(0), i), t.Lt(i, t.Int(VmxSlots.Size)));
         for (int a = 0; a < pts.Count; a++)
             for (int b = a + 1; b < pts.Count; b++)
             {
                 var (p, q) = (pts[a], pts[b]);
-                if ((p.Cpu == q.Cpu && p.Slot.IsLit && q.Slot.IsLit) || !wanted((p, q))) continue;
+                if (p.Cpu == q.Cpu && p.Slot.IsLit && q.Slot.IsLit) continue;
                 var same = t.And(t.Eq(p.Cpu, q.Cpu), t.Eq(p.Slot, q.Slot));
-                yield return t.Implies(t.And(InRange(p.Slot), InRange(q.Slot)), t.Eq(t.Eq(Off(p), Off(q)), same));
+                Premises.Add((null!, t.Implies(t.And(InRange(p.Slot), InRange(q.Slot)), t.Eq(t.Eq(Off(p), Off(q)), same))));
             }
     }
 

@@ -81,28 +81,21 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         }
     }
 
-    /// <summary>Bounds of the small scope: TOTAL_CPU and how far past genv_next a block number may go.</summary>
-    public const int SmallCpus = 4, SmallBlocks = 16;
+    /// <summary>The small scope's bound on TOTAL_CPU.</summary>
+    public const int SmallCpus = 4;
 
     /// <summary>
-    /// The small scope: TOTAL_CPU ≤ 4, the current CPU below it, small block numbers, an injective f. Only ever
-    /// added to a query (never removed), so a model of the restricted query is a model of the full one:
-    /// sat there is a genuine counterexample, unsat there proves nothing (docs/prover.md).
+    /// The small scope: TOTAL_CPU ≤ 4, the current CPU below it, an injective f. Only ever added to a query
+    /// (never removed), so a model of the restricted query is a model of the full one: sat there is a genuine
+    /// counterexample, unsat there proves nothing (docs/prover.md).
     /// </summary>
     public IEnumerable<(string? Comment, Node Fact)> SmallScope()
     {
         Node tc = C("total_cpu", Sort.Int);
         yield return ($"small scope: TOTAL_CPU <= {SmallCpus}, the current CPU below it", T.And(T.Le(tc, T.Int(SmallCpus)), T.Lt(C("cpu_H", Sort.Int), tc)));
-        Node top = T.Int(Genv.Next + SmallBlocks);
-        yield return ("small scope: small nextblocks", T.And(T.Le(C("nextblock_H", Sort.Int), top), T.Le(C("nextblock_L", Sort.Int), top)));
-        // A3 for the points named for non-slot-shaped offsets too: true arithmetic, cheap once the CPUs are bounded
-        foreach (var fact in lemma.OffsetPointDisjointness()) yield return (null, fact);
+        // Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it
         foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
-        {
-            yield return (null, T.And(T.Le(b, top), T.Le(T.App(Sort.Int, "fblk", b), top)));
-            // Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it
             yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));
-        }
     }
 
     /// <summary>The case the model describes, or why it cannot be one.</summary>

@@ -20,6 +20,8 @@ public static class Prover
     public const long ProbeRlimit = 5_000_000;
     /// <summary>Budget of a small-scope query (after an UNKNOWN probe, or to find a replayable model).</summary>
     public const long SmallScopeRlimit = 5_000_000;
+    /// <summary>Budget of the small-scope retry that looks for a replayable model of an already refuted obligation.</summary>
+    public const long ReplayRlimit = 20_000_000;
     public const string SmallScopeNote = " [found in the small scope TOTAL_CPU ≤ 4]";
     public const string Skipped = "skipped: the lemma is already refuted";
     public const string NotSpent = "full budget not spent: the lemma is already refuted";
@@ -58,7 +60,7 @@ public static class Prover
             if (!check.StartsWith(Confirmed, StringComparison.Ordinal))
             {
                 // the first model may map two blocks onto one (not expressible with disjoint 64-byte blocks): retry steered to a small, injective model
-                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], SmallOptions(o), smallScope: true);
+                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], SmallOptions(o, ReplayRlimit), smallScope: true);
                 if (small.Verdict == Verdict.Refuted && smallModel is not null)
                 {
                     var (cex2, check2) = Replay(decoder, smallModel, FailingSkolem(lemma, lemma.Obligations[first], smallModel));
@@ -104,8 +106,8 @@ public static class Prover
     }
 
     /// <summary>The small-scope budget, never above the user's (0 = none).</summary>
-    static ProveOptions SmallOptions(ProveOptions o) =>
-        o with { EmitDir = null, Rlimit = o.Rlimit <= 0 ? SmallScopeRlimit : Math.Min(o.Rlimit, SmallScopeRlimit) };
+    static ProveOptions SmallOptions(ProveOptions o, long budget = SmallScopeRlimit) =>
+        o with { EmitDir = null, Rlimit = o.Rlimit <= 0 ? budget : Math.Min(o.Rlimit, budget) };
 
     static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, bool smallScope)
     {
