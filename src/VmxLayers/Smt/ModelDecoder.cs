@@ -27,10 +27,17 @@ public sealed class Model(IReadOnlyDictionary<int, SExpr> values)
 
     static BigInteger Clamp(BigInteger b) => BigInteger.Clamp(b, long.MinValue, long.MaxValue);
 
+    /// <summary>A Val, or the raw model value when it is no CompCert value as such (a block beyond int range, renumbered only by the decoder).</summary>
+    string ShowVal(Node n)
+    {
+        try { return Val(n).ToString(); }
+        catch (FormatException) { return this[n]!.ToString(); }
+    }
+
     /// <summary>A value as the messages show it.</summary>
     public string Show(Node n) => n.Sort switch
     {
-        Sort.Val => Has(n) || Terms.Ctor(n) == "Vundef" ? (Terms.Ctor(n) == "Vundef" ? "Vundef" : Val(n).ToString()) : "?",
+        Sort.Val => Has(n) || Terms.Ctor(n) == "Vundef" ? (Terms.Ctor(n) == "Vundef" ? "Vundef" : ShowVal(n)) : "?",
         Sort.Bool => n.IsLit || Has(n) ? (Bool(n) ? "true" : "false") : "?",
         _ => n.IsLit || Has(n) ? Int(n).ToString(System.Globalization.CultureInfo.InvariantCulture) : "?",
     };
