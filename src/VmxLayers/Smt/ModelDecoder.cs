@@ -27,10 +27,17 @@ public sealed class Model(IReadOnlyDictionary<int, SExpr> values)
 
     static BigInteger Clamp(BigInteger b) => BigInteger.Clamp(b, long.MinValue, long.MaxValue);
 
+    /// <summary>A Val, or the raw model value when it is no CompCert value as such (a block beyond int range, renumbered only by the decoder).</summary>
+    string ShowVal(Node n)
+    {
+        try { return Val(n).ToString(); }
+        catch (FormatException) { return this[n]!.ToString(); }
+    }
+
     /// <summary>A value as the messages show it.</summary>
     public string Show(Node n) => n.Sort switch
     {
-        Sort.Val => Has(n) || Terms.Ctor(n) == "Vundef" ? (Terms.Ctor(n) == "Vundef" ? "Vundef" : Val(n).ToString()) : "?",
+        Sort.Val => Has(n) || Terms.Ctor(n) == "Vundef" ? (Terms.Ctor(n) == "Vundef" ? "Vundef" : ShowVal(n)) : "?",
         Sort.Bool => n.IsLit || Has(n) ? (Bool(n) ? "true" : "false") : "?",
         _ => n.IsLit || Has(n) ? Int(n).ToString(System.Globalization.CultureInfo.InvariantCulture) : "?",
     };
@@ -81,10 +88,18 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         }
     }
 
-    /// <summary>Constraints that steer the solver to a small, replayable model (used only to pick a model, never for the verdict).</summary>
-    public IEnumerable<(string? Comment, Node Fact)> SmallModel()
+    /// <summary>The small scope's bound on TOTAL_CPU.</summary>
+    public const int SmallCpus = 4;
+
+    /// <summary>
+    /// The small scope: TOTAL_CPU ≤ 4, the current CPU below it, an injective f. Only ever added to a query
+    /// (never removed), so a model of the restricted query is a model of the full one: sat there is a genuine
+    /// counterexample, unsat there proves nothing (docs/prover.md).
+    /// </summary>
+    public IEnumerable<(string? Comment, Node Fact)> SmallScope()
     {
-        yield return ("prefer: TOTAL_CPU <= 4", T.Le(C("total_cpu", Sort.Int), T.Int(4)));
+        Node tc = C("total_cpu", Sort.Int);
+        yield return ($"small scope: TOTAL_CPU <= {SmallCpus}, the current CPU below it", T.And(T.Le(tc, T.Int(SmallCpus)), T.Lt(C("cpu_H", Sort.Int), tc)));
         // Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it
         foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
             yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));
@@ -156,12 +171,13 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         var high = Enumerable.Repeat(Val.Vzero, n).ToArray();
         var low = Enumerable.Repeat(Val.Vzero, n).ToArray();
         var overflow = new List<SlotOverflow>();
+        var readOnly = new SortedSet<(int Cpu, int Slot)>();
         foreach (var (c, i, (cn, iN)) in slots)
         {
             if (c >= 0 && c < tc && i >= 0 && i < VmxSlots.Size)
             {
-                if (!m.Bool(Writable(cn, iN)))
-                    throw new NotExpressibleException($"the model needs CPU {c}'s {VmxSlots.Describe(i)} in VMX_LOC readable but not writable; ConcreteCase always has VMX_LOC Writable");
+                // a word the model leaves readable but not writable (only a relation without match's writable clause allows it)
+                if (!m.Bool(Writable(cn, iN))) readOnly.Add(((int)c, (int)i));
                 high[c * VmxSlots.Size + i] = Get(HighSlot(cn, iN));
                 low[c * VmxSlots.Size + i] = Get(LowWord(cn, iN));
             }
@@ -183,7 +199,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         var flags = new CpuFlags(m.Bool(C("ikern_H", Sort.Bool)), m.Bool(C("ihost_H", Sort.Bool)), m.Bool(C("pg_H", Sort.Bool)), m.Bool(C("init_H", Sort.Bool)));
         return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, flags, [.. high], [.. low], [.. vmcs], [.. overflow],
             (int)hb, (int)lb, [.. inject.OrderBy(kv => kv.Key).Select(kv => ((int)R(kv.Key), (int)R(kv.Value)))],
-            [.. argsH], [.. argsL], rsH, rsL, lemma.Context.Mutant);
+            [.. argsH], [.. argsL], rsH, rsL, lemma.Context.Mutant, [.. readOnly]);
     }
 
     RegSet RegSet(Model m, string side, Func<long, long> block)

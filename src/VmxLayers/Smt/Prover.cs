@@ -16,9 +16,15 @@ public static class Prover
     public const string Confirmed = "replayed concretely: fails";
     public const string EncodingError = "ENCODING ERROR";
     public const string NotReplayable = "NOT REPLAYABLE";
-    /// <summary>Budget of the retry that looks for a small model (the first model is kept if it runs out).</summary>
-    public const long SmallModelRlimit = 20_000_000;
+    /// <summary>Budget of the first, full query of an obligation: ≈3× the largest obligation of the real lemmas (docs/prover.md).</summary>
+    public const long ProbeRlimit = 5_000_000;
+    /// <summary>Budget of a small-scope query (after an UNKNOWN probe, or to find a replayable model).</summary>
+    public const long SmallScopeRlimit = 5_000_000;
+    /// <summary>Budget of the small-scope retry that looks for a replayable model of an already refuted obligation.</summary>
+    public const long ReplayRlimit = 20_000_000;
+    public const string SmallScopeNote = " [found in the small scope TOTAL_CPU ≤ 4]";
     public const string Skipped = "skipped: the lemma is already refuted";
+    public const string NotSpent = "full budget not spent: the lemma is already refuted";
 
     public static LemmaResult Prove(Prim p, ProveOptions o)
     {
@@ -28,20 +34,20 @@ public static class Prover
         var results = new ObligationResult[lemma.Obligations.Count];
         var models = new Model?[lemma.Obligations.Count];
         if (o.EmitDir is not null) Directory.CreateDirectory(o.EmitDir);
-        int refuted = 0;
         // goals first: a wrong spec most often breaks a goal, and StopAtFirstRefutation then skips the rest
         var order = lemma.Obligations.OrderBy(x => x.Kind == ObligationKind.Goal ? 0 : 1).ThenBy(x => x.Index).Select(x => x.Index).ToArray();
-        Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, k =>
-        {
-            var ob = lemma.Obligations[k];
-            if (o.StopAtFirstRefutation && Volatile.Read(ref refuted) != 0)
-            {
-                results[k] = new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, Skipped);
-                return;
-            }
-            (results[k], models[k]) = Solve(lemma, decoder, ob, o, preferSmall: false);
-            if (results[k].Verdict == Verdict.Refuted) Interlocked.Exchange(ref refuted, 1);
-        });
+        bool probing = o.Rlimit <= 0 || o.Rlimit > ProbeRlimit;
+        // pass 1: every obligation's full query with the probe budget (decides all of the real lemmas)
+        Pass(lemma, order, o, results, k => Solve(lemma, decoder, lemma.Obligations[k], probing ? o with { Rlimit = ProbeRlimit } : o, smallScope: false), models);
+        // pass 2: the undecided ones in the small scope, where sat is a genuine counterexample and unsat proves nothing
+        var open = order.Where(k => Undecided(results[k])).ToArray();
+        Pass(lemma, open, o, results, k => Merge(results[k], Solve(lemma, decoder, lemma.Obligations[k], SmallOptions(o), smallScope: true), smallScope: true), models);
+        // pass 3: the whole budget for the still undecided ones, only while it can still change the lemma's verdict
+        open = [.. open.Where(k => probing && Undecided(results[k]))];
+        if (results.Any(r => r?.Verdict == Verdict.Refuted))
+            foreach (var k in open) results[k] = results[k] with { ReasonUnknown = results[k].ReasonUnknown + "; " + NotSpent };
+        else
+            Pass(lemma, open, o, results, k => Merge(results[k], Solve(lemma, decoder, lemma.Obligations[k], o, smallScope: false), smallScope: false), models);
 
         Verdict verdict = results.Any(r => r.Verdict == Verdict.Refuted) ? Verdict.Refuted
             : results.All(r => r.Verdict == Verdict.Proved) ? Verdict.Proved : Verdict.Unknown;
@@ -54,7 +60,7 @@ public static class Prover
             if (!check.StartsWith(Confirmed, StringComparison.Ordinal))
             {
                 // the first model may map two blocks onto one (not expressible with disjoint 64-byte blocks): retry steered to a small, injective model
-                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], o with { EmitDir = null, Rlimit = Math.Min(o.Rlimit, SmallModelRlimit) }, preferSmall: true);
+                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], SmallOptions(o, ReplayRlimit), smallScope: true);
                 if (small.Verdict == Verdict.Refuted && smallModel is not null)
                 {
                     var (cex2, check2) = Replay(decoder, smallModel, FailingSkolem(lemma, lemma.Obligations[first], smallModel));
@@ -69,13 +75,47 @@ public static class Prover
         return new LemmaResult(p, verdict, results, clock.Elapsed, results.Sum(r => r.Resources), cex, check);
     }
 
-    static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, bool preferSmall)
+    /// <summary>Runs one pass over the given obligations in parallel (skipping, with StopAtFirstRefutation, those not started once one is refuted).</summary>
+    static void Pass(LemmaEncoding lemma, int[] which, ProveOptions o, ObligationResult[] results, Func<int, (ObligationResult, Model?)> step, Model?[] models)
+    {
+        int refuted = results.Any(r => r?.Verdict == Verdict.Refuted) ? 1 : 0;
+        Parallel.ForEach(which, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, k =>
+        {
+            if (o.StopAtFirstRefutation && Volatile.Read(ref refuted) != 0)
+            {
+                var prev = results[k];
+                results[k] = prev is null ? new ObligationResult(lemma.Obligations[k].Clause, lemma.Obligations[k].Why, Verdict.Unknown, TimeSpan.Zero, 0, null, Skipped) : prev with { ReasonUnknown = prev.ReasonUnknown + "; " + Skipped };
+                return;
+            }
+            (results[k], models[k]) = step(k);
+            if (results[k].Verdict == Verdict.Refuted) Interlocked.Exchange(ref refuted, 1);
+        });
+    }
+
+    static bool Undecided(ObligationResult r) =>
+        r.Verdict == Verdict.Unknown && r.ReasonUnknown?.StartsWith("solver error", StringComparison.Ordinal) != true && r.ReasonUnknown?.Contains(Skipped, StringComparison.Ordinal) != true;
+
+    /// <summary>A later attempt's result with the earlier attempts' time and resources added; an unsat small scope keeps the earlier UNKNOWN.</summary>
+    static (ObligationResult, Model?) Merge(ObligationResult before, (ObligationResult R, Model? M) now, bool smallScope)
+    {
+        var (time, res) = (before.Time + now.R.Time, before.Resources + now.R.Resources);
+        if (now.R.Verdict == Verdict.Refuted)
+            return (now.R with { Time = time, Resources = res, Message = now.R.Message + (smallScope ? SmallScopeNote : ""), File = before.File }, now.M);
+        if (smallScope) return (before with { Time = time, Resources = res }, null);
+        return (now.R with { Time = time, Resources = res }, now.M);
+    }
+
+    /// <summary>The small-scope budget, never above the user's (0 = none).</summary>
+    static ProveOptions SmallOptions(ProveOptions o, long budget = SmallScopeRlimit) =>
+        o with { EmitDir = null, Rlimit = o.Rlimit <= 0 ? budget : Math.Min(o.Rlimit, budget) };
+
+    static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, bool smallScope)
     {
         if (ob.Formula.IsLit && ob.Formula.Num == 1)
             return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, TimeSpan.Zero, 0, null, null), null);
         var probes = Probes(lemma, ob).ToList();
         var valueNodes = probes.Concat(decoder.Terms()).Distinct().ToList();
-        var query = new SmtPrinter.Query(lemma.Assertions(ob, preferSmall ? decoder.SmallModel() : null), valueNodes);
+        var query = new SmtPrinter.Query(lemma.Assertions(ob, smallScope ? decoder.SmallScope() : null), valueNodes);
         string? file = null;
         if (o.EmitDir is not null)
         {

@@ -11,8 +11,8 @@ public enum Verdict { Proved, Refuted, Unknown }
 /// <remarks>StopAtFirstRefutation skips the obligations not yet started once one is refuted (the verdict is the same; the table shows them as skipped).</remarks>
 public sealed record ProveOptions(MutantId Mutant = MutantId.None, string Solver = "libz3", long Rlimit = ProveOptions.DefaultRlimit, string? EmitDir = null, bool StopAtFirstRefutation = false)
 {
-    /// <summary>Z3 resource units per obligation: two orders of magnitude above what the real lemmas use.</summary>
-    public const long DefaultRlimit = 50_000_000;
+    /// <summary>Z3 resource units per obligation: ≥ 10× the largest obligation of the real lemmas (≈1.5M, docs/prover.md).</summary>
+    public const long DefaultRlimit = 20_000_000;
 }
 
 /// <summary>One obligation's outcome; Message says, for a refuted one, what fails with the model's values.</summary>
