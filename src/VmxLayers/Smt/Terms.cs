@@ -10,17 +10,22 @@ public sealed class Terms
     readonly List<Node> consts = [];
 
     /// <summary>Every declared constant, in creation order.</summary>
-    public IReadOnlyList<Node> Constants => consts;
-    public int Count => table.Count;
+    public IReadOnlyList<Node> Constants { get { lock (table) return [.. consts]; } }
+    public int Count { get { lock (table) return table.Count; } }
 
     Node Make(Sort sort, Op op, string name, long num, params Node[] args)
     {
         string key = $"{(int)sort}|{(int)op}|{name}|{num}|{string.Join(",", args.Select(a => a.Id))}";
-        if (table.TryGetValue(key, out var n)) return n;
-        n = new Node(table.Count, sort, op, name, num, args);
-        table[key] = n;
-        if (op == Op.Const) consts.Add(n);
-        return n;
+        // The prover solves a lemma's obligations in parallel and the small-scope retries build terms
+        // then: node ids must stay unique, so creation is serialised (lookups of existing nodes dominate).
+        lock (table)
+        {
+            if (table.TryGetValue(key, out var n)) return n;
+            n = new Node(table.Count, sort, op, name, num, args);
+            table[key] = n;
+            if (op == Op.Const) consts.Add(n);
+            return n;
+        }
     }
 
     public Node Const(string name, Sort sort) => Make(sort, Op.Const, name, 0);
