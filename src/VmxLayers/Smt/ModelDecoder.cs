@@ -88,9 +88,6 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         }
     }
 
-    /// <summary>The small scope's bound on TOTAL_CPU.</summary>
-    public const int SmallCpus = 4;
-
     /// <summary>
     /// The concrete small scopes (TOTAL_CPU, current CPU) tried in turn: fixed numerals make the slot arithmetic
     /// ground, which Z3 decides far more cheaply than the symbolic TOTAL_CPU ≤ 4. An odd CPU comes first because
@@ -99,18 +96,14 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     public static readonly IReadOnlyList<(int Total, int Cpu)> Scopes = [(2, 1), (1, 0), (2, 0), (3, 1), (4, 3)];
 
     /// <summary>
-    /// The small scope: TOTAL_CPU and the current CPU fixed to <paramref name="scope"/> (or, without one,
-    /// TOTAL_CPU ≤ 4 with the current CPU below it), and an injective f. Only ever added to a query (never
-    /// removed), so a model of the restricted query is a model of the full one: sat there is a genuine
+    /// A small scope: TOTAL_CPU and the current CPU fixed to <paramref name="scope"/>, and an injective f.
+    /// Only ever added to a query (never removed), so a model of the restricted query is a model of the full one: sat there is a genuine
     /// counterexample, unsat there proves nothing (docs/prover.md).
     /// </summary>
-    public IEnumerable<(string? Comment, Node Fact)> SmallScope((int Total, int Cpu)? scope = null)
+    public IEnumerable<(string? Comment, Node Fact)> SmallScope((int Total, int Cpu) scope)
     {
         Node tc = C("total_cpu", Sort.Int), cpu = C("cpu_H", Sort.Int);
-        if (scope is var (total, current))
-            yield return ($"small scope: TOTAL_CPU = {total}, current CPU = {current}", T.And(T.Eq(tc, T.Int(total)), T.Eq(cpu, T.Int(current))));
-        else
-            yield return ($"small scope: TOTAL_CPU <= {SmallCpus}, the current CPU below it", T.And(T.Le(tc, T.Int(SmallCpus)), T.Lt(cpu, tc)));
+        yield return ($"small scope: TOTAL_CPU = {scope.Total}, current CPU = {scope.Cpu}", T.And(T.Eq(tc, T.Int(scope.Total)), T.Eq(cpu, T.Int(scope.Cpu))));
         // Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it
         foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
             yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));
