@@ -88,18 +88,22 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         }
     }
 
-    /// <summary>The small scope's bound on TOTAL_CPU.</summary>
-    public const int SmallCpus = 4;
+    /// <summary>
+    /// The concrete small scopes (TOTAL_CPU, current CPU) tried in turn: fixed numerals make the slot arithmetic
+    /// ground, which Z3 decides far more cheaply than the symbolic TOTAL_CPU ≤ 4. An odd CPU comes first because
+    /// a wrong per-CPU stride shows only there (docs/prover.md, exit-wrong-stride38).
+    /// </summary>
+    public static readonly IReadOnlyList<(int Total, int Cpu)> Scopes = [(2, 1), (1, 0), (2, 0), (3, 1), (4, 3)];
 
     /// <summary>
-    /// The small scope: TOTAL_CPU ≤ 4, the current CPU below it, an injective f. Only ever added to a query
-    /// (never removed), so a model of the restricted query is a model of the full one: sat there is a genuine
+    /// A small scope: TOTAL_CPU and the current CPU fixed to <paramref name="scope"/>, and an injective f.
+    /// Only ever added to a query (never removed), so a model of the restricted query is a model of the full one: sat there is a genuine
     /// counterexample, unsat there proves nothing (docs/prover.md).
     /// </summary>
-    public IEnumerable<(string? Comment, Node Fact)> SmallScope()
+    public IEnumerable<(string? Comment, Node Fact)> SmallScope((int Total, int Cpu) scope)
     {
-        Node tc = C("total_cpu", Sort.Int);
-        yield return ($"small scope: TOTAL_CPU <= {SmallCpus}, the current CPU below it", T.And(T.Le(tc, T.Int(SmallCpus)), T.Lt(C("cpu_H", Sort.Int), tc)));
+        Node tc = C("total_cpu", Sort.Int), cpu = C("cpu_H", Sort.Int);
+        yield return ($"small scope: TOTAL_CPU = {scope.Total}, current CPU = {scope.Cpu}", T.And(T.Eq(tc, T.Int(scope.Total)), T.Eq(cpu, T.Int(scope.Cpu))));
         // Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it
         foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
             yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));

@@ -18,11 +18,11 @@ public static class Prover
     public const string NotReplayable = "NOT REPLAYABLE";
     /// <summary>Budget of the first, full query of an obligation: ≈3× the largest obligation of the real lemmas (docs/prover.md).</summary>
     public const long ProbeRlimit = 5_000_000;
-    /// <summary>Budget of a small-scope query (after an UNKNOWN probe, or to find a replayable model).</summary>
+    /// <summary>Budget of each concrete small-scope query (after an UNKNOWN probe, or to find a replayable model).</summary>
     public const long SmallScopeRlimit = 5_000_000;
-    /// <summary>Budget of the small-scope retry that looks for a replayable model of an already refuted obligation.</summary>
-    public const long ReplayRlimit = 20_000_000;
-    public const string SmallScopeNote = " [found in the small scope TOTAL_CPU ≤ 4]";
+    /// <summary>Budget of each concrete small-scope query of the retry that looks for a replayable model of an already refuted obligation.</summary>
+    public const long ReplayRlimit = 10_000_000;
+    public const string SmallScopeNote = " [found in the small scope {0}]";
     public const string Skipped = "skipped: the lemma is already refuted";
     public const string NotSpent = "full budget not spent: the lemma is already refuted";
 
@@ -38,16 +38,16 @@ public static class Prover
         var order = lemma.Obligations.OrderBy(x => x.Kind == ObligationKind.Goal ? 0 : 1).ThenBy(x => x.Index).Select(x => x.Index).ToArray();
         bool probing = o.Rlimit <= 0 || o.Rlimit > ProbeRlimit;
         // pass 1: every obligation's full query with the probe budget (decides all of the real lemmas)
-        Pass(lemma, order, o, results, k => Solve(lemma, decoder, lemma.Obligations[k], probing ? o with { Rlimit = ProbeRlimit } : o, smallScope: false), models);
+        Pass(lemma, order, o, results, k => Solve(lemma, decoder, lemma.Obligations[k], probing ? o with { Rlimit = ProbeRlimit } : o, null), models);
         // pass 2: the undecided ones in the small scope, where sat is a genuine counterexample and unsat proves nothing
         var open = order.Where(k => Undecided(results[k])).ToArray();
-        Pass(lemma, open, o, results, k => Merge(results[k], Solve(lemma, decoder, lemma.Obligations[k], SmallOptions(o), smallScope: true), smallScope: true), models);
+        Pass(lemma, open, o, results, k => Merge(results[k], SolveSmall(lemma, decoder, lemma.Obligations[k], SmallOptions(o)), smallScope: true), models);
         // pass 3: the whole budget for the still undecided ones, only while it can still change the lemma's verdict
         open = [.. open.Where(k => probing && Undecided(results[k]))];
         if (results.Any(r => r?.Verdict == Verdict.Refuted))
             foreach (var k in open) results[k] = results[k] with { ReasonUnknown = results[k].ReasonUnknown + "; " + NotSpent };
         else
-            Pass(lemma, open, o, results, k => Merge(results[k], Solve(lemma, decoder, lemma.Obligations[k], o, smallScope: false), smallScope: false), models);
+            Pass(lemma, open, o, results, k => Merge(results[k], Solve(lemma, decoder, lemma.Obligations[k], o, null), smallScope: false), models);
 
         Verdict verdict = results.Any(r => r.Verdict == Verdict.Refuted) ? Verdict.Refuted
             : results.All(r => r.Verdict == Verdict.Proved) ? Verdict.Proved : Verdict.Unknown;
@@ -60,14 +60,14 @@ public static class Prover
             if (!check.StartsWith(Confirmed, StringComparison.Ordinal))
             {
                 // the first model may map two blocks onto one (not expressible with disjoint 64-byte blocks): retry steered to a small, injective model
-                var (small, smallModel) = Solve(lemma, decoder, lemma.Obligations[first], SmallOptions(o, ReplayRlimit), smallScope: true);
+                var (small, smallModel) = SolveSmall(lemma, decoder, lemma.Obligations[first], SmallOptions(o, ReplayRlimit));
                 if (small.Verdict == Verdict.Refuted && smallModel is not null)
                 {
                     var (cex2, check2) = Replay(decoder, smallModel, FailingSkolem(lemma, lemma.Obligations[first], smallModel));
                     if (check2.StartsWith(Confirmed, StringComparison.Ordinal) || cex is null)
                     {
                         (cex, check) = (cex2, check2);
-                        results[first] = small with { Time = results[first].Time, Resources = results[first].Resources, File = results[first].File };
+                        results[first] = small with { Time = results[first].Time + small.Time, Resources = results[first].Resources + small.Resources, File = results[first].File };
                     }
                 }
             }
@@ -100,7 +100,7 @@ public static class Prover
     {
         var (time, res) = (before.Time + now.R.Time, before.Resources + now.R.Resources);
         if (now.R.Verdict == Verdict.Refuted)
-            return (now.R with { Time = time, Resources = res, Message = now.R.Message + (smallScope ? SmallScopeNote : ""), File = before.File }, now.M);
+            return (now.R with { Time = time, Resources = res, File = before.File }, now.M);
         if (smallScope) return (before with { Time = time, Resources = res }, null);
         return (now.R with { Time = time, Resources = res }, now.M);
     }
@@ -109,13 +109,35 @@ public static class Prover
     static ProveOptions SmallOptions(ProveOptions o, long budget = SmallScopeRlimit) =>
         o with { EmitDir = null, Rlimit = o.Rlimit <= 0 ? budget : Math.Min(o.Rlimit, budget) };
 
-    static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, bool smallScope)
+    /// <summary>
+    /// The obligation in each concrete small scope in turn (<see cref="ModelDecoder.Scopes"/>), each with the full
+    /// budget of <paramref name="o"/>, up to the first sat: a genuine, injective counterexample. Unsat in every scope
+    /// proves nothing, so the result is then UNKNOWN (time and resources summed over the scopes).
+    /// </summary>
+    static (ObligationResult, Model?) SolveSmall(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o)
+    {
+        var (time, res) = (TimeSpan.Zero, 0L);
+        var reasons = new List<string>();
+        foreach (var scope in ModelDecoder.Scopes)
+        {
+            var (r, m) = Solve(lemma, decoder, ob, o, decoder.SmallScope(scope));
+            (time, res) = (time + r.Time, res + r.Resources);
+            string name = $"TOTAL_CPU = {scope.Total}, CPU {scope.Cpu}";
+            if (r.Verdict == Verdict.Refuted)
+                return (r with { Time = time, Resources = res, Message = r.Message + string.Format(System.Globalization.CultureInfo.InvariantCulture, SmallScopeNote, name) }, m);
+            if (r.ReasonUnknown?.StartsWith("solver error", StringComparison.Ordinal) == true) return (r with { Time = time, Resources = res }, null);
+            reasons.Add($"{name}: {(r.Verdict == Verdict.Proved ? "unsat" : r.ReasonUnknown)}");
+        }
+        return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, time, res, null, "small scopes: " + string.Join(", ", reasons)), null);
+    }
+
+    static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, IEnumerable<(string? Comment, Node Fact)>? scope)
     {
         if (ob.Formula.IsLit && ob.Formula.Num == 1)
             return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, TimeSpan.Zero, 0, null, null), null);
         var probes = Probes(lemma, ob).ToList();
         var valueNodes = probes.Concat(decoder.Terms()).Distinct().ToList();
-        var query = new SmtPrinter.Query(lemma.Assertions(ob, smallScope ? decoder.SmallScope() : null), valueNodes);
+        var query = new SmtPrinter.Query(lemma.Assertions(ob, scope), valueNodes);
         string? file = null;
         if (o.EmitDir is not null)
         {
