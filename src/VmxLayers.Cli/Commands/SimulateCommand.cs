@@ -140,7 +140,8 @@ public static class SimulateCommand
         w.WriteLine($"primitives: {r.PrimitiveCalls:N0} checked calls on both layers ({string.Join(", ", r.PrimitiveCallsByName.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); vmcs_readz passthrough {r.PassthroughCalls:N0}; guest steps {r.GuestSteps:N0}");
         w.WriteLine($"relation checks: {r.Checks.Incremental:N0} incremental (after every step: {r.Checks.Slots:N0} slots, {r.Checks.VmcsFields:N0} VMCS fields), {r.Checks.Full:N0} full");
         w.WriteLine($"throughput: {r.CallsPerSecond:N0} checked primitive calls/s, {r.ExitsPerSecond:N0} exits/s ({r.Elapsed.TotalSeconds:F2} s wall); " +
-            $"per CPU-second: {r.CallsPerCpuSecond:N0} calls/s, {r.ExitsPerCpuSecond:N0} exits/s ({r.CpuTime.TotalSeconds:F2} s CPU)");
+            $"per CPU-second: {r.CallsPerCpuSecond:N0} calls/s, {r.ExitsPerCpuSecond:N0} exits/s ({r.CpuTime.TotalSeconds:F2} s CPU); " +
+            $"allocated {r.AllocatedPerCall:N0} B per call");
         w.WriteLine($"memory: managed heap {Mb(r.ManagedBytes)} at the end, peak working set {Mb(r.PeakWorkingSet)}" +
             (r.Heap.Count > 0 ? $"; heap every {r.Heap.Interval:N0} exits ({r.Heap.Count} samples): first {Mb(r.Heap.First)}, min {Mb(r.Heap.Min)}, max {Mb(r.Heap.Max)}, last {Mb(r.Heap.Last)}" : ""));
         foreach (var c in r.Cpus)
@@ -183,6 +184,7 @@ public static class SimulateCommand
         ["cpuSeconds"] = r.CpuTime.TotalSeconds,
         ["callsPerCpuSecond"] = r.CallsPerCpuSecond,
         ["exitsPerCpuSecond"] = r.ExitsPerCpuSecond,
+        ["allocatedBytesPerCall"] = Math.Round(r.AllocatedPerCall, 1),
         ["managedBytes"] = r.ManagedBytes,
         ["peakWorkingSet"] = r.PeakWorkingSet,
         ["heapSamples"] = new Dictionary<string, long> { ["interval"] = r.Heap.Interval, ["count"] = r.Heap.Count, ["first"] = r.Heap.First, ["min"] = r.Heap.Min, ["max"] = r.Heap.Max, ["last"] = r.Heap.Last },

@@ -30,6 +30,7 @@ public static class CoSimulation
     {
         if (options.Cpus < 1) throw new ArgumentOutOfRangeException(nameof(options), "at least one CPU");
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus));
         long exits = 0;
@@ -64,14 +65,15 @@ public static class CoSimulation
         catch (CosimStop stop) { failure = stop.Failure; }
         clock.Stop();
         var cpuTime = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocated0;
         progress?.Invoke(new(exits, options.MaxExits, Sum(world), 0, clock.Elapsed));
-        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime, heap);
+        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime, heap, allocated);
     }
 
     static long Sum(CheckedWorld w) => w.CallsByPrim.Sum();
 
     static SimulationReport Report(SimulateOptions options, CheckedWorld world, CpuRunner[] runners, long exits, long[] byReason,
-        SimulationFailure? failure, TimeSpan elapsed, TimeSpan cpuTime, HeapSamples heap)
+        SimulationFailure? failure, TimeSpan elapsed, TimeSpan cpuTime, HeapSamples heap, long allocated)
     {
         var reasons = new Dictionary<string, long>();
         for (int r = 0; r < byReason.Length; r++) if (byReason[r] > 0) reasons[ExitReasons.Name(r)] = byReason[r];
@@ -79,7 +81,7 @@ public static class CoSimulation
         var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected)).ToArray();
         using var self = Process.GetCurrentProcess();
         return new SimulationReport(options, failure, exits, reasons, calls, world.PassthroughCalls, world.GuestSteps, world.Checks,
-            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap);
+            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap, allocated);
     }
 
     /// <summary>Picks the CPU that takes the next step: round robin over the active ones, or uniformly at random.</summary>

@@ -30,7 +30,7 @@ public interface IGuest
     /// <summary>Runs until the next exiting instruction; throws <see cref="GuestFailure"/> when the guest cannot go on.</summary>
     VmExit RunUntilExit();
 
-    /// <summary>The same program in its initial state (a restarted guest runs from scratch).</summary>
+    /// <summary>The same program in its initial state (a restarted guest runs from scratch); this guest may be reused for it, so drop it.</summary>
     IGuest Restart();
 }
 

@@ -46,8 +46,11 @@ public sealed record SimulationReport(
     IReadOnlyList<CpuReport> Cpus,
     long ManagedBytes,
     long PeakWorkingSet,
-    HeapSamples Heap)
+    HeapSamples Heap,
+    long AllocatedBytes = 0)
 {
+    /// <summary>Bytes the run allocated per checked primitive call (everything on the simulating thread: guests, host, both layers, checks).</summary>
+    public double AllocatedPerCall => AllocatedBytes / (double)Math.Max(PrimitiveCalls, 1);
     /// <summary>Related after every step and every guest printed its expected output.</summary>
     public bool Passed => Failure is null;
     /// <summary>For mutation runs: the mutant was detected.</summary>

@@ -47,6 +47,19 @@ public sealed class GuestCpu
         return cpu;
     }
 
+    /// <summary>Puts this CPU back in the state <see cref="Load"/> gives for the same program (memory zeroed, code copied).</summary>
+    public void Reload(GuestProgram p)
+    {
+        if (p.MemorySize != Memory.Length) throw new ArgumentException($"guest '{p.Name}' needs {p.MemorySize} bytes of memory, this CPU has {Memory.Length}", nameof(p));
+        Array.Clear(Memory);
+        p.Code.CopyTo(Memory, (int)p.LoadAddress);
+        Array.Clear(Regs);
+        Eip = p.Entry;
+        Eflags = ResetEflags;
+        InstructionsExecuted = 0;
+        this[GuestReg.ESP] = (uint)Memory.Length;
+    }
+
     /// <summary>A deep copy (registers, flags, memory).</summary>
     public GuestCpu Clone()
     {

@@ -55,12 +55,12 @@ public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs,
 
     /// <summary>Whether `data` is exactly what View(cpu) of a machine with these parts would build.</summary>
     static bool IsView(AbsData<CTerm> data, int cpu, CpuFlags f, VmcsArea vmcs, VmxArea vmx) =>
-        ReferenceEquals(data.Vmcs.O, vmcs) && ReferenceEquals(data.Vmx.O, vmx) && Plain(data.CpuId, cpu) && data.CpuId.O is null
-        && Plain(data.Ikern, f.Ikern ? 1 : 0) && Plain(data.Ihost, f.Ihost ? 1 : 0) && Plain(data.Pg, f.Pg ? 1 : 0)
-        && Plain(data.Init, f.Init ? 1 : 0) && data.Ikern.O is null && data.Ihost.O is null && data.Pg.O is null && data.Init.O is null
-        && Plain(data.Vmcs, 0) && Plain(data.Vmx, 0);
+        ReferenceEquals(data.Vmcs.O, vmcs) && ReferenceEquals(data.Vmx.O, vmx) && data.CpuId.IsZ(cpu)
+        && data.Ikern.IsZ(f.Ikern ? 1 : 0) && data.Ihost.IsZ(f.Ihost ? 1 : 0) && data.Pg.IsZ(f.Pg ? 1 : 0) && data.Init.IsZ(f.Init ? 1 : 0)
+        && Plain(data.Vmcs) && Plain(data.Vmx);
 
-    static bool Plain(CTerm t, long z) => t.Z == z && t.V == default;
+    /// <summary>A state term as View builds it: the object alone.</summary>
+    static bool Plain(CTerm t) => t.Z == 0 && t.V == default;
 
     public bool Equals(LayerMachine? other) =>
         other is not null && Flags.Equals(other.Flags) && Equals(Vmcs, other.Vmcs) && Equals(Vmx, other.Vmx) && Equals(Mem, other.Mem);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VmxLayers.Layers;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
@@ -7,7 +8,16 @@ using VmxLayers.Spec.Concrete;
 namespace VmxLayers.Machine;
 
 /// <summary>One layer's outcome of a call: success, the C result (Vundef for asm), the output registers, and why it failed.</summary>
-public readonly record struct SideOutcome(bool Ok, Val Ret, RegSet Regs, string? Why);
+public readonly record struct SideOutcome(bool Ok, Val Ret, RegBox RegsBox, string? Why)
+{
+    public SideOutcome(bool ok, Val ret, RegSet regs, string? why) : this(ok, ret, new RegBox(regs), why) { }
+
+    /// <summary>The output registers (the input ones when the step failed). Kept boxed: a set is 400 bytes.</summary>
+    public RegSet Regs => RegsBox.Regs;
+
+    public bool Equals(SideOutcome o) => Ok == o.Ok && Ret == o.Ret && Why == o.Why && (ReferenceEquals(RegsBox, o.RegsBox) || Regs.Equals(o.Regs));
+    public override int GetHashCode() => HashCode.Combine(Ok, Ret, Why);
+}
 
 /// <summary>
 /// A call run on both layers in lockstep (SPEC §6 replay semantics). <see cref="Unrelated"/> is null when the
@@ -57,9 +67,9 @@ public static class Lockstep
     {
         // both layers usually get the very same register set (the co-simulation's asm calls): box it once
         CTerm regTermHigh = RegTerm(p, in regsHigh);
-        CTerm regTermLow = regsHigh.Equals(regsLow) ? regTermHigh : RegTerm(p, in regsLow);
-        var nextHigh = Side(w, w.High, cpu, p, true, argsHigh, in regsHigh, regTermHigh, out r.High);
-        var nextLow = Side(w, w.Low, cpu, p, false, argsLow, in regsLow, regTermLow, out r.Low);
+        CTerm regTermLow = Same(in regsHigh, in regsLow) || regsHigh.Equals(regsLow) ? regTermHigh : RegTerm(p, in regsLow);
+        var nextHigh = Side(w, w.High, cpu, p, true, argsHigh, regTermHigh, out r.High);
+        var nextLow = Side(w, w.Low, cpu, p, false, argsLow, regTermLow, out r.Low);
         if (!r.High.Ok) { r.After = w; r.Unrelated = null; return; }
         if (!r.Low.Ok) { r.After = w with { High = nextHigh }; r.Unrelated = $"the high step succeeds but the low step fails: {r.Low.Why}"; return; }
         r.After = w with { High = nextHigh, Low = nextLow };
@@ -94,19 +104,27 @@ public static class Lockstep
     /// <summary>Argument arrays reused per thread: the specs only read them during the step.</summary>
     [ThreadStatic] static CTerm[]?[]? argArrays;
 
-    static CTerm RegTerm(Prim p, in RegSet regs) => !p.IsAsm() && regs.Equals(RegSet.Undef) ? undefRegs : new CTerm(new RegBox(regs));
+    /// <summary>Static undefined-register outcomes of the guest step (no allocation per step).</summary>
+    static readonly RegBox undefBox = undefRegs.As<RegBox>();
 
-    static LayerMachine Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, in RegSet regs, CTerm regTerm, out SideOutcome outcome)
+    static CTerm RegTerm(Prim p, in RegSet regs) =>
+        !p.IsAsm() && (Same(in regs, in RegSet.Undef) || regs.Equals(RegSet.Undef)) ? undefRegs : new CTerm(new RegBox(regs));
+
+    /// <summary>Whether two `in` register sets are the very same variable (400-byte sets: compare addresses before values).</summary>
+    static bool Same(in RegSet a, in RegSet b) => Unsafe.AreSame(ref Unsafe.AsRef(in a), ref Unsafe.AsRef(in b));
+
+    static LayerMachine Side(World w, LayerMachine m, int cpu, Prim p, bool high, ReadOnlySpan<Val> args, CTerm regTerm, out SideOutcome outcome)
     {
         var d = w.Domain();
         w.Context.Why = null;
+        var regs = regTerm.As<RegBox>();
         if (args.Length < p.Arity()) { outcome = new SideOutcome(false, Val.Vundef, regs, $"{p}: expects {p.Arity()} argument(s)"); return m; }
         var arrays = argArrays ??= new CTerm[]?[3];
         var argTerms = args.Length < arrays.Length ? arrays[args.Length] ??= new CTerm[args.Length] : new CTerm[args.Length];
         for (int k = 0; k < args.Length; k++) argTerms[k] = new CTerm(args[k]);
         var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, regTerm);
         if (!ok) { outcome = new SideOutcome(false, Val.Vundef, regs, w.Context.Why); return m; }
-        outcome = new SideOutcome(true, ret.V, ReferenceEquals(outRegs.O, regTerm.O) ? regs : outRegs.As<RegBox>().Regs, null);
+        outcome = new SideOutcome(true, ret.V, outRegs.As<RegBox>(), null);
         return m.Commit(cpu, data, mem);
     }
 
@@ -116,12 +134,12 @@ public static class Lockstep
         w.Context.Why = null;
         if (!VmcsInit.Hostin<CTerm, ConcreteDomain>(ref d, m.View(cpu), out var data))
         {
-            outcome = new SideOutcome(false, Val.Vundef, RegSet.Undef, w.Context.Why);
+            outcome = new SideOutcome(false, Val.Vundef, undefBox, w.Context.Why);
             return m;
         }
         var next = m.Commit(cpu, data, new CTerm(m.Mem));
         var fields = next.Vmcs[cpu].SetMany(vmcs);
-        outcome = new SideOutcome(true, Val.Vundef, RegSet.Undef, null);
+        outcome = new SideOutcome(true, Val.Vundef, undefBox, null);
         return next with { Vmcs = next.Vmcs.Set(cpu, fields) };
     }
 
@@ -131,7 +149,7 @@ public static class Lockstep
         var f = w.Context.Inject;
         if (!p.IsAsm())
             return Inject.Val(f, high.Ret, low.Ret) ? null : $"{p}: the result does not inject: high = {high.Ret}, low = {low.Ret}";
-        RegSet hr = high.Regs, lr = low.Regs;   // once: each property read copies the 400-byte set
+        RegSet hr = high.Regs, lr = low.Regs;   // once: each read rebuilds the 400-byte set
         foreach (var r in PregInfo.All)
             if (!Inject.Val(f, hr[r], lr[r]))
                 return $"{p}: register {r} does not inject: high = {hr[r]}, low = {lr[r]}";

@@ -25,6 +25,22 @@ public class GuestProgramTests
     }
 
     [Theory, MemberData(nameof(All))]
+    public void ReloadAfterRunningIsTheFreshlyLoadedState(string name)
+    {
+        var p = GuestLibrary.Get(name);
+        var cpu = GuestCpu.Load(p);
+        for (int k = 0; k < 5; k++)
+        {
+            var e = Interpreter.RunUntilExit(cpu, 1_000_000);
+            cpu.Eip = e.GuestRip + e.InstructionLength;   // skip the exiting instruction: the run goes on and writes memory
+        }
+        Assert.False(cpu.SameState(GuestCpu.Load(p)));
+        cpu.Reload(p);
+        Assert.True(cpu.SameState(GuestCpu.Load(p)));
+        Assert.Equal(0, cpu.InstructionsExecuted);
+    }
+
+    [Theory, MemberData(nameof(All))]
     public void EmbeddedGuestMatchesCheckedInFiles(string name)
     {
         var p = GuestLibrary.Get(name);

@@ -56,6 +56,68 @@ public class PersistentStateTests
         Assert.Equal([(3, 7), (17, 37)], changed);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void SaveAreaWriteChainsReadAndDiffLikeAPlainMap(int seed)
+    {
+        // two histories from one start, long enough to fold write chains several times
+        var rng = new Random(seed);
+        const int cpus = 12;
+        var start = VmxArea.Init(cpus);
+        var histories = new List<(VmxArea Area, Dictionary<(int, int), Val> Plain)>[2];
+        for (int h = 0; h < 2; h++)
+        {
+            var area = start;
+            var plain = new Dictionary<(int, int), Val>();
+            histories[h] = [(area, new(plain))];
+            for (int k = 0; k < 150; k++)
+            {
+                int c = rng.Next(cpus), i = rng.Next(VmxSlots.Size);
+                var v = Val.Vint((uint)rng.Next(3));   // small values: many writes rewrite what the slot holds
+                area = area.Set(c, i, v);
+                plain[(c, i)] = v;
+                histories[h].Add((area, new(plain)));
+            }
+        }
+        var all = histories[0].Concat(histories[1]).ToList();
+        foreach (var (area, plain) in all)
+            for (int c = 0; c < cpus; c++)
+                for (int i = 0; i < VmxSlots.Size; i++)
+                    Assert.Equal(plain.GetValueOrDefault((c, i)), area.Get(c, i));
+        for (int k = 0; k < 400; k++)
+        {
+            var (a, pa) = all[rng.Next(all.Count)];
+            var (b, pb) = all[rng.Next(all.Count)];
+            var expected = pa.Keys.Union(pb.Keys).Where(key => pa.GetValueOrDefault(key) != pb.GetValueOrDefault(key)).Order().ToList();
+            var changed = new List<(int, int)>();
+            VmxArea.ChangedSlots(a, b, changed, []);
+            Assert.Equal(expected, changed);
+        }
+    }
+
+    [Fact]
+    public void ConcreteTermsAre24BytesAndKeepTheirSort()
+    {
+        Assert.Equal(24, System.Runtime.CompilerServices.Unsafe.SizeOf<CTerm>());
+        foreach (long z in (long[])[0, 1, -1, 152, long.MaxValue, long.MinValue])
+        {
+            var t = new CTerm(z);
+            Assert.Equal(z, t.Z);
+            Assert.True(t.IsZ(z));
+            Assert.Equal(ValTag.Vundef, t.V.Tag);   // Z overlays the payload only
+            Assert.Equal(0, t.V.Block);
+        }
+        foreach (var v in (Val[])[Val.Vundef, Val.Vint(7), Val.Vptr(3, 8u), Val.Vlong(new VmxLayers.Semantics.Int64(ulong.MaxValue)), Val.Vfloat(1.5)])
+        {
+            Assert.Equal(v, new CTerm(v).V);
+            Assert.Null(new CTerm(v).O);
+        }
+        Assert.False(new CTerm(Val.Vint(1)).IsZ(1));
+        Assert.False(new CTerm(Val.Vptr(2, 0u)).IsZ(0));
+    }
+
     [Fact]
     public void CachedViewsFollowTheMachineTheyAreTakenFrom()
     {

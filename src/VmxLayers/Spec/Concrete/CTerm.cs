@@ -1,22 +1,33 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Spec.Concrete;
 
 /// <summary>A concrete term: a Bool/Z/Int in <see cref="Z"/>, a value in <see cref="V"/>, or a state object.</summary>
+/// <remarks>
+/// A term has one sort, so Z shares storage with V's payload: 24 bytes instead of 32, which every spec step copies
+/// and every <see cref="AbsData{T}"/> holds seven of. Z of a value term and V of a Z term are meaningless; use
+/// <see cref="IsZ"/> to recognise an exact Z term.
+/// </remarks>
+[StructLayout(LayoutKind.Explicit)]
 public readonly struct CTerm
 {
-    public readonly long Z;
-    public readonly Val V;
-    public readonly object? O;
+    [FieldOffset(0)] public readonly Val V;
+    [FieldOffset(8)] public readonly long Z;    // overlays V's payload, never its tag or block
+    [FieldOffset(16)] public readonly object? O;
 
-    public CTerm(long z) { Z = z; V = default; O = null; }
+    public CTerm(long z) { V = default; Z = z; O = null; }
     public CTerm(Val v) { Z = 0; V = v; O = null; }
-    public CTerm(object o) { Z = 0; V = default; O = o; }
+    public CTerm(object o) { V = default; Z = 0; O = o; }
 
     public bool B => Z != 0;
     public static CTerm Of(bool b) => new(b ? 1 : 0);
     public T As<T>() where T : class => (T)O!;
+
+    /// <summary>Whether this is exactly the term <c>new CTerm(z)</c>.</summary>
+    public bool IsZ(long z) => O is null && Z == z && V.Tag == ValTag.Vundef && V.Block == 0;
+
     public override string ToString() => O?.ToString() ?? (V.IsUndef && Z != 0 ? Z.ToString() : V.ToString());
 }
 

@@ -6,15 +6,28 @@ namespace VmxLayers.Spec.Concrete;
 
 /// <summary>
 /// The abstract Vmx field, cpu ↦ slot ↦ Val, as a total map with default Vundef. Slots 0..37 of CPUs
-/// 0..TOTAL_CPU-1 are dense persistent arrays; anything else lives in a sparse overflow map.
+/// 0..TOTAL_CPU-1 are dense persistent arrays; anything else lives in a sparse overflow map. A dense write
+/// does not copy: it records (cpu, slot, value) on top of the area it came from, and a chain of
+/// <see cref="MaxDepth"/> writes is folded into the arrays at once (the co-simulation writes a dozen slots per exit).
 /// </summary>
 public sealed class VmxArea
 {
-    // chunked twice: a slot write copies O(TOTAL_CPU/8 + 8) references and one 8-slot chunk of one CPU (not 38 slots)
-    readonly ChunkedArray<ValChunks> cpus;
+    const int MaxDepth = 8;
+
+    // chunked twice: folding copies O(TOTAL_CPU/8 + 8) references and the touched 8-slot chunks (not 38 slots per CPU)
+    readonly ChunkedArray<ValChunks> cpus;   // the flat base: this area's own when parent is null, else the chain's bottom's
     readonly ImmutableDictionary<(long Cpu, long Slot), Val> overflow;
+    readonly VmxArea? parent;                // null: flat
+    readonly int cpu, slot, depth;           // the write this area adds on top of parent
+    readonly Val value;
 
     VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
+
+    VmxArea(VmxArea parent, int cpu, int slot, Val value)
+    {
+        cpus = parent.cpus; overflow = parent.overflow;
+        this.parent = parent; this.cpu = cpu; this.slot = slot; this.value = value; depth = parent.depth + 1;
+    }
 
     /// <summary>Every slot Vundef (ZMap.init (ZMap.init Vundef)).</summary>
     public static VmxArea Init(int totalCpu)
@@ -28,32 +41,99 @@ public sealed class VmxArea
 
     static bool Dense(long cpu, long slot, int total) => cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size;
 
-    public Val Get(long cpu, long slot) =>
-        Dense(cpu, slot, cpus.Length) ? cpus[(int)cpu][(int)slot] : overflow.GetValueOrDefault((cpu, slot));
+    public Val Get(long cpu, long slot)
+    {
+        if (!Dense(cpu, slot, cpus.Length)) return overflow.GetValueOrDefault((cpu, slot));
+        for (var a = this; a.parent is not null; a = a.parent)
+            if (a.cpu == cpu && a.slot == slot) return a.value;
+        return cpus[(int)cpu][(int)slot];
+    }
 
     public VmxArea Set(long cpu, long slot, Val v)
     {
-        if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v));
-        var inner = cpus[(int)cpu];
-        var next = inner.Set((int)slot, v);
-        return next.Same(inner) ? this : new VmxArea(cpus.Set((int)cpu, next), overflow);
+        if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(Flat().cpus, overflow.SetItem((cpu, slot), v));
+        if (Get(cpu, slot) == v) return this;   // nothing changes: share everything (keeps the incremental diff empty)
+        var next = new VmxArea(this, (int)cpu, (int)slot, v);
+        return next.depth >= MaxDepth ? next.Flat() : next;
+    }
+
+    /// <summary>The same map with the chain of writes folded into the arrays.</summary>
+    VmxArea Flat()
+    {
+        if (parent is null) return this;
+        Span<(int Cpu, int Slot, Val Value)> writes = stackalloc (int, int, Val)[depth];
+        int n = 0;
+        for (var a = this; a.parent is not null; a = a.parent) writes[n++] = (a.cpu, a.slot, a.value);
+        writes.Reverse();   // oldest first: a later write of the same slot wins
+        var table = cpus;
+        Span<(int, Val)> perCpu = stackalloc (int, Val)[n];
+        Span<bool> done = stackalloc bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            if (done[i]) continue;
+            int c = writes[i].Cpu, m = 0;
+            for (int j = i; j < n; j++)
+                if (!done[j] && writes[j].Cpu == c) { perCpu[m++] = (writes[j].Slot, writes[j].Value); done[j] = true; }
+            table = table.Set(c, table[c].SetMany(perCpu[..m]));
+        }
+        return new VmxArea(table, overflow);
     }
 
     /// <summary>
-    /// Appends every dense (cpu, slot) whose value differs between two areas with the same CPU count, comparing
-    /// only the chunks of CPUs and slots that are not shared (the incremental relation check).
+    /// Appends every dense (cpu, slot) whose value differs between two areas with the same CPU count, once each,
+    /// ordered by CPU then slot: the writes recorded on either chain, plus the differing slots of the flat bases
+    /// (compared chunk by chunk, skipping shared ones). The cost follows the writes, not the number of slots.
     /// </summary>
     internal static void ChangedSlots(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed, List<int> scratch)
     {
         if (ReferenceEquals(a, b)) return;
+        int start = changed.Count;
+        if (b.Above(a))
+        {
+            // the common case, a step's before and after: only the writes b adds can differ
+            for (var x = b; !ReferenceEquals(x, a); x = x.parent!)
+                if (a.Get(x.cpu, x.slot) != b.Get(x.cpu, x.slot) && !changed.Contains((x.cpu, x.slot))) changed.Add((x.cpu, x.slot));
+            changed.Sort(start, changed.Count - start, Comparer<(int, int)>.Default);
+            return;
+        }
+        var (baseA, baseB) = (a.Bottom, b.Bottom);
+        if (!ReferenceEquals(baseA, baseB)) BaseChanges(a, b, changed, scratch);
+        AddChainWrites(a, b, changed);
+        AddChainWrites(b, a, changed);
+        changed.Sort(start, changed.Count - start, Comparer<(int, int)>.Default);
+    }
+
+    /// <summary>Whether `a` is on this area's chain of writes (this = a plus some writes).</summary>
+    bool Above(VmxArea a)
+    {
+        for (var x = this; x.depth > a.depth; x = x.parent!) if (ReferenceEquals(x.parent, a)) return true;
+        return false;
+    }
+
+    VmxArea Bottom { get { var a = this; while (a.parent is not null) a = a.parent; return a; } }
+
+    /// <summary>The slots written on `x`'s chain whose value in `x` and `y` differs, if not listed yet.</summary>
+    static void AddChainWrites(VmxArea x, VmxArea y, List<(int Cpu, int Slot)> changed)
+    {
+        for (var a = x; a.parent is not null; a = a.parent)
+        {
+            var key = (a.cpu, a.slot);
+            if (a.cpu < y.cpus.Length && x.Get(a.cpu, a.slot) != y.Get(a.cpu, a.slot) && !changed.Contains(key)) changed.Add(key);
+        }
+    }
+
+    /// <summary>The slots where the flat bases of `a` and `b` differ and `a` and `b` themselves do too.</summary>
+    static void BaseChanges(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed, List<int> scratch)
+    {
         int n = Math.Min(a.cpus.Length, b.cpus.Length);
         for (int c = 0; c < n; c++)
         {
             if ((c & ChunkedArray<ValChunks>.ChunkMask) == 0 && c + ChunkedArray<ValChunks>.ChunkSize <= n
                 && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<ValChunks>.ChunkBits)) { c += ChunkedArray<ValChunks>.ChunkMask; continue; }
             scratch.Clear();
-            ValChunks.Changed(a.cpus[c], b.cpus[c], scratch);
-            foreach (int i in scratch) changed.Add((c, i));
+            ValChunks.Changed(a.cpus[c], b.cpus[c], scratch);   // a chain shares its bottom's arrays
+            foreach (int i in scratch)
+                if (a.Get(c, i) != b.Get(c, i)) changed.Add((c, i));
         }
     }
 
