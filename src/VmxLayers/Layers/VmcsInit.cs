@@ -22,10 +22,10 @@ public static class VmcsInit
     public static bool VmcsReadz<T, D>(ref D d, AbsData<T> a, T enc, string field, out T value) where D : ISpecDomain<T>
     {
         value = default!;
-        if (!d.Require(VmcsGuards<T, D>(ref d, a), SpecText.Of("vmcs_readz", field, ": needs ikern ∧ pg ∧ ihost"))) return false;
-        if (!d.Require(d.ValidEncoding(enc), SpecText.Of("vmcs_readz", field, ": invalid VMCS encoding"))) return false;
+        if (!d.Require(VmcsGuards<T, D>(ref d, a), GuardText.Of("vmcs_readz", field, ": needs ikern ∧ pg ∧ ihost"))) return false;
+        if (!d.Require(d.ValidEncoding(enc), GuardText.Of("vmcs_readz", field, ": invalid VMCS encoding"))) return false;
         T v = d.VmcsField(a.Vmcs, a.CpuId, enc);
-        if (!d.Require(d.IsInt(v), SpecText.Of("vmcs_readz", field, ": the field is not a Vint"))) return false;
+        if (!d.Require(d.IsInt(v), GuardText.Of("vmcs_readz", field, ": the field is not a Vint"))) return false;
         value = d.Unsigned(d.IntOf(v));
         return true;
     }
@@ -34,8 +34,8 @@ public static class VmcsInit
     public static bool VmcsWritez<T, D>(ref D d, AbsData<T> a, T enc, T value, string field, out AbsData<T> result) where D : ISpecDomain<T>
     {
         result = a;
-        if (!d.Require(VmcsGuards<T, D>(ref d, a), SpecText.Of("vmcs_writez", field, ": needs ikern ∧ pg ∧ ihost"))) return false;
-        if (!d.Require(d.ValidEncoding(enc), SpecText.Of("vmcs_writez", field, ": invalid VMCS encoding"))) return false;
+        if (!d.Require(VmcsGuards<T, D>(ref d, a), GuardText.Of("vmcs_writez", field, ": needs ikern ∧ pg ∧ ihost"))) return false;
+        if (!d.Require(d.ValidEncoding(enc), GuardText.Of("vmcs_writez", field, ": invalid VMCS encoding"))) return false;
         result = a with { Vmcs = d.SetVmcsField(a.Vmcs, a.CpuId, enc, d.Vint(d.Repr(value))) };
         return true;
     }

@@ -29,6 +29,14 @@ public sealed record LockstepStep(int Cpu, SideOutcome High, SideOutcome Low, Wo
     public bool Related => Unrelated is null;
 }
 
+/// <summary>Room for a C primitive's arguments as terms, on the stack.</summary>
+[InlineArray(Size)]
+internal struct ArgTerms
+{
+    public const int Size = 2;
+    CTerm first;
+}
+
 /// <summary>The parts of a <see cref="LockstepStep"/>, filled in place by the allocation-free overloads.</summary>
 internal struct StepOutcome
 {
@@ -101,9 +109,6 @@ public static class Lockstep
     /// <summary>The all-Vundef register set, boxed once (C primitives get it on every call; RegBox is immutable).</summary>
     static readonly CTerm undefRegs = new(new RegBox(RegSet.Undef));
 
-    /// <summary>Argument arrays reused per thread: the specs only read them during the step.</summary>
-    [ThreadStatic] static CTerm[]?[]? argArrays;
-
     /// <summary>Static undefined-register outcomes of the guest step (no allocation per step).</summary>
     static readonly RegBox undefBox = undefRegs.As<RegBox>();
 
@@ -119,8 +124,8 @@ public static class Lockstep
         w.Context.Why = null;
         var regs = regTerm.As<RegBox>();
         if (args.Length < p.Arity()) { outcome = new SideOutcome(false, Val.Vundef, regs, $"{p}: expects {p.Arity()} argument(s)"); return m; }
-        var arrays = argArrays ??= new CTerm[]?[3];
-        var argTerms = args.Length < arrays.Length ? arrays[args.Length] ??= new CTerm[args.Length] : new CTerm[args.Length];
+        ArgTerms terms = default;   // on the stack: the specs only read them during the step
+        Span<CTerm> argTerms = args.Length <= ArgTerms.Size ? terms[..args.Length] : new CTerm[args.Length];
         for (int k = 0; k < args.Length; k++) argTerms[k] = new CTerm(args[k]);
         var (ok, data, mem, ret, outRegs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, p, high, m.View(cpu), new CTerm(m.Mem), argTerms, regTerm);
         if (!ok) { outcome = new SideOutcome(false, Val.Vundef, regs, w.Context.Why); return m; }

@@ -86,7 +86,7 @@ public static class Simulation
 
     /// <summary>Runs one side of primitive p.</summary>
     public static (bool Ok, AbsData<T> Data, T Mem, T Ret, T Regs) Step<T, D>(
-        ref D d, Prim p, bool high, AbsData<T> a, T mem, T[] args, T regs) where D : ISpecDomain<T>
+        ref D d, Prim p, bool high, AbsData<T> a, T mem, ReadOnlySpan<T> args, T regs) where D : ISpecDomain<T>
     {
         if (p.IsAsm())
         {

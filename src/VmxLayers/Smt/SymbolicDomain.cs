@@ -16,9 +16,9 @@ public readonly struct SymbolicDomain(SymbolicContext ctx) : ISpecDomain<Sx>
 
     public MutantId Mutant => ctx.Mutant;
 
-    public bool Require(Sx cond, string why)
+    public bool Require(Sx cond, GuardText why)
     {
-        ctx.Guards.Add(new Guard(ctx.Phase, cond.N, why));
+        ctx.Guards.Add(new Guard(ctx.Phase, cond.N, why.ToString()));
         return true;
     }
 

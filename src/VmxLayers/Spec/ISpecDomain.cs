@@ -21,7 +21,7 @@ public interface ISpecDomain<T>
     MutantId Mutant { get; }
 
     /// <summary>A guard of the spec. Concrete: whether it holds (the spec stops if not). Symbolic: recorded, true.</summary>
-    bool Require(T cond, string why);
+    bool Require(T cond, GuardText why);
 
     /// <summary>Marks which side runs next (the symbolic domain files guards by phase; concrete ignores it).</summary>
     void Phase(SpecPhase phase);

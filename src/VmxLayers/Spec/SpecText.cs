@@ -38,3 +38,22 @@ public static class SpecText
             HashCode.Combine(RuntimeHelpers.GetHashCode(k.Op), RuntimeHelpers.GetHashCode(k.Field), RuntimeHelpers.GetHashCode(k.Tail));
     }
 }
+
+/// <summary>
+/// A guard's failure text, formatted only when it is needed (a failed concrete guard, a symbolic obligation):
+/// a plain text, or op(field)tail. A passing concrete guard costs nothing but the struct.
+/// </summary>
+public readonly struct GuardText
+{
+    readonly string text;
+    readonly string? field, tail;
+
+    GuardText(string text, string? field, string? tail) { this.text = text; this.field = field; this.tail = tail; }
+
+    public static implicit operator GuardText(string text) => new(text, null, null);
+
+    /// <summary>op + "(" + field + ")" + tail.</summary>
+    public static GuardText Of(string op, string field, string tail) => new(op, field, tail);
+
+    public override string ToString() => field is null ? text : SpecText.Of(text, field, tail!);
+}

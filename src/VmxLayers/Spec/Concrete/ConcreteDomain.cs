@@ -9,10 +9,10 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
     public readonly ConcreteContext Context => ctx;
     public readonly MutantId Mutant => ctx.Mutant;
 
-    public readonly bool Require(CTerm cond, string why)
+    public readonly bool Require(CTerm cond, GuardText why)
     {
         if (cond.B) return true;
-        ctx.Why = why;
+        ctx.Why = why.ToString();
         return false;
     }
 
