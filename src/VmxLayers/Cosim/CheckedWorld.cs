@@ -38,11 +38,11 @@ internal sealed class CheckedWorld
     }
 
     /// <summary>An asm primitive (vmx_exit, vmx_enter); returns the low layer's output registers (what the CPU really holds).</summary>
-    public RegSet CallAsm(int cpu, Prim p, RegSet regs)
+    public RegBox CallAsm(int cpu, Prim p, RegBox regs)
     {
-        Lockstep.Call(World, cpu, p, [], [], in regs, in regs, false, ref step);
+        Lockstep.CallAsm(World, cpu, p, regs, ref step);
         Accept(cpu, p);
-        return step.Low.Regs;
+        return step.Low.RegsBox;
     }
 
     /// <summary>The hardware side of a VM exit: hostin and the VMCS exit fields, on both layers.</summary>

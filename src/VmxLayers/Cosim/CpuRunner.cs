@@ -25,7 +25,7 @@ internal sealed class CpuRunner
     readonly int cpu;
     readonly Func<bool> restart;
     readonly IEnumerator<bool> steps;
-    readonly RegSet enterRegs, exitRegs;
+    readonly RegBox enterRegs, exitRegs;   // boxed once: a call adds the guest registers on top, no 400-byte copies
     IGuest guest;
     bool ended;
 
@@ -42,10 +42,10 @@ internal sealed class CpuRunner
     {
         this.world = world; this.cpu = cpu; this.guest = guest; this.restart = restart;
         Console = new GuestConsole(guest.ExpectedOutput);
-        enterRegs = RegSet.Undef.Set(Preg.PC, Val.Vptr(Genv.VmxEnterBlock, 0u)).Set(Preg.RA, HostAbi.ReturnAddress)
-            .Set(Preg.ESP, HostAbi.HostEsp(cpu)).Set(Preg.EBP, HostAbi.HostEbp(cpu)).Set(Preg.EDI, HostAbi.HostEdi(cpu));
-        exitRegs = RegSet.Undef.Set(Preg.PC, Val.Vptr(Genv.VmxExitBlock, 0u)).Set(Preg.RA, HostAbi.ReturnAddress)
-            .Set(Preg.ECX, HostAbi.ExitEcx(cpu)).Set(Preg.ESP, HostAbi.HostEsp(cpu));
+        enterRegs = new(RegSet.Undef.Set(Preg.PC, Val.Vptr(Genv.VmxEnterBlock, 0u)).Set(Preg.RA, HostAbi.ReturnAddress)
+            .Set(Preg.ESP, HostAbi.HostEsp(cpu)).Set(Preg.EBP, HostAbi.HostEbp(cpu)).Set(Preg.EDI, HostAbi.HostEdi(cpu)));
+        exitRegs = new(RegSet.Undef.Set(Preg.PC, Val.Vptr(Genv.VmxExitBlock, 0u)).Set(Preg.RA, HostAbi.ReturnAddress)
+            .Set(Preg.ECX, HostAbi.ExitEcx(cpu)).Set(Preg.ESP, HostAbi.HostEsp(cpu)));
         steps = Life().GetEnumerator();
     }
 
@@ -100,7 +100,7 @@ internal sealed class CpuRunner
         yield return true;
         var regs = world.CallAsm(cpu, Prim.vmx_enter, enterRegs);
         // the what-texts are built only on failure: this runs on every exit
-        foreach (var (_, reg, preg) in saved) guest.Regs[reg] = regs[preg].IsInt ? regs[preg].IntValue.Bits : Int32Of(regs[preg], $"vmx_enter returned guest {preg}");
+        foreach (var (_, reg, preg) in saved) { var v = regs[preg]; guest.Regs[reg] = v.IsInt ? v.IntValue.Bits : Int32Of(v, $"vmx_enter returned guest {preg}"); }
         guest.Eip = Int32Of(regs[Preg.PC], "vmx_enter returned the guest PC");
     }
 
@@ -113,9 +113,9 @@ internal sealed class CpuRunner
     /// <summary>The host side of the exit, up to the new guest RIP; sets <see cref="ended"/> when the guest ends.</summary>
     IEnumerable<bool> Serve()
     {
-        var regs = exitRegs;
-        foreach (var (_, reg, preg) in saved) regs = regs.Set(preg, Val.Vint(guest.Regs[reg]));
-        var host = world.CallAsm(cpu, Prim.vmx_exit, regs);
+        Span<(Preg, Val)> guestRegs = stackalloc (Preg, Val)[saved.Length];
+        for (int k = 0; k < saved.Length; k++) guestRegs[k] = (saved[k].Preg, Val.Vint(guest.Regs[saved[k].Reg]));
+        var host = world.CallAsm(cpu, Prim.vmx_exit, exitRegs.With(guestRegs));
         if (host[Preg.EBP] != HostAbi.HostEbp(cpu) || host[Preg.EDI] != HostAbi.HostEdi(cpu))
             throw Stop(FailureKind.Host, "vmx_exit", $"the host's EBP/EDI are not restored: EBP = {host[Preg.EBP]}, EDI = {host[Preg.EDI]}");
         yield return false;

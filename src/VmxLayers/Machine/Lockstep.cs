@@ -76,6 +76,16 @@ public static class Lockstep
         // both layers usually get the very same register set (the co-simulation's asm calls): box it once
         CTerm regTermHigh = RegTerm(p, in regsHigh);
         CTerm regTermLow = Same(in regsHigh, in regsLow) || regsHigh.Equals(regsLow) ? regTermHigh : RegTerm(p, in regsLow);
+        Call(w, cpu, p, argsHigh, argsLow, regTermHigh, regTermLow, checkRelation, ref r);
+    }
+
+    /// <summary>An asm primitive with one boxed register set for both layers (the co-simulation builds it by updates, not 400-byte copies).</summary>
+    internal static void CallAsm(World w, int cpu, Prim p, RegBox regs, ref StepOutcome r) =>
+        Call(w, cpu, p, [], [], new CTerm(regs), new CTerm(regs), false, ref r);
+
+    static void Call(World w, int cpu, Prim p, ReadOnlySpan<Val> argsHigh, ReadOnlySpan<Val> argsLow,
+        CTerm regTermHigh, CTerm regTermLow, bool checkRelation, ref StepOutcome r)
+    {
         var nextHigh = Side(w, w.High, cpu, p, true, argsHigh, regTermHigh, out r.High);
         var nextLow = Side(w, w.Low, cpu, p, false, argsLow, regTermLow, out r.Low);
         if (!r.High.Ok) { r.After = w; r.Unrelated = null; return; }

@@ -97,6 +97,50 @@ public class PersistentStateTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ValueArrayWriteChainsReadAndDiffLikeAPlainArray(int seed)
+    {
+        var rng = new Random(seed);
+        const int length = 45;   // not a multiple of the chunk size
+        var start = ValChunks.From(new Val[length]);
+        var all = new List<(ValChunks Array, Val[] Plain)>();
+        for (int h = 0; h < 2; h++)
+        {
+            var array = start;
+            var plain = new Val[length];
+            all.Add((array, (Val[])plain.Clone()));
+            for (int k = 0; k < 120; k++)
+            {
+                if (rng.Next(4) == 0)
+                {
+                    var updates = Enumerable.Range(0, rng.Next(1, 6)).Select(_ => (rng.Next(length), Val.Vint((uint)rng.Next(3)))).ToArray();
+                    array = array.SetMany(updates);
+                    foreach (var (i, v) in updates) plain[i] = v;
+                }
+                else
+                {
+                    int i = rng.Next(length);
+                    var v = Val.Vint((uint)rng.Next(3));
+                    array = array.Set(i, v);
+                    plain[i] = v;
+                }
+                all.Add((array, (Val[])plain.Clone()));
+            }
+        }
+        foreach (var (array, plain) in all)
+            for (int i = 0; i < length; i++) Assert.Equal(plain[i], array[i]);
+        for (int k = 0; k < 400; k++)
+        {
+            var (a, pa) = all[rng.Next(all.Count)];
+            var (b, pb) = all[rng.Next(all.Count)];
+            var changed = new List<int>();
+            ValChunks.Changed(a, b, changed);
+            Assert.Equal(Enumerable.Range(0, length).Where(i => pa[i] != pb[i]), changed);
+        }
+    }
+
     [Fact]
     public void ConcreteTermsAre24BytesAndKeepTheirSort()
     {

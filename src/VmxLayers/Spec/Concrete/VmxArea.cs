@@ -12,7 +12,7 @@ namespace VmxLayers.Spec.Concrete;
 /// </summary>
 public sealed class VmxArea
 {
-    const int MaxDepth = 8;
+    const int MaxDepth = 4;
 
     // chunked twice: folding copies O(TOTAL_CPU/8 + 8) references and the touched 8-slot chunks (not 38 slots per CPU)
     readonly ChunkedArray<ValChunks> cpus;   // the flat base: this area's own when parent is null, else the chain's bottom's
@@ -74,7 +74,7 @@ public sealed class VmxArea
             int c = writes[i].Cpu, m = 0;
             for (int j = i; j < n; j++)
                 if (!done[j] && writes[j].Cpu == c) { perCpu[m++] = (writes[j].Slot, writes[j].Value); done[j] = true; }
-            table = table.Set(c, table[c].SetMany(perCpu[..m]));
+            table = table.Set(c, table[c].Folded(perCpu[..m]));
         }
         return new VmxArea(table, overflow);
     }
