@@ -90,7 +90,7 @@ public static class Lockstep
         var nextLow = Side(w, w.Low, cpu, p, false, argsLow, regTermLow, out r.Low);
         if (!r.High.Ok) { r.After = w; r.Unrelated = null; return; }
         if (!r.Low.Ok) { r.After = w with { High = nextHigh }; r.Unrelated = $"the high step succeeds but the low step fails: {r.Low.Why}"; return; }
-        r.After = w with { High = nextHigh, Low = nextLow };
+        r.After = ReferenceEquals(nextHigh, w.High) && ReferenceEquals(nextLow, w.Low) ? w : w with { High = nextHigh, Low = nextLow };
         r.Unrelated = ResultsUnrelated(w, p, in r.High, in r.Low) ?? (checkRelation ? WorldRelation.Check(r.After) : null);
     }
 

@@ -25,6 +25,22 @@ internal sealed class CellLeaf
         for (int i = 0; i < dst.Length; i++) dst[i] = Get(start + i);
     }
 
+    /// <summary>Appends nodeBase + i for every cell i that differs between two leaves (null: all Undef).</summary>
+    public static void Diff(CellLeaf? x, CellLeaf? y, long nodeBase, List<long> changed)
+    {
+        // cells that are bytes in both and hold the same byte need no closer look (the common case)
+        int sameBytes = 0;
+        if (x is not null && y is not null)
+        {
+            ulong delta = x.bytes ^ y.bytes;
+            for (int i = 0; i < Size; i++)
+                if (((delta >> (8 * i)) & 0xFF) == 0) sameBytes |= 1 << i;
+            sameBytes &= x.isByte & y.isByte;
+        }
+        for (int i = 0; i < Size; i++)
+            if ((sameBytes & (1 << i)) == 0 && (x?.Get(i) ?? 0) != (y?.Get(i) ?? 0)) changed.Add(nodeBase + i);
+    }
+
     /// <summary>A copy of `leaf` (null: all Undef) with `cells` written from cell `start` on.</summary>
     public static CellLeaf With(CellLeaf? leaf, int start, ReadOnlySpan<ulong> cells)
     {

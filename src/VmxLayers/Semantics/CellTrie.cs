@@ -145,9 +145,7 @@ internal readonly struct CellTrie
         if (ReferenceEquals(x, y)) return;
         if (level == 0)
         {
-            var lx = x as CellLeaf; var ly = y as CellLeaf;
-            for (int k = 0; k < Fanout; k++)
-                if ((lx?.Get(k) ?? 0) != (ly?.Get(k) ?? 0)) changed.Add(nodeBase + k);
+            CellLeaf.Diff(Unsafe.As<CellLeaf?>(x), Unsafe.As<CellLeaf?>(y), nodeBase, changed);
             return;
         }
         var nx = x as object?[]; var ny = y as object?[];

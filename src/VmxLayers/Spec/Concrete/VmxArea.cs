@@ -20,8 +20,17 @@ public sealed class VmxArea
     readonly VmxArea? parent;                // null: flat
     readonly int cpu, slot, depth;           // the write this area adds on top of parent
     readonly Val value;
+    // a flat area's identity, and, when it was made by folding a chain, the identity of that chain's bottom and the
+    // slots the chain wrote: the two flat areas differ at most there (no reference kept: histories stay collectable)
+    static long lastId;
+    readonly long id, foldedFrom;
+    readonly (int Cpu, int Slot)[]? foldedKeys;
 
-    VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
+    VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow, long foldedFrom = 0, (int, int)[]? foldedKeys = null)
+    {
+        this.cpus = cpus; this.overflow = overflow; this.foldedFrom = foldedFrom; this.foldedKeys = foldedKeys;
+        id = Interlocked.Increment(ref lastId);
+    }
 
     VmxArea(VmxArea parent, int cpu, int slot, Val value)
     {
@@ -76,7 +85,9 @@ public sealed class VmxArea
                 if (!done[j] && writes[j].Cpu == c) { perCpu[m++] = (writes[j].Slot, writes[j].Value); done[j] = true; }
             table = table.Set(c, table[c].Folded(perCpu[..m]));
         }
-        return new VmxArea(table, overflow);
+        var keys = new (int, int)[n];
+        for (int i = 0; i < n; i++) keys[i] = (writes[i].Cpu, writes[i].Slot);
+        return new VmxArea(table, overflow, Bottom.id, keys);
     }
 
     /// <summary>
@@ -97,7 +108,10 @@ public sealed class VmxArea
             return;
         }
         var (baseA, baseB) = (a.Bottom, b.Bottom);
-        if (!ReferenceEquals(baseA, baseB)) BaseChanges(a, b, changed, scratch);
+        if (ReferenceEquals(baseA, baseB)) { }
+        else if (baseB.foldedFrom == baseA.id) FoldedChanges(a, b, baseB.foldedKeys!, changed);
+        else if (baseA.foldedFrom == baseB.id) FoldedChanges(a, b, baseA.foldedKeys!, changed);
+        else BaseChanges(a, b, changed, scratch);
         AddChainWrites(a, b, changed);
         AddChainWrites(b, a, changed);
         changed.Sort(start, changed.Count - start, Comparer<(int, int)>.Default);
@@ -120,6 +134,13 @@ public sealed class VmxArea
             var key = (a.cpu, a.slot);
             if (a.cpu < y.cpus.Length && x.Get(a.cpu, a.slot) != y.Get(a.cpu, a.slot) && !changed.Contains(key)) changed.Add(key);
         }
+    }
+
+    /// <summary>The folded slots (where the two flat bases can differ) whose values in `a` and `b` differ.</summary>
+    static void FoldedChanges(VmxArea a, VmxArea b, (int Cpu, int Slot)[] keys, List<(int Cpu, int Slot)> changed)
+    {
+        foreach (var key in keys)
+            if (a.Get(key.Cpu, key.Slot) != b.Get(key.Cpu, key.Slot) && !changed.Contains(key)) changed.Add(key);
     }
 
     /// <summary>The slots where the flat bases of `a` and `b` differ and `a` and `b` themselves do too.</summary>
