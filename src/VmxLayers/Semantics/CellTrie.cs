@@ -16,7 +16,7 @@ internal readonly struct CellTrie
     // casts below can be Unsafe.As (a checked cast to a covariant array type costs a helper call).
     readonly object? root;
     readonly int levels;      // number of inner levels above the leaves
-    readonly int rootLength;  // slots of the root node (≤ Fanout)
+    readonly int rootLength;  // slots of the root node (≤ MaxRoot)
 
     CellTrie(object? root, int levels, int rootLength) { this.root = root; this.levels = levels; this.rootLength = rootLength; }
 
@@ -26,16 +26,22 @@ internal readonly struct CellTrie
     /// <summary>The same geometry with another root.</summary>
     public CellTrie WithRoot(object? newRoot) => new(newRoot, levels, rootLength);
 
+    /// <summary>The widest root: up to 16 children, so a 608-byte VMX_LOC needs two inner levels, not three.</summary>
+    const int MaxRoot = 16;
+
     /// <summary>An all-Undef trie able to hold `capacity` cells.</summary>
     public static CellTrie Empty(long capacity)
     {
-        int levels = 0;
-        long span = Fanout; // cells under one node of the current top level
-        while (span < capacity) { span <<= Bits; levels++; }
-        long child = span >> Bits;
-        int rootLength = levels == 0 ? Fanout : (int)Math.Max(1, (capacity + child - 1) / child);
-        return new CellTrie(null, levels, rootLength);
+        if (capacity <= Fanout) return new CellTrie(null, 0, Fanout);
+        int levels = 1;   // the root at level L has children of 8^L cells each
+        while (((long)MaxRoot << (Bits * levels)) < capacity) levels++;
+        long child = 1L << (Bits * levels);
+        return new CellTrie(null, levels, (int)((capacity + child - 1) / child));
     }
+
+    /// <summary>The child slot of `index` in a node at `level`: the root's may exceed 8 (indices stay below capacity).</summary>
+    int ChildSlot(long index, int level) =>
+        level == levels ? (int)(index >> (Bits * level)) : (int)((index >> (Bits * level)) & Mask);
 
     public ulong Get(long index)
     {
@@ -43,7 +49,7 @@ internal readonly struct CellTrie
         for (int level = levels; level > 0; level--)
         {
             if (node is null) return 0;
-            node = Unsafe.As<object?[]>(node)[(int)((index >> (Bits * level)) & Mask)];
+            node = Unsafe.As<object?[]>(node)[ChildSlot(index, level)];
         }
         return node is null ? 0 : Unsafe.As<CellLeaf>(node).Get((int)(index & Mask));
     }
@@ -53,7 +59,7 @@ internal readonly struct CellTrie
     {
         object? node = root;
         for (int level = levels; level > 0 && node is not null; level--)
-            node = Unsafe.As<object?[]>(node)[(int)((index >> (Bits * level)) & Mask)];
+            node = Unsafe.As<object?[]>(node)[ChildSlot(index, level)];
         return Unsafe.As<CellLeaf?>(node);
     }
 
@@ -90,7 +96,7 @@ internal readonly struct CellTrie
         var parent = newRoot;
         for (int level = top; level > 0; level--)
         {
-            int k = (int)((start >> (Bits * level)) & Mask);
+            int k = ChildSlot(start, level);
             object? child = parent[k];
             if (level == 1) { parent[k] = CopyLeaf(child, start, cells); break; }
             var copy = CopyInner(child, Fanout);

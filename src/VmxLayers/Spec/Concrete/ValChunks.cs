@@ -108,6 +108,13 @@ internal readonly struct ValChunks : IEquatable<ValChunks>
     {
         if (a.Same(b)) return;
         int start = changed.Count;
+        if (ReferenceEquals(a.chunks, b.chunks) && b.Extends(a.writes))
+        {
+            // the common case, a step's before and after: only the writes b adds can differ
+            for (var w = b.writes; !ReferenceEquals(w, a.writes); w = w!.Next) AddIfDiffers(a, b, w!.Index, changed, start);
+            changed.Sort(start, changed.Count - start, Comparer<int>.Default);
+            return;
+        }
         if (!ReferenceEquals(a.chunks, b.chunks))
             for (int k = 0; k < a.chunks.Length; k++)
             {
@@ -119,6 +126,13 @@ internal readonly struct ValChunks : IEquatable<ValChunks>
         for (var w = a.writes; w is not null; w = w.Next) AddIfDiffers(a, b, w.Index, changed, start);
         for (var w = b.writes; w is not null; w = w.Next) AddIfDiffers(a, b, w.Index, changed, start);
         changed.Sort(start, changed.Count - start, Comparer<int>.Default);
+    }
+
+    /// <summary>Whether `older` is on this array's chain (null: the bare chunks, always below).</summary>
+    bool Extends(Write? older)
+    {
+        for (var w = writes; w is not null; w = w.Next) if (ReferenceEquals(w, older)) return true;
+        return older is null;
     }
 
     static void AddIfDiffers(ValChunks a, ValChunks b, int i, List<int> changed, int start)
