@@ -60,7 +60,7 @@ public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs,
         && Plain(data.Vmcs) && Plain(data.Vmx);
 
     /// <summary>A state term as View builds it: the object alone.</summary>
-    static bool Plain(CTerm t) => t.Z == 0 && t.V == default;
+    static bool Plain(CTerm t) => t.Z == 0;
 
     public bool Equals(LayerMachine? other) =>
         other is not null && Flags.Equals(other.Flags) && Equals(Vmcs, other.Vmcs) && Equals(Vmx, other.Vmx) && Equals(Mem, other.Mem);

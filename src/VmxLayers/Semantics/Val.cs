@@ -15,6 +15,8 @@ public readonly struct Val : IEquatable<Val>
     Val(ValTag tag, int block, ulong bits) { Tag = tag; Block = block; this.bits = bits; }
 
     public static readonly Val Vundef = default;
+    /// <summary>A value from its parts as <see cref="Tag"/>, <see cref="Block"/> and <see cref="RawBits"/> give them (no checks: they came from a value).</summary>
+    internal static Val FromRaw(ValTag tag, int block, ulong bits) => new(tag, block, bits);
     public static Val Vint(Int i) => new(ValTag.Vint, 0, i.Bits);
     public static Val Vint(uint i) => new(ValTag.Vint, 0, i);
     public static Val Vlong(Int64 i) => new(ValTag.Vlong, 0, i.Bits);

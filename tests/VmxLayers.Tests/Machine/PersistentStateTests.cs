@@ -142,23 +142,25 @@ public class PersistentStateTests
     }
 
     [Fact]
-    public void ConcreteTermsAre24BytesAndKeepTheirSort()
+    public void ConcreteTermsAre16BytesAndKeepTheirSort()
     {
-        Assert.Equal(24, System.Runtime.CompilerServices.Unsafe.SizeOf<CTerm>());
+        Assert.Equal(16, System.Runtime.CompilerServices.Unsafe.SizeOf<CTerm>());
         foreach (long z in (long[])[0, 1, -1, 152, long.MaxValue, long.MinValue])
         {
             var t = new CTerm(z);
             Assert.Equal(z, t.Z);
             Assert.True(t.IsZ(z));
-            Assert.Equal(ValTag.Vundef, t.V.Tag);   // Z overlays the payload only
-            Assert.Equal(0, t.V.Block);
+            Assert.Null(t.O);
         }
-        foreach (var v in (Val[])[Val.Vundef, Val.Vint(7), Val.Vptr(3, 8u), Val.Vlong(new VmxLayers.Semantics.Int64(ulong.MaxValue)), Val.Vfloat(1.5)])
+        foreach (var v in (Val[])[Val.Vundef, Val.Vint(7), Val.Vint(uint.MaxValue), Val.Vptr(3, 8u), Val.Vptr(int.MaxValue, uint.MaxValue),
+                     Val.Vlong(new VmxLayers.Semantics.Int64(ulong.MaxValue)), Val.Vfloat(1.5), Val.Vfloat(double.NaN)])
         {
             Assert.Equal(v, new CTerm(v).V);
             Assert.Null(new CTerm(v).O);
         }
         Assert.False(new CTerm(Val.Vint(1)).IsZ(1));
+        Assert.Same(VmcsData.Zeroed().GetType(), new CTerm(VmcsData.Zeroed()).O!.GetType());
+        Assert.Equal(Val.Vundef, default(CTerm).V);
         Assert.False(new CTerm(Val.Vptr(2, 0u)).IsZ(0));
     }
 

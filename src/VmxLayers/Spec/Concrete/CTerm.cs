@@ -1,34 +1,47 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Spec.Concrete;
 
-/// <summary>A concrete term: a Bool/Z/Int in <see cref="Z"/>, a value in <see cref="V"/>, or a state object.</summary>
+/// <summary>A concrete term: a Bool/Z/Int in <see cref="Z"/>, a value in <see cref="V"/>, or a state object in <see cref="O"/>.</summary>
 /// <remarks>
-/// A term has one sort, so Z shares storage with V's payload: 24 bytes instead of 32, which every spec step copies
-/// and every <see cref="AbsData{T}"/> holds seven of. Z of a value term and V of a Z term are meaningless; use
-/// <see cref="IsZ"/> to recognise an exact Z term.
+/// A term has one sort, so it needs one object reference and one word: a Z term is its word alone; a value keeps
+/// its constructor as one of five shared tag objects and its payload (a Vptr's block and offset together) in the
+/// word; a state term is its object. 16 bytes, which every spec step copies and every <see cref="AbsData{T}"/>
+/// holds seven of. Z of a value term and V of a Z term are meaningless; <see cref="IsZ"/> recognises an exact Z term.
 /// </remarks>
-[StructLayout(LayoutKind.Explicit)]
 public readonly struct CTerm
 {
-    [FieldOffset(0)] public readonly Val V;
-    [FieldOffset(8)] public readonly long Z;    // overlays V's payload, never its tag or block
-    [FieldOffset(16)] public readonly object? O;
+    readonly object? o;
+    readonly ulong w;
 
-    public CTerm(long z) { V = default; Z = z; O = null; }
-    public CTerm(Val v) { Z = 0; V = v; O = null; }
-    public CTerm(object o) { V = default; Z = 0; O = o; }
+    /// <summary>A value constructor, marking a value term (never a state object: this type is private).</summary>
+    sealed class Tag(ValTag value) { public readonly ValTag Value = value; }
 
-    public bool B => Z != 0;
+    static readonly Tag[] tags = [.. Enum.GetValues<ValTag>().Select(t => new Tag(t))];
+
+    public CTerm(long z) { o = null; w = (ulong)z; }
+    public CTerm(Val v) { o = tags[(int)v.Tag]; w = v.IsPtr ? ((ulong)(uint)v.Block << 32) | v.Ofs.Bits : v.RawBits; }
+    public CTerm(object o) { this.o = o; w = 0; }
+
+    public long Z => (long)w;
+    public Val V => o is Tag t ? (t.Value == ValTag.Vptr ? Val.FromRaw(ValTag.Vptr, (int)(w >> 32), (uint)w) : Val.FromRaw(t.Value, 0, w)) : default;
+    /// <summary>The state object; null for a Z or value term.</summary>
+    public object? O => o is Tag ? null : o;
+
+    public bool B => w != 0;
     public static CTerm Of(bool b) => new(b ? 1 : 0);
-    public T As<T>() where T : class => (T)O!;
+    public T As<T>() where T : class => (T)o!;
 
     /// <summary>Whether this is exactly the term <c>new CTerm(z)</c>.</summary>
-    public bool IsZ(long z) => O is null && Z == z && V.Tag == ValTag.Vundef && V.Block == 0;
+    public bool IsZ(long z) => o is null && (long)w == z;
 
-    public override string ToString() => O?.ToString() ?? (V.IsUndef && Z != 0 ? Z.ToString() : V.ToString());
+    public override string ToString() => o switch
+    {
+        Tag => V.ToString(),
+        null => w != 0 ? Z.ToString() : Val.Vundef.ToString(),
+        _ => o.ToString() ?? "",
+    };
 }
 
 /// <summary>
