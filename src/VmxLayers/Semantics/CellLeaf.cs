@@ -28,17 +28,25 @@ internal sealed class CellLeaf
     /// <summary>Appends nodeBase + i for every cell i that differs between two leaves (null: all Undef).</summary>
     public static void Diff(CellLeaf? x, CellLeaf? y, long nodeBase, List<long> changed)
     {
-        // cells that are bytes in both and hold the same byte need no closer look (the common case)
-        int sameBytes = 0;
-        if (x is not null && y is not null)
+        int differ;
+        if (x is not null && y is not null && (x.isPointer | y.isPointer) == 0)
+            // bytes and Undef only (the common case): a cell differs if it is a byte in one only, or in both with other bits
+            differ = (x.isByte ^ y.isByte) | (x.isByte & y.isByte & NonzeroBytes(x.bytes ^ y.bytes));
+        else
         {
-            ulong delta = x.bytes ^ y.bytes;
+            differ = 0;
             for (int i = 0; i < Size; i++)
-                if (((delta >> (8 * i)) & 0xFF) == 0) sameBytes |= 1 << i;
-            sameBytes &= x.isByte & y.isByte;
+                if ((x?.Get(i) ?? 0) != (y?.Get(i) ?? 0)) differ |= 1 << i;
         }
-        for (int i = 0; i < Size; i++)
-            if ((sameBytes & (1 << i)) == 0 && (x?.Get(i) ?? 0) != (y?.Get(i) ?? 0)) changed.Add(nodeBase + i);
+        for (; differ != 0; differ &= differ - 1) changed.Add(nodeBase + System.Numerics.BitOperations.TrailingZeroCount(differ));
+    }
+
+    /// <summary>Bit i set iff byte i of `v` is not zero.</summary>
+    static int NonzeroBytes(ulong v)
+    {
+        v |= v >> 4; v |= v >> 2; v |= v >> 1;   // bit 8i now says whether byte i had any bit set
+        v &= 0x0101010101010101UL;
+        return (int)((v * 0x0102040810204080UL) >> 56);
     }
 
     /// <summary>A copy of `leaf` (null: all Undef) with `cells` written from cell `start` on.</summary>

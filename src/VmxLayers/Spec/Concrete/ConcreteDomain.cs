@@ -33,7 +33,8 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
     public readonly CTerm Unsigned(CTerm i) => new(i.Z);
     public readonly CTerm Repr(CTerm z) => new(Int.Repr(z.Z).Unsigned);
 
-    public readonly CTerm Vundef => new(Val.Vundef);
+    static readonly CTerm vundef = new(Val.Vundef);
+    public readonly CTerm Vundef => vundef;
     public readonly CTerm Vint(CTerm i) => new(Val.Vint((uint)i.Z));
     public readonly CTerm IsUndef(CTerm v) => CTerm.Of(v.V.IsUndef);
     public readonly CTerm IsInt(CTerm v) => CTerm.Of(v.V.IsInt);

@@ -11,7 +11,7 @@ namespace VmxLayers.Spec.Concrete;
 internal readonly struct ValChunks : IEquatable<ValChunks>
 {
     const int Bits = 3, Size = 1 << Bits, Mask = Size - 1;
-    const int MaxWrites = 4;
+    const int MaxWrites = 8;
 
     /// <summary>One write on top of the chunks (or of older writes); immutable.</summary>
     sealed class Write(Write? next, int index, Val value)
