@@ -13,11 +13,31 @@ public sealed class Mem
     internal sealed record BlockData(long Lo, long Hi, CellTrie Shape, PermRun[] Perms);
 
     readonly BlockData[] blocks; // block b is blocks[b - 1]
-    readonly object?[] roots;    // contents of block b: blocks[b - 1].Shape rooted at roots[b - 1]
+    readonly object?[] roots;    // contents of block b: blocks[b - 1].Shape rooted at Root(b)
+    // The root of the block stored into last, kept out of the roots array so that a run of stores into one block
+    // (the co-simulation's VMX_LOC) does not copy the array each time; 0: none.
+    readonly int hotBlock;
+    readonly object? hotRoot;
 
-    Mem(BlockData[] blocks, object?[] roots) { this.blocks = blocks; this.roots = roots; }
+    Mem(BlockData[] blocks, object?[] roots, int hotBlock = 0, object? hotRoot = null)
+    {
+        this.blocks = blocks; this.roots = roots; this.hotBlock = hotBlock; this.hotRoot = hotRoot;
+    }
 
     public static readonly Mem Empty = new([], []);
+
+    /// <summary>The contents root of valid block b.</summary>
+    object? Root(int b) => b == hotBlock ? hotRoot : roots[b - 1];
+
+    /// <summary>The roots array with the hot root written back (shared when there is none).</summary>
+    object?[] AllRoots()
+    {
+        if (hotBlock == 0) return roots;
+        var copy = new object?[roots.Length];
+        roots.AsSpan().CopyTo(copy);
+        copy[hotBlock - 1] = hotRoot;
+        return copy;
+    }
 
     /// <summary>The id the next allocation returns; the empty memory has 1.</summary>
     public int NextBlock => blocks.Length + 1;
@@ -25,10 +45,16 @@ public sealed class Mem
     /// <summary>Appends every valid block whose shape or contents differ between two memories (by reference: persistent sharing).</summary>
     internal static void ChangedBlocks(Mem a, Mem b, List<int> changed)
     {
-        if (ReferenceEquals(a.blocks, b.blocks) && ReferenceEquals(a.roots, b.roots)) return;
+        if (ReferenceEquals(a.blocks, b.blocks) && ReferenceEquals(a.roots, b.roots))
+        {
+            // only the hot roots can differ
+            if (a.hotBlock != 0 && !ReferenceEquals(a.Root(a.hotBlock), b.Root(a.hotBlock))) changed.Add(a.hotBlock);
+            if (b.hotBlock != 0 && b.hotBlock != a.hotBlock && !ReferenceEquals(a.Root(b.hotBlock), b.Root(b.hotBlock))) changed.Add(b.hotBlock);
+            return;
+        }
         int n = Math.Max(a.blocks.Length, b.blocks.Length), common = Math.Min(a.blocks.Length, b.blocks.Length);
         for (int i = 0; i < n; i++)
-            if (i >= common || !ReferenceEquals(a.blocks[i], b.blocks[i]) || !ReferenceEquals(a.roots[i], b.roots[i])) changed.Add(i + 1);
+            if (i >= common || !ReferenceEquals(a.blocks[i], b.blocks[i]) || !ReferenceEquals(a.Root(i + 1), b.Root(i + 1))) changed.Add(i + 1);
     }
 
     public bool ValidBlock(int b) => b >= 1 && b < NextBlock;
@@ -36,7 +62,7 @@ public sealed class Mem
     internal BlockData? Data(int b) => ValidBlock(b) ? blocks[b - 1] : null;
 
     /// <summary>The contents of a valid block, indexed from its Lo.</summary>
-    internal CellTrie Contents(int b) => blocks[b - 1].Shape.WithRoot(roots[b - 1]);
+    internal CellTrie Contents(int b) => blocks[b - 1].Shape.WithRoot(Root(b));
 
     /// <summary>The alloc bounds of a valid block.</summary>
     public (long Lo, long Hi)? Bounds(int b) => Data(b) is { } d ? (d.Lo, d.Hi) : null;
@@ -47,7 +73,7 @@ public sealed class Mem
         blocks.CopyTo(newBlocks, 0);
         newBlocks[^1] = new BlockData(lo, hi, CellTrie.Empty(Math.Max(0, hi - lo)), PermRuns.Alloc(lo, hi));
         var newRoots = new object?[roots.Length + 1];
-        roots.CopyTo(newRoots, 0);
+        AllRoots().CopyTo(newRoots, 0);
         return (new Mem(newBlocks, newRoots), newBlocks.Length);
     }
 
@@ -57,17 +83,12 @@ public sealed class Mem
         var copy = new BlockData[blocks.Length]; // not Clone(): MemberwiseClone dominated the store profile
         blocks.AsSpan().CopyTo(copy);
         copy[b - 1] = data;
-        return new Mem(copy, roots);
+        return new Mem(copy, roots, hotBlock, hotRoot);
     }
 
-    /// <summary>A contents change: new trie root for block b, shapes shared (a store allocates only this and the trie path).</summary>
-    Mem WithContents(int b, CellTrie contents)
-    {
-        var copy = new object?[roots.Length];
-        roots.AsSpan().CopyTo(copy);
-        copy[b - 1] = contents.Root;
-        return new Mem(blocks, copy);
-    }
+    /// <summary>A contents change: new trie root for block b, shapes shared (a store into the hot block allocates only this and the trie path).</summary>
+    Mem WithContents(int b, CellTrie contents) =>
+        b == hotBlock || hotBlock == 0 ? new Mem(blocks, roots, b, contents.Root) : new Mem(blocks, AllRoots(), b, contents.Root);
 
     // ---- permissions ----
 
