@@ -6,37 +6,15 @@ namespace VmxLayers.Spec.Concrete;
 
 /// <summary>
 /// The abstract Vmx field, cpu ↦ slot ↦ Val, as a total map with default Vundef. Slots 0..37 of CPUs
-/// 0..TOTAL_CPU-1 are dense persistent arrays; anything else lives in a sparse overflow map. A dense write
-/// does not copy: it records (cpu, slot, value) on top of the area it came from, and a chain of
-/// <see cref="MaxDepth"/> writes is folded into the arrays at once (the co-simulation writes a dozen slots per exit).
+/// 0..TOTAL_CPU-1 are dense persistent arrays; anything else lives in a sparse overflow map.
 /// </summary>
 public sealed class VmxArea
 {
-    const int MaxDepth = 4;
-
-    // chunked twice: folding copies O(TOTAL_CPU/8 + 8) references and the touched 8-slot chunks (not 38 slots per CPU)
-    readonly ChunkedArray<ValChunks> cpus;   // the flat base: this area's own when parent is null, else the chain's bottom's
+    // chunked twice: a slot write copies O(TOTAL_CPU/8 + 8) references and one 8-slot chunk of one CPU (not 38 slots)
+    readonly ChunkedArray<ValChunks> cpus;
     readonly ImmutableDictionary<(long Cpu, long Slot), Val> overflow;
-    readonly VmxArea? parent;                // null: flat
-    readonly int cpu, slot, depth;           // the write this area adds on top of parent
-    readonly Val value;
-    // a flat area's identity, and, when it was made by folding a chain, the identity of that chain's bottom and the
-    // slots the chain wrote: the two flat areas differ at most there (no reference kept: histories stay collectable)
-    static long lastId;
-    readonly long id, foldedFrom;
-    readonly (int Cpu, int Slot)[]? foldedKeys;
 
-    VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow, long foldedFrom = 0, (int, int)[]? foldedKeys = null)
-    {
-        this.cpus = cpus; this.overflow = overflow; this.foldedFrom = foldedFrom; this.foldedKeys = foldedKeys;
-        id = Interlocked.Increment(ref lastId);
-    }
-
-    VmxArea(VmxArea parent, int cpu, int slot, Val value)
-    {
-        cpus = parent.cpus; overflow = parent.overflow;
-        this.parent = parent; this.cpu = cpu; this.slot = slot; this.value = value; depth = parent.depth + 1;
-    }
+    VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
 
     /// <summary>Every slot Vundef (ZMap.init (ZMap.init Vundef)).</summary>
     public static VmxArea Init(int totalCpu)
@@ -50,111 +28,32 @@ public sealed class VmxArea
 
     static bool Dense(long cpu, long slot, int total) => cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size;
 
-    public Val Get(long cpu, long slot)
-    {
-        if (!Dense(cpu, slot, cpus.Length)) return overflow.GetValueOrDefault((cpu, slot));
-        for (var a = this; a.parent is not null; a = a.parent)
-            if (a.cpu == cpu && a.slot == slot) return a.value;
-        return cpus[(int)cpu][(int)slot];
-    }
+    public Val Get(long cpu, long slot) =>
+        Dense(cpu, slot, cpus.Length) ? cpus[(int)cpu][(int)slot] : overflow.GetValueOrDefault((cpu, slot));
 
     public VmxArea Set(long cpu, long slot, Val v)
     {
-        if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(Flat().cpus, overflow.SetItem((cpu, slot), v));
-        if (Get(cpu, slot) == v) return this;   // nothing changes: share everything (keeps the incremental diff empty)
-        var next = new VmxArea(this, (int)cpu, (int)slot, v);
-        return next.depth >= MaxDepth ? next.Flat() : next;
-    }
-
-    /// <summary>The same map with the chain of writes folded into the arrays.</summary>
-    VmxArea Flat()
-    {
-        if (parent is null) return this;
-        Span<(int Cpu, int Slot, Val Value)> writes = stackalloc (int, int, Val)[depth];
-        int n = 0;
-        for (var a = this; a.parent is not null; a = a.parent) writes[n++] = (a.cpu, a.slot, a.value);
-        writes.Reverse();   // oldest first: a later write of the same slot wins
-        var table = cpus;
-        Span<(int, Val)> perCpu = stackalloc (int, Val)[n];
-        Span<bool> done = stackalloc bool[n];
-        for (int i = 0; i < n; i++)
-        {
-            if (done[i]) continue;
-            int c = writes[i].Cpu, m = 0;
-            for (int j = i; j < n; j++)
-                if (!done[j] && writes[j].Cpu == c) { perCpu[m++] = (writes[j].Slot, writes[j].Value); done[j] = true; }
-            table = table.Set(c, table[c].Folded(perCpu[..m]));
-        }
-        var keys = new (int, int)[n];
-        for (int i = 0; i < n; i++) keys[i] = (writes[i].Cpu, writes[i].Slot);
-        return new VmxArea(table, overflow, Bottom.id, keys);
+        if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v));
+        var inner = cpus[(int)cpu];
+        var next = inner.Set((int)slot, v);
+        return next.Same(inner) ? this : new VmxArea(cpus.Set((int)cpu, next), overflow);
     }
 
     /// <summary>
-    /// Appends every dense (cpu, slot) whose value differs between two areas with the same CPU count, once each,
-    /// ordered by CPU then slot: the writes recorded on either chain, plus the differing slots of the flat bases
-    /// (compared chunk by chunk, skipping shared ones). The cost follows the writes, not the number of slots.
+    /// Appends every dense (cpu, slot) whose value differs between two areas with the same CPU count, comparing
+    /// only the chunks of CPUs and slots that are not shared (the incremental relation check).
     /// </summary>
     internal static void ChangedSlots(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed, List<int> scratch)
     {
         if (ReferenceEquals(a, b)) return;
-        int start = changed.Count;
-        if (b.Above(a))
-        {
-            // the common case, a step's before and after: only the writes b adds can differ
-            for (var x = b; !ReferenceEquals(x, a); x = x.parent!)
-                if (a.Get(x.cpu, x.slot) != b.Get(x.cpu, x.slot) && !changed.Contains((x.cpu, x.slot))) changed.Add((x.cpu, x.slot));
-            changed.Sort(start, changed.Count - start, Comparer<(int, int)>.Default);
-            return;
-        }
-        var (baseA, baseB) = (a.Bottom, b.Bottom);
-        if (ReferenceEquals(baseA, baseB)) { }
-        else if (baseB.foldedFrom == baseA.id) FoldedChanges(a, b, baseB.foldedKeys!, changed);
-        else if (baseA.foldedFrom == baseB.id) FoldedChanges(a, b, baseA.foldedKeys!, changed);
-        else BaseChanges(a, b, changed, scratch);
-        AddChainWrites(a, b, changed);
-        AddChainWrites(b, a, changed);
-        changed.Sort(start, changed.Count - start, Comparer<(int, int)>.Default);
-    }
-
-    /// <summary>Whether `a` is on this area's chain of writes (this = a plus some writes).</summary>
-    bool Above(VmxArea a)
-    {
-        for (var x = this; x.depth > a.depth; x = x.parent!) if (ReferenceEquals(x.parent, a)) return true;
-        return false;
-    }
-
-    VmxArea Bottom { get { var a = this; while (a.parent is not null) a = a.parent; return a; } }
-
-    /// <summary>The slots written on `x`'s chain whose value in `x` and `y` differs, if not listed yet.</summary>
-    static void AddChainWrites(VmxArea x, VmxArea y, List<(int Cpu, int Slot)> changed)
-    {
-        for (var a = x; a.parent is not null; a = a.parent)
-        {
-            var key = (a.cpu, a.slot);
-            if (a.cpu < y.cpus.Length && x.Get(a.cpu, a.slot) != y.Get(a.cpu, a.slot) && !changed.Contains(key)) changed.Add(key);
-        }
-    }
-
-    /// <summary>The folded slots (where the two flat bases can differ) whose values in `a` and `b` differ.</summary>
-    static void FoldedChanges(VmxArea a, VmxArea b, (int Cpu, int Slot)[] keys, List<(int Cpu, int Slot)> changed)
-    {
-        foreach (var key in keys)
-            if (a.Get(key.Cpu, key.Slot) != b.Get(key.Cpu, key.Slot) && !changed.Contains(key)) changed.Add(key);
-    }
-
-    /// <summary>The slots where the flat bases of `a` and `b` differ and `a` and `b` themselves do too.</summary>
-    static void BaseChanges(VmxArea a, VmxArea b, List<(int Cpu, int Slot)> changed, List<int> scratch)
-    {
         int n = Math.Min(a.cpus.Length, b.cpus.Length);
         for (int c = 0; c < n; c++)
         {
             if ((c & ChunkedArray<ValChunks>.ChunkMask) == 0 && c + ChunkedArray<ValChunks>.ChunkSize <= n
                 && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<ValChunks>.ChunkBits)) { c += ChunkedArray<ValChunks>.ChunkMask; continue; }
             scratch.Clear();
-            ValChunks.Changed(a.cpus[c], b.cpus[c], scratch);   // a chain shares its bottom's arrays
-            foreach (int i in scratch)
-                if (a.Get(c, i) != b.Get(c, i)) changed.Add((c, i));
+            ValChunks.Changed(a.cpus[c], b.cpus[c], scratch);
+            foreach (int i in scratch) changed.Add((c, i));
         }
     }
 
