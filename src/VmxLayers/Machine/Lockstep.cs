@@ -152,10 +152,11 @@ public static class Lockstep
             outcome = new SideOutcome(false, Val.Vundef, undefBox, w.Context.Why);
             return m;
         }
-        var next = m.Commit(cpu, data, new CTerm(m.Mem));
-        var fields = next.Vmcs[cpu].SetMany(vmcs);
+        // hostin's data with the hardware's VMCS writes, committed once
+        var area = data.Vmcs.As<VmcsArea>();
+        var written = data with { Vmcs = new CTerm(area.Set(cpu, area[cpu].SetMany(vmcs))) };
         outcome = new SideOutcome(true, Val.Vundef, undefBox, null);
-        return next with { Vmcs = next.Vmcs.Set(cpu, fields) };
+        return m.Commit(cpu, written, new CTerm(m.Mem));
     }
 
     /// <summary>The result conclusion of the simulation statement: the C result, or every register, injects.</summary>

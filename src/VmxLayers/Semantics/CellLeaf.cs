@@ -20,6 +20,13 @@ internal sealed class CellLeaf
         : ((isPointer >> i) & 1) != 0 ? pointers![i]
         : 0;
 
+    /// <summary>Cells start..start+3 as a little-endian word when all four are bytes (the common Mint32 load).</summary>
+    public bool TryReadWord(int start, out uint word)
+    {
+        word = (uint)(bytes >> (8 * start));
+        return ((isByte >> start) & 0xF) == 0xF;
+    }
+
     public void Read(int start, Span<ulong> dst)
     {
         for (int i = 0; i < dst.Length; i++) dst[i] = Get(start + i);

@@ -63,6 +63,13 @@ internal readonly struct CellTrie
         return Unsafe.As<CellLeaf?>(node);
     }
 
+    /// <summary>Cells start..start+3 as a little-endian word when they are four bytes in one leaf.</summary>
+    public bool TryReadWord(long start, out uint word)
+    {
+        word = 0;
+        return SameLeaf(start, 4) && Leaf(start) is { } leaf && leaf.TryReadWord((int)(start & Mask), out word);
+    }
+
     public void Read(long start, Span<ulong> dst)
     {
         if (dst.IsEmpty) return;

@@ -127,6 +127,8 @@ public sealed class Mem
     {
         if (!ValidAccess(c, b, ofs, Permission.Readable)) return null;
         var d = blocks[b - 1];
+        // decode_val Mint32 of four Byte memvals is Vint of their little-endian word
+        if (c == Chunk.Mint32 && Contents(b).TryReadWord(ofs - d.Lo, out uint word)) return Val.Vint(word);
         Span<ulong> cells = stackalloc ulong[c.Size()];
         Contents(b).Read(ofs - d.Lo, cells);
         return Encoding.DecodePacked(c, cells);
