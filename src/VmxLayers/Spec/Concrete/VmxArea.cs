@@ -49,7 +49,8 @@ public sealed class VmxArea
         int n = Math.Min(a.cpus.Length, b.cpus.Length);
         for (int c = 0; c < n; c++)
         {
-            if ((c & ChunkedArray<ValChunks>.ChunkMask) == 0 && c + ChunkedArray<ValChunks>.ChunkSize <= n
+            // a shared chunk (the last one may be partial: same object, same CPUs) has no change
+            if ((c & ChunkedArray<ValChunks>.ChunkMask) == 0 && a.cpus.Length == b.cpus.Length
                 && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<ValChunks>.ChunkBits)) { c += ChunkedArray<ValChunks>.ChunkMask; continue; }
             scratch.Clear();
             ValChunks.Changed(a.cpus[c], b.cpus[c], scratch);
@@ -153,7 +154,8 @@ public sealed class VmcsArea
         int n = Math.Min(a.cpus.Length, b.cpus.Length);
         for (int c = 0; c < n; c++)
         {
-            if ((c & ChunkedArray<VmcsData>.ChunkMask) == 0 && c + ChunkedArray<VmcsData>.ChunkSize <= n
+            // a shared chunk (the last one may be partial: same object, same CPUs) has no change
+            if ((c & ChunkedArray<VmcsData>.ChunkMask) == 0 && a.cpus.Length == b.cpus.Length
                 && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<VmcsData>.ChunkBits)) { c += ChunkedArray<VmcsData>.ChunkMask; continue; }
             if (!ReferenceEquals(a.cpus[c], b.cpus[c])) changed.Add(c);
         }
