@@ -165,10 +165,12 @@ public static class Lockstep
         var f = w.Context.Inject;
         if (!p.IsAsm())
             return Inject.Val(f, high.Ret, low.Ret) ? null : $"{p}: the result does not inject: high = {high.Ret}, low = {low.Ret}";
-        RegSet hr = high.Regs, lr = low.Regs;   // once: each read rebuilds the 400-byte set
+        Span<Val> hr = stackalloc Val[PregInfo.Count], lr = stackalloc Val[PregInfo.Count];   // once each, on the stack
+        high.RegsBox.CopyTo(hr);
+        low.RegsBox.CopyTo(lr);
         foreach (var r in PregInfo.All)
-            if (!Inject.Val(f, hr[r], lr[r]))
-                return $"{p}: register {r} does not inject: high = {hr[r]}, low = {lr[r]}";
+            if (!Inject.Val(f, hr[(int)r], lr[(int)r]))
+                return $"{p}: register {r} does not inject: high = {hr[(int)r]}, low = {lr[(int)r]}";
         return null;
     }
 }

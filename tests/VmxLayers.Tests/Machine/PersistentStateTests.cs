@@ -26,6 +26,9 @@ public class PersistentStateTests
             foreach (var (r, v) in step) expected = expected.Set(r, v);
             Assert.Equal(expected, box.Regs);
             foreach (var r in PregInfo.All) Assert.Equal(expected[r], box[r]);
+            var copied = new Val[PregInfo.Count];
+            box.CopyTo(copied);
+            foreach (var r in PregInfo.All) Assert.Equal(expected[r], copied[(int)r]);
         }
         Assert.Equal(Val.Vint(9), box[Preg.EDI]);   // the last of two updates in one step wins
     }

@@ -88,6 +88,18 @@ public sealed class RegBox
         }
     }
 
+    /// <summary>The whole register set into `dst` (indexed by register): the set at the bottom, then each update, oldest first.</summary>
+    public void CopyTo(Span<Val> dst)
+    {
+        if (parent is null)
+        {
+            for (int i = 0; i < PregInfo.Count; i++) dst[i] = root!.Value[(Preg)i];
+            return;
+        }
+        parent.CopyTo(dst);
+        foreach (var (r, v) in updates!) dst[(int)r] = v;
+    }
+
     /// <summary>rs # r.</summary>
     public Val this[Preg r]
     {
