@@ -110,9 +110,16 @@ internal readonly struct ValChunks : IEquatable<ValChunks>
         int start = changed.Count;
         if (ReferenceEquals(a.chunks, b.chunks) && b.Extends(a.writes))
         {
-            // the common case, a step's before and after: only the writes b adds can differ
-            for (var w = b.writes; !ReferenceEquals(w, a.writes); w = w!.Next) AddIfDiffers(a, b, w!.Index, changed, start);
-            changed.Sort(start, changed.Count - start, Comparer<int>.Default);
+            // the common case, a step's before and after: only the writes b adds can differ, and the first write of
+            // an index met from the top is its value in b
+            Span<bool> seen = a.Length <= 256 ? stackalloc bool[a.Length] : new bool[a.Length];
+            for (var w = b.writes; !ReferenceEquals(w, a.writes); w = w!.Next)
+            {
+                if (seen[w!.Index]) continue;
+                seen[w.Index] = true;
+                if (a[w.Index] != w.Value) changed.Add(w.Index);
+            }
+            if (changed.Count - start > 1) changed.Sort(start, changed.Count - start, Comparer<int>.Default);
             return;
         }
         if (!ReferenceEquals(a.chunks, b.chunks))

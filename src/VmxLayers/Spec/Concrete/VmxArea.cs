@@ -52,8 +52,10 @@ public sealed class VmxArea
             // a shared chunk (the last one may be partial: same object, same CPUs) has no change
             if ((c & ChunkedArray<ValChunks>.ChunkMask) == 0 && a.cpus.Length == b.cpus.Length
                 && a.cpus.SameChunk(b.cpus, c >> ChunkedArray<ValChunks>.ChunkBits)) { c += ChunkedArray<ValChunks>.ChunkMask; continue; }
+            ValChunks x = a.cpus[c], y = b.cpus[c];
+            if (x.Same(y)) continue;
             scratch.Clear();
-            ValChunks.Changed(a.cpus[c], b.cpus[c], scratch);
+            ValChunks.Changed(x, y, scratch);
             foreach (int i in scratch) changed.Add((c, i));
         }
     }
