@@ -8,7 +8,8 @@ namespace VmxLayers.Bench.Cosim;
 /// <summary>
 /// One full VM-exit round trip on both layers with the incremental relation check after every step: guest step
 /// (hostin + VMCS exit fields), vmx_exit, vmx_exit_post, vmx_readz ×4, vmcs_readz, vmx_writez, vmx_enter_pre,
-/// vmx_enter (10 checked primitive calls). The guest is a stub that always exits with an `out` to an unused port,
+/// vmx_enter: 9 checked calls of PVMXIntro primitives (checked calls/s = 9 / mean) plus the vmcs_readz passthrough.
+/// The guest is a stub that always exits with an `out` to an unused port,
 /// so the figure is the host and checking cost alone. Run: dotnet run -c Release --project bench/VmxLayers.Bench -- --filter *ExitRoundTrip*
 /// </summary>
 [MemoryDiagnoser]
