@@ -14,7 +14,8 @@ namespace VmxLayers.Cosim;
 /// </summary>
 internal sealed class CheckedWorld
 {
-    readonly IncrementalRelation incremental = new();
+    readonly IncrementalRelation incremental;
+    readonly TouchLog touched = new();   // where the domain wrote during the current step
     readonly long[] calls = new long[PrimInfo.All.Length];
     StepOutcome step;   // reused: the outcome of the last step (two 400-byte register sets; no allocation per call)
     static readonly string[] primNames = [.. PrimInfo.All.Select(p => p.ToString())];
@@ -26,12 +27,19 @@ internal sealed class CheckedWorld
     public IReadOnlyList<long> CallsByPrim => calls;
     public CheckCounts Checks => new(incremental.Steps, incremental.Slots, incremental.Fields, FullChecks);
 
-    public CheckedWorld(World world) { World = world; }
+    /// <summary>`verifyTouchLog`: also diff every step and fail on a change the touch log missed (tests).</summary>
+    public CheckedWorld(World world, bool verifyTouchLog = false)
+    {
+        World = world;
+        incremental = new IncrementalRelation(verifyTouchLog);
+        world.Context.Touched = touched;
+    }
 
     /// <summary>A C primitive (vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post); returns the high result.</summary>
     public Val CallC(int cpu, Prim p, Val a0 = default, Val a1 = default)
     {
         Span<Val> args = [a0, a1];
+        touched.Clear();
         Lockstep.Call(World, cpu, p, args[..p.Arity()], args[..p.Arity()], in RegSet.Undef, in RegSet.Undef, false, ref step);
         Accept(cpu, p);
         return step.High.Ret;
@@ -40,6 +48,7 @@ internal sealed class CheckedWorld
     /// <summary>An asm primitive (vmx_exit, vmx_enter); returns the low layer's output registers (what the CPU really holds).</summary>
     public RegBox CallAsm(int cpu, Prim p, RegBox regs)
     {
+        touched.Clear();
         Lockstep.CallAsm(World, cpu, p, regs, ref step);
         Accept(cpu, p);
         return step.Low.RegsBox;
@@ -53,6 +62,7 @@ internal sealed class CheckedWorld
             (VmcsFields.GUEST_RIP, Val.Vint(e.GuestRip)), (VmcsFields.EXIT_REASON, Val.Vint(e.Reason)),
             (VmcsFields.EXIT_QUALIFICATION, Val.Vint(e.Qualification)), (VmcsFields.EXIT_INSTRUCTION_LENGTH, Val.Vint(e.InstructionLength)),
         ];
+        touched.Clear();
         Lockstep.Guest(World, cpu, fields, false, ref step);
         GuestSteps++;
         Commit(cpu, "guest step (hostin + VMCS exit fields)");
@@ -109,7 +119,7 @@ internal sealed class CheckedWorld
             throw new CosimStop(new(FailureKind.Unrelated, cpu, name, s.Unrelated, Describe(in s.High), Describe(in s.Low)));
         var before = World;
         World = s.After;
-        if (incremental.Check(before, World) is { } why)
+        if (incremental.Check(before, World, touched) is { } why)
             throw new CosimStop(new(FailureKind.Unrelated, cpu, name, why, Describe(in s.High), Describe(in s.Low)));
     }
 

@@ -32,7 +32,7 @@ public static class CoSimulation
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
-        var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus));
+        var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus), options.VerifyTouchLog);
         long exits = 0;
         var byReason = new long[64];
         bool Restart() => options.MaxExits is not null;

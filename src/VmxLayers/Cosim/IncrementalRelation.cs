@@ -11,13 +11,18 @@ namespace VmxLayers.Cosim;
 /// checks exactly the changed parts with the generic relation code — flags of every CPU if any flag changed,
 /// every VMCS field that changed on either layer (<see cref="Relation.VmcsFieldRelated{T, D}"/>), every
 /// (CPU, slot) whose high value or low VMX_LOC bytes changed (<see cref="WorldRelation.CheckSlot"/>), and the
-/// memory clauses whenever memory other than VMX_LOC's contents changed. Changes are found by comparing the
-/// persistent structures, which share everything a step did not touch, so the cost follows the step, not the
-/// number of CPUs' slots. Equivalent to <see cref="WorldRelation.Check"/> under the precondition.
+/// memory clauses whenever memory other than VMX_LOC's contents changed. Where the step wrote comes from the
+/// domain's <see cref="TouchLog"/>; a structure that changed with nothing logged for it (a write path that does
+/// not log) is diffed instead, by comparing the persistent structures, which share everything a step did not
+/// touch. Either way the cost follows the step, not the number of CPUs' slots. Equivalent to
+/// <see cref="WorldRelation.Check"/> under the precondition. With `verifyLog`, every step also runs the diffs
+/// and reports any change the log missed (the tests' proof that the log is complete).
 /// </summary>
-internal sealed class IncrementalRelation
+internal sealed class IncrementalRelation(bool verifyLog = false)
 {
-    readonly List<(int Cpu, int Slot)> slots = [];
+    readonly List<int> slots = [];   // cpu · VmxSlots.Size + slot: an int list dedupes with a vectorised IndexOf
+    readonly List<(int Cpu, int Slot)> diffSlots = [];
+    readonly List<(int Cpu, long Encoding)> fields = [];
     readonly List<long> cells = [];
     readonly List<int> blocks = [], cpus = [], ordinals = [], scratch = [];
 
@@ -26,10 +31,11 @@ internal sealed class IncrementalRelation
     public long Fields { get; private set; }
 
     /// <summary>Null if the relation still holds after the step from `before` to `after`; else the violated clause.</summary>
-    public string? Check(World before, World after)
+    public string? Check(World before, World after, TouchLog log)
     {
         Steps++;
-        return Memory(before, after) ?? Flags(before, after) ?? Vmcs(before, after) ?? Vmx(before, after);
+        if (verifyLog && LogMisses(before, after, log) is { } missed) return missed;
+        return Memory(before, after) ?? Flags(before, after) ?? Vmcs(before, after, log) ?? Vmx(before, after, log);
     }
 
     string? Memory(World before, World after)
@@ -63,57 +69,131 @@ internal sealed class IncrementalRelation
         return null;
     }
 
-    string? Vmcs(World before, World after)
+    string? Vmcs(World before, World after, TouchLog log)
     {
         if (ReferenceEquals(before.High.Vmcs, after.High.Vmcs) && ReferenceEquals(before.Low.Vmcs, after.Low.Vmcs)) return null;
-        cpus.Clear();
-        VmcsArea.ChangedCpus(before.High.Vmcs, after.High.Vmcs, cpus);
-        VmcsArea.ChangedCpus(before.Low.Vmcs, after.Low.Vmcs, cpus);
-        for (int i = 0; i < cpus.Count; i++)
+        fields.Clear();
+        if (log.VmcsFields.Count == 0) DiffVmcs(before, after, fields);
+        else
+            foreach (var (cpu, enc) in log.VmcsFields)
+                if (cpu >= 0 && cpu < after.TotalCpu && !fields.Contains(((int)cpu, enc))) fields.Add(((int)cpu, enc));
+        foreach (var (cpu, enc) in fields)
         {
-            int c = cpus[i];
-            if (cpus.IndexOf(c) < i) continue;   // changed on both layers: listed twice
-            VmcsData bh = before.High.Vmcs[c], ah = after.High.Vmcs[c], bl = before.Low.Vmcs[c], al = after.Low.Vmcs[c];
-            if (ReferenceEquals(bh, ah) && ReferenceEquals(bl, al)) continue;
-            bool whole = bh.Revid != ah.Revid || bh.Abrtid != ah.Abrtid || bl.Revid != al.Revid || bl.Abrtid != al.Abrtid
-                || !ReferenceEquals(bh.Extra, ah.Extra) || !ReferenceEquals(bl.Extra, al.Extra);
-            if (whole) { if (WorldRelation.CheckVmcsCpu(after, c) is { } why) return why; continue; }
-            ordinals.Clear();
-            VmcsData.ChangedFields(bh, ah, ordinals);
-            VmcsData.ChangedFields(bl, al, ordinals);
-            for (int j = 0; j < ordinals.Count; j++)
-            {
-                int k = ordinals[j];
-                if (ordinals.IndexOf(k) < j) continue;   // changed on both layers: listed twice
-                Fields++;
-                if (WorldRelation.CheckVmcsField(after, c, VmcsFields.All[k].Encoding) is { } why) return why;
-            }
+            Fields++;
+            var why = VmcsFields.IsValid(enc) ? WorldRelation.CheckVmcsField(after, cpu, enc) : WorldRelation.CheckVmcsCpu(after, cpu);
+            if (why is not null) return why;
         }
         return null;
     }
 
-    string? Vmx(World before, World after)
+    /// <summary>The VMCS fields that differ on either layer; a CPU whose revid, abrtid or invalid encodings changed is listed whole (encoding -1).</summary>
+    void DiffVmcs(World before, World after, List<(int Cpu, long Encoding)> changed)
+    {
+        cpus.Clear();
+        VmcsArea.ChangedCpus(before.High.Vmcs, after.High.Vmcs, cpus);
+        VmcsArea.ChangedCpus(before.Low.Vmcs, after.Low.Vmcs, cpus);
+        foreach (int c in cpus)
+        {
+            VmcsData bh = before.High.Vmcs[c], ah = after.High.Vmcs[c], bl = before.Low.Vmcs[c], al = after.Low.Vmcs[c];
+            if (ReferenceEquals(bh, ah) && ReferenceEquals(bl, al)) continue;
+            bool whole = bh.Revid != ah.Revid || bh.Abrtid != ah.Abrtid || bl.Revid != al.Revid || bl.Abrtid != al.Abrtid
+                || !ReferenceEquals(bh.Extra, ah.Extra) || !ReferenceEquals(bl.Extra, al.Extra);
+            if (whole) { Add(changed, (c, -1)); continue; }
+            ordinals.Clear();
+            VmcsData.ChangedFields(bh, ah, ordinals);
+            VmcsData.ChangedFields(bl, al, ordinals);
+            foreach (int k in ordinals) Add(changed, (c, VmcsFields.All[k].Encoding));
+        }
+    }
+
+    string? Vmx(World before, World after, TouchLog log)
     {
         slots.Clear();
-        VmxArea.ChangedSlots(before.High.Vmx, after.High.Vmx, slots, scratch);
-        Mem lb = before.Low.Mem, la = after.Low.Mem;
-        if (!ReferenceEquals(lb, la))
+        int total = after.TotalCpu;
+        if (!ReferenceEquals(before.High.Vmx, after.High.Vmx))
         {
-            cells.Clear();
-            CellTrie.Diff(lb.Contents(Genv.VmxLocBlock), la.Contents(Genv.VmxLocBlock), cells);
-            long lo = la.Data(Genv.VmxLocBlock)!.Lo;
-            foreach (long cell in cells)
-            {
-                long ofs = lo + cell;
-                var key = ((int)(ofs / VmxSlots.Stride), (int)(ofs % VmxSlots.Stride / 4));
-                if (key.Item1 < after.TotalCpu && !slots.Contains(key)) slots.Add(key);
-            }
+            if (log.Slots.Count == 0) AddAll(DiffHighSlots(before, after, diffSlots));
+            else
+                foreach (var (cpu, slot) in log.Slots)
+                    if (cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size) Add(slots, (int)cpu * VmxSlots.Size + (int)slot);
         }
-        foreach (var (cpu, slot) in slots)
+        if (!ReferenceEquals(before.Low.Mem, after.Low.Mem))
+        {
+            if (log.VmxLocStores.Count == 0) AddAll(DiffLowSlots(before, after, diffSlots));
+            else
+                foreach (long ofs in log.VmxLocStores)
+                {
+                    // a Mint32 store's four bytes lie in the slots of its first and last byte
+                    AddByte(ofs, total);
+                    AddByte(ofs + 3, total);
+                }
+        }
+        foreach (int key in slots)
         {
             Slots++;
-            if (WorldRelation.CheckSlot(after, cpu, slot) is { } why) return why;
+            if (WorldRelation.CheckSlot(after, key / VmxSlots.Size, key % VmxSlots.Size) is { } why) return why;
         }
+        return null;
+    }
+
+    void AddAll(List<(int Cpu, int Slot)> changed)
+    {
+        foreach (var (cpu, slot) in changed) Add(slots, cpu * VmxSlots.Size + slot);
+    }
+
+    void AddByte(long ofs, int totalCpu)
+    {
+        if (ofs >= 0 && ofs / VmxSlots.Stride < totalCpu) Add(slots, (int)(ofs / VmxSlots.Stride) * VmxSlots.Size + (int)(ofs % VmxSlots.Stride / 4));
+    }
+
+    /// <summary>The (CPU, slot) pairs whose high value differs (cleared first).</summary>
+    List<(int Cpu, int Slot)> DiffHighSlots(World before, World after, List<(int Cpu, int Slot)> changed)
+    {
+        changed.Clear();
+        scratch.Clear();
+        VmxArea.ChangedSlots(before.High.Vmx, after.High.Vmx, changed, scratch);
+        return changed;
+    }
+
+    /// <summary>The (CPU, slot) of every VMX_LOC byte whose contents differ (cleared first).</summary>
+    List<(int Cpu, int Slot)> DiffLowSlots(World before, World after, List<(int Cpu, int Slot)> changed)
+    {
+        changed.Clear();
+        Mem lb = before.Low.Mem, la = after.Low.Mem;
+        cells.Clear();
+        CellTrie.Diff(lb.Contents(Genv.VmxLocBlock), la.Contents(Genv.VmxLocBlock), cells);
+        long lo = la.Data(Genv.VmxLocBlock)!.Lo;
+        foreach (long cell in cells)
+        {
+            long ofs = lo + cell;
+            if (ofs >= 0 && ofs / VmxSlots.Stride < after.TotalCpu) Add(changed, ((int)(ofs / VmxSlots.Stride), (int)(ofs % VmxSlots.Stride / 4)));
+        }
+        return changed;
+    }
+
+    static void Add<K>(List<K> list, K key)
+    {
+        if (!list.Contains(key)) list.Add(key);
+    }
+
+    /// <summary>A change the diffs find and the log does not name (null when the log covers the step).</summary>
+    string? LogMisses(World before, World after, TouchLog log)
+    {
+        if (!ReferenceEquals(before.High.Vmx, after.High.Vmx))
+            foreach (var (cpu, slot) in DiffHighSlots(before, after, diffSlots))
+                if (!log.Slots.Contains((cpu, slot))) return $"touch log: the high save area changed at CPU {cpu}, {VmxSlots.Describe(slot)} with no logged write";
+        if (!ReferenceEquals(before.Low.Mem, after.Low.Mem))
+            foreach (var (cpu, slot) in DiffLowSlots(before, after, diffSlots))
+            {
+                long start = (long)cpu * VmxSlots.Stride + 4L * slot;
+                if (!log.VmxLocStores.Exists(o => o < start + 4 && start < o + 4))
+                    return $"touch log: VMX_LOC changed at CPU {cpu}, {VmxSlots.Describe(slot)} with no logged store";
+            }
+        fields.Clear();
+        if (!ReferenceEquals(before.High.Vmcs, after.High.Vmcs) || !ReferenceEquals(before.Low.Vmcs, after.Low.Vmcs)) DiffVmcs(before, after, fields);
+        foreach (var (cpu, enc) in fields)
+            if (!log.VmcsFields.Exists(e => e.Cpu == cpu && (e.Encoding == enc || enc == -1 && !VmcsFields.IsValid(e.Encoding))))
+                return $"touch log: the VMCS of CPU {cpu} changed at {(enc == -1 ? "revid/abrtid or an invalid encoding" : VmcsFields.Describe(enc))} with no logged write";
         return null;
     }
 }

@@ -154,6 +154,7 @@ public static class Lockstep
         }
         // hostin's data with the hardware's VMCS writes, committed once
         var area = data.Vmcs.As<VmcsArea>();
+        if (w.Context.Touched is { } log) foreach (var (enc, _) in vmcs) log.VmcsFields.Add((cpu, enc));
         var written = data with { Vmcs = new CTerm(area.Set(cpu, area[cpu].SetMany(vmcs))) };
         outcome = new SideOutcome(true, Val.Vundef, undefBox, null);
         return m.Commit(cpu, written, new CTerm(m.Mem));

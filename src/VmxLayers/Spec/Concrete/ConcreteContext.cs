@@ -12,4 +12,6 @@ public sealed class ConcreteContext(Genv genv, MemInj inject, MutantId mutant = 
     public string? Why { get; set; }
     /// <summary>The first failing instance of the last quantifier that failed, per clause.</summary>
     public Dictionary<string, string> Witness { get; } = [];
+    /// <summary>When set, the domain's state updates record where they wrote (the co-simulation's incremental check).</summary>
+    public TouchLog? Touched { get; set; }
 }

@@ -52,10 +52,15 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
     public readonly CTerm InjectsFlat(CTerm v, CTerm next) => CTerm.Of(!v.V.IsPtr || v.V.Block < next.Z);
 
     public readonly CTerm Slot(CTerm vmx, CTerm cpu, CTerm slot) => new(vmx.As<VmxArea>().Get(cpu.Z, slot.Z));
-    public readonly CTerm SetSlot(CTerm vmx, CTerm cpu, CTerm slot, CTerm v) => new(vmx.As<VmxArea>().Set(cpu.Z, slot.Z, v.V));
+    public readonly CTerm SetSlot(CTerm vmx, CTerm cpu, CTerm slot, CTerm v)
+    {
+        ctx.Touched?.Slots.Add((cpu.Z, slot.Z));
+        return new(vmx.As<VmxArea>().Set(cpu.Z, slot.Z, v.V));
+    }
     public readonly CTerm VmcsField(CTerm vmcs, CTerm cpu, CTerm enc) => new(vmcs.As<VmcsArea>()[cpu.Z].Get(enc.Z));
     public readonly CTerm SetVmcsField(CTerm vmcs, CTerm cpu, CTerm enc, CTerm v)
     {
+        ctx.Touched?.VmcsFields.Add((cpu.Z, enc.Z));
         var area = vmcs.As<VmcsArea>();
         return new(area.Set(cpu.Z, area[cpu.Z].Set(enc.Z, v.V)));
     }
@@ -88,6 +93,7 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
     {
         var m = mem.As<Mem>().Store(Chunk.Mint32, Genv.VmxLocBlock, ofs.Z, v.V);
         ok = CTerm.Of(m is not null);
+        if (m is not null) ctx.Touched?.VmxLocStores.Add(ofs.Z);
         return m is null ? mem : new(m);
     }
 

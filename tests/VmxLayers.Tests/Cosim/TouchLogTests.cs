@@ -1,0 +1,78 @@
+using VmxLayers.Cosim;
+using VmxLayers.Layers;
+using VmxLayers.Machine;
+using VmxLayers.Mutants;
+using VmxLayers.Semantics;
+using VmxLayers.Spec;
+using VmxLayers.Spec.Concrete;
+
+namespace VmxLayers.Tests.Cosim;
+
+/// <summary>The incremental check reads where a step wrote from the domain's touch log; these tests show the log is complete.</summary>
+public class TouchLogTests
+{
+    public static TheoryData<int, Interleave> Configurations => new() { { 1, Interleave.RoundRobin }, { 3, Interleave.Random }, { 8, Interleave.Random } };
+
+    [Theory, MemberData(nameof(Configurations))]
+    public void EveryChangeOfEveryStepOfEveryGuestIsLogged(int cpus, Interleave interleave)
+    {
+        // with VerifyTouchLog every step also diffs the persistent structures and fails on a change the log missed
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Guests = [.. SimulateOptions.DefaultGuests], Interleave = interleave, Seed = 9, VerifyTouchLog = true });
+        Assert.True(report.Passed, report.Failure?.ToString());
+    }
+
+    public static TheoryData<string> SpecMutants => [.. MutantCatalog.All.Where(m => m.Target != MutantTarget.Relation).Select(m => m.Name)];
+
+    [Theory, MemberData(nameof(SpecMutants))]
+    public void TheWritesOfEveryMutantAreLoggedToo(string name)
+    {
+        Assert.True(MutantCatalog.TryParse(name, out var mutant));
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = 3, Guests = ["regs", "hello"], Mutant = mutant.Id, MaxExits = 300, VerifyTouchLog = true });
+        Assert.DoesNotContain("touch log", report.Failure?.Clause ?? "");
+    }
+
+    /// <summary>A world whose high save area (and optionally low VMX_LOC) has `value` at CPU 1, slot 3: written directly, not through the domain.</summary>
+    static (World Before, World After) WriteBehindTheLogsBack(bool alsoLow)
+    {
+        var before = World.Initial(2);
+        var value = Val.Vint(5);
+        var high = before.High with { Vmx = before.High.Vmx.Set(1, VmxSlots.G_RBX, value) };
+        var low = alsoLow ? before.Low with { Mem = before.Low.Mem.Store(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RBX), value)! } : before.Low;
+        return (before, before with { High = high, Low = low });
+    }
+
+    [Fact]
+    public void VerificationReportsAWriteTheLogMissed()
+    {
+        var (before, after) = WriteBehindTheLogsBack(alsoLow: true);
+        string? why = new IncrementalRelation(verifyLog: true).Check(before, after, new TouchLog());
+        Assert.Equal("touch log: the high save area changed at CPU 1, " + VmxSlots.Describe(VmxSlots.G_RBX) + " with no logged write", why);
+    }
+
+    [Fact]
+    public void AStructureThatChangedWithNothingLoggedIsDiffedInstead()
+    {
+        var (before, related) = WriteBehindTheLogsBack(alsoLow: true);
+        Assert.Null(new IncrementalRelation().Check(before, related, new TouchLog()));
+        var (_, unrelated) = WriteBehindTheLogsBack(alsoLow: false);
+        Assert.Contains(VmxSlots.Describe(VmxSlots.G_RBX), new IncrementalRelation().Check(before, unrelated, new TouchLog()));
+    }
+
+    [Fact]
+    public void TheDomainLogsTheSlotsStoresAndFieldsItWrites()
+    {
+        var w = World.Initial(2);
+        var log = new TouchLog();
+        w.Context.Touched = log;
+        var d = w.Domain();
+        d.SetSlot(new CTerm(w.High.Vmx), new CTerm(1), new CTerm(VmxSlots.G_RIP), new CTerm(Val.Vint(7)));
+        d.StoreVmxLoc(new CTerm(w.Low.Mem), new CTerm(VmxSlots.Offset(1, VmxSlots.G_RIP)), new CTerm(Val.Vint(7)), out var ok);
+        d.StoreVmxLoc(new CTerm(w.Low.Mem), new CTerm(-4), new CTerm(Val.Vint(7)), out var failed);
+        d.SetVmcsField(new CTerm(w.High.Vmcs), new CTerm(0), new CTerm(VmcsFields.GUEST_RIP), new CTerm(Val.Vint(7)));
+        Assert.True(ok.B);
+        Assert.False(failed.B);
+        Assert.Equal([(1L, (long)VmxSlots.G_RIP)], log.Slots);
+        Assert.Equal([VmxSlots.Offset(1, VmxSlots.G_RIP)], log.VmxLocStores);   // the failed store changed nothing
+        Assert.Equal([(0L, (long)VmcsFields.GUEST_RIP)], log.VmcsFields);
+    }
+}
