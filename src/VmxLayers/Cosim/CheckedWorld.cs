@@ -10,7 +10,9 @@ namespace VmxLayers.Cosim;
 /// <summary>
 /// Both layers in lockstep with the relation checked after every step: each call runs on the high then the low
 /// layer (<see cref="Lockstep"/>), then <see cref="IncrementalRelation"/> checks what the step changed; a full
-/// <see cref="WorldRelation.Check"/> runs on request. The first failure throws <see cref="CosimStop"/>.
+/// <see cref="WorldRelation.Check"/> runs on request. The first failure throws <see cref="CosimStop"/>; the run ends
+/// there, which is what lets it run on a world updated in place (<see cref="World.Owned"/>): a failing step may leave
+/// part of its writes behind, and nothing ever looks at an older world.
 /// </summary>
 internal sealed class CheckedWorld
 {
@@ -27,10 +29,15 @@ internal sealed class CheckedWorld
     public IReadOnlyList<long> CallsByPrim => calls;
     public CheckCounts Checks => new(incremental.Steps, incremental.Slots, incremental.Fields, FullChecks);
 
-    /// <summary>`verifyTouchLog`: also diff every step and fail on a change the touch log missed (tests).</summary>
-    public CheckedWorld(World world, bool verifyTouchLog = false)
+    /// <summary>
+    /// `owned`: run on <see cref="World.Owned"/>, updated in place (the default: nothing else sees this world's past).
+    /// `verifyTouchLog` (tests, needs the persistent world): also diff every step and fail on a change the touch log missed.
+    /// </summary>
+    public CheckedWorld(World world, bool owned = true, bool verifyTouchLog = false)
     {
-        World = world;
+        if (owned && verifyTouchLog) throw new ArgumentException("verifying the touch log needs the persistent world (it diffs before and after)");
+        World = owned ? world.Owned() : world;
+        world = World;
         incremental = new IncrementalRelation(verifyTouchLog);
         world.Context.Touched = touched;
     }

@@ -32,7 +32,7 @@ public static class CoSimulation
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
-        var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus), options.VerifyTouchLog);
+        var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus), owned: !options.Persistent && !options.VerifyTouchLog, options.VerifyTouchLog);
         long exits = 0;
         var byReason = new long[64];
         bool Restart() => options.MaxExits is not null;
@@ -81,7 +81,7 @@ public static class CoSimulation
         var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected)).ToArray();
         using var self = Process.GetCurrentProcess();
         return new SimulationReport(options, failure, exits, reasons, calls, world.PassthroughCalls, world.GuestSteps, world.Checks,
-            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap, allocated);
+            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap, allocated) { FinalWorld = world.World };
     }
 
     /// <summary>Picks the CPU that takes the next step: round robin over the active ones, or uniformly at random.</summary>

@@ -12,9 +12,10 @@ namespace VmxLayers.Cosim;
 /// every VMCS field that changed on either layer (<see cref="Relation.VmcsFieldRelated{T, D}"/>), every
 /// (CPU, slot) whose high value or low VMX_LOC bytes changed (<see cref="WorldRelation.CheckSlot"/>), and the
 /// memory clauses whenever memory other than VMX_LOC's contents changed. Where the step wrote comes from the
-/// domain's <see cref="TouchLog"/>; a structure that changed with nothing logged for it (a write path that does
-/// not log) is diffed instead, by comparing the persistent structures, which share everything a step did not
-/// touch. Either way the cost follows the step, not the number of CPUs' slots. Equivalent to
+/// domain's <see cref="TouchLog"/> (the only record of it in a world updated in place, <see cref="World.Owned"/>);
+/// in a persistent world, a structure that changed with nothing logged for it (a write path that does not log) is
+/// diffed instead, by comparing the structures, which share everything a step did not touch. Either way the cost
+/// follows the step, not the number of CPUs' slots. Equivalent to
 /// <see cref="WorldRelation.Check"/> under the precondition. With `verifyLog`, every step also runs the diffs
 /// and reports any change the log missed (the tests' proof that the log is complete).
 /// </summary>
@@ -71,9 +72,12 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
 
     string? Vmcs(World before, World after, TouchLog log)
     {
-        if (ReferenceEquals(before.High.Vmcs, after.High.Vmcs) && ReferenceEquals(before.Low.Vmcs, after.Low.Vmcs)) return null;
         fields.Clear();
-        if (log.VmcsFields.Count == 0) DiffVmcs(before, after, fields);
+        if (log.VmcsFields.Count == 0)
+        {
+            if (ReferenceEquals(before.High.Vmcs, after.High.Vmcs) && ReferenceEquals(before.Low.Vmcs, after.Low.Vmcs)) return null;
+            DiffVmcs(before, after, fields);
+        }
         else
             foreach (var (cpu, enc) in log.VmcsFields)
                 if (cpu >= 0 && cpu < after.TotalCpu && !fields.Contains(((int)cpu, enc))) fields.Add(((int)cpu, enc));
@@ -110,24 +114,18 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
     {
         slots.Clear();
         int total = after.TotalCpu;
-        if (!ReferenceEquals(before.High.Vmx, after.High.Vmx))
-        {
-            if (log.Slots.Count == 0) AddAll(DiffHighSlots(before, after, diffSlots));
-            else
-                foreach (var (cpu, slot) in log.Slots)
-                    if (cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size) Add(slots, (int)cpu * VmxSlots.Size + (int)slot);
-        }
-        if (!ReferenceEquals(before.Low.Mem, after.Low.Mem))
-        {
-            if (log.VmxLocStores.Count == 0) AddAll(DiffLowSlots(before, after, diffSlots));
-            else
-                foreach (long ofs in log.VmxLocStores)
-                {
-                    // a Mint32 store's four bytes lie in the slots of its first and last byte
-                    AddByte(ofs, total);
-                    AddByte(ofs + 3, total);
-                }
-        }
+        if (log.Slots.Count == 0) { if (!ReferenceEquals(before.High.Vmx, after.High.Vmx)) AddAll(DiffHighSlots(before, after, diffSlots)); }
+        else
+            foreach (var (cpu, slot) in log.Slots)
+                if (cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size) Add(slots, (int)cpu * VmxSlots.Size + (int)slot);
+        if (log.VmxLocStores.Count == 0) { if (!ReferenceEquals(before.Low.Mem, after.Low.Mem)) AddAll(DiffLowSlots(before, after, diffSlots)); }
+        else
+            foreach (long ofs in log.VmxLocStores)
+            {
+                // a Mint32 store's four bytes lie in the slots of its first and last byte
+                AddByte(ofs, total);
+                AddByte(ofs + 3, total);
+            }
         foreach (int key in slots)
         {
             Slots++;

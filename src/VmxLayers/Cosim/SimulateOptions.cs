@@ -32,6 +32,8 @@ public sealed record SimulateOptions
     public long FullCheckInterval => FullCheckEvery ?? DefaultFullCheckPerCpu * Math.Max(1, Cpus);
     /// <summary>Tests: also diff the persistent structures after every step and fail on a change the touch log missed.</summary>
     internal bool VerifyTouchLog { get; init; }
+    /// <summary>Tests: run on the persistent world instead of one updated in place (<see cref="Machine.World.Owned"/>).</summary>
+    internal bool Persistent { get; init; }
     /// <summary>Instructions a guest may run between two exits before it is declared stuck.</summary>
     public long GuestBudget { get; init; } = 10_000_000;
 

@@ -49,6 +49,9 @@ public sealed record SimulationReport(
     HeapSamples Heap,
     long AllocatedBytes = 0)
 {
+    /// <summary>The world at the end (tests compare runs by it; after a failure it may hold part of the failing step).</summary>
+    internal Machine.World? FinalWorld { get; init; }
+
     /// <summary>Bytes the run allocated per checked primitive call (everything on the simulating thread: guests, host, both layers, checks).</summary>
     public double AllocatedPerCall => AllocatedBytes / (double)Math.Max(PrimitiveCalls, 1);
     /// <summary>Related after every step and every guest printed its expected output.</summary>

@@ -34,6 +34,17 @@ public sealed record World(ConcreteContext Context, LayerMachine High, LayerMach
         return new World(ctx, new LayerMachine(flags, vmcs, vmx, high), new LayerMachine(flags, vmcs, VmxArea.Init(totalCpu), low));
     }
 
+    /// <summary>
+    /// This world with every part a step can change in storage of its own that is updated in place (<see cref="VmxArea.Owned"/>,
+    /// <see cref="VmcsArea.Owned"/>, <see cref="Mem.Owned"/>): for one owner that only ever moves forward and never looks at
+    /// an older world again (the co-simulation). The layers get separate copies even where they shared storage.
+    /// </summary>
+    public World Owned() => this with
+    {
+        High = High with { Vmcs = High.Vmcs.Owned(), Vmx = High.Vmx.Owned(), Mem = High.Mem.Owned() },
+        Low = Low with { Vmcs = Low.Vmcs.Owned(), Vmx = Low.Vmx.Owned(), Mem = Low.Mem.Owned() },
+    };
+
     /// <summary>The pair of states CPU `cpu` sees.</summary>
     public LayerPair<CTerm> Pair(int cpu) =>
         new(High.View(cpu), new CTerm(High.Mem), Low.View(cpu), new CTerm(Low.Mem));

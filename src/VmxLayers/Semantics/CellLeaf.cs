@@ -67,34 +67,43 @@ internal sealed class CellLeaf
             copy.isByte = leaf.isByte;
             copy.isPointer = leaf.isPointer;
         }
-        bool pointersCopied = false;
+        copy.Write(start, cells, pointersOwned: false);   // copy on write: the old leaf keeps its own fragments
+        return copy;
+    }
+
+    /// <summary>Writes `cells` from cell `start` on into this leaf (an owned trie's leaf, nothing else shares it).</summary>
+    public void WriteInPlace(int start, ReadOnlySpan<ulong> cells) => Write(start, cells, pointersOwned: true);
+
+    void Write(int start, ReadOnlySpan<ulong> cells, bool pointersOwned)
+    {
         for (int k = 0; k < cells.Length; k++)
         {
             int i = start + k;
             ulong cell = cells[k];
             byte bit = (byte)(1 << i);
-            copy.isByte &= (byte)~bit;
-            copy.isPointer &= (byte)~bit;
+            isByte &= (byte)~bit;
+            isPointer &= (byte)~bit;
             switch (cell >> 62)
             {
                 case 1:
-                    copy.bytes = (copy.bytes & ~(0xFFUL << (8 * i))) | ((cell & 0xFF) << (8 * i));
-                    copy.isByte |= bit;
+                    bytes = (bytes & ~(0xFFUL << (8 * i))) | ((cell & 0xFF) << (8 * i));
+                    isByte |= bit;
                     break;
                 case 2:
-                    if (!pointersCopied)
+                    if (!pointersOwned || pointers is null)
                     {
-                        // Copy on write: the old leaf keeps its own fragments.
                         var fresh = new ulong[Size];
-                        copy.pointers?.AsSpan().CopyTo(fresh);
-                        copy.pointers = fresh;
-                        pointersCopied = true;
+                        pointers?.AsSpan().CopyTo(fresh);
+                        pointers = fresh;
+                        pointersOwned = true;
                     }
-                    copy.pointers![i] = cell;
-                    copy.isPointer |= bit;
+                    pointers![i] = cell;
+                    isPointer |= bit;
                     break;
             }
         }
-        return copy;
     }
+
+    /// <summary>A copy sharing nothing with this leaf.</summary>
+    public CellLeaf Clone() => new() { pointers = pointers?.AsSpan().ToArray(), bytes = bytes, isByte = isByte, isPointer = isPointer };
 }

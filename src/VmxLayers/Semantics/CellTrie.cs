@@ -91,6 +91,56 @@ internal readonly struct CellTrie
         return new CellTrie(newRoot, levels, rootLength);
     }
 
+    /// <summary>A copy of the nodes of this trie that shares none of them (for <see cref="WriteInPlace"/>).</summary>
+    public CellTrie Owned() => new(CopyDeep(root, levels), levels, rootLength);
+
+    static object? CopyDeep(object? node, int level)
+    {
+        if (node is null) return null;
+        if (level == 0) return Unsafe.As<CellLeaf>(node).Clone();
+        var copy = Unsafe.As<object?[]>(node).AsSpan().ToArray();
+        for (int k = 0; k < copy.Length; k++) copy[k] = CopyDeep(copy[k], level - 1);
+        return copy;
+    }
+
+    /// <summary>
+    /// Writes `cells` into this trie's own nodes (a trie from <see cref="Owned"/> that nothing else shares), creating
+    /// missing ones; returns the trie, whose root is new only if it was empty. Same cells as <see cref="Write"/>.
+    /// </summary>
+    public CellTrie WriteInPlace(long start, ReadOnlySpan<ulong> cells)
+    {
+        var top = root;
+        for (int k = 0; k < cells.Length; )
+        {
+            long index = start + k;
+            int n = Math.Min(cells.Length - k, Fanout - (int)(index & Mask));   // the rest of this leaf
+            top = WriteLeafInPlace(top, index, cells.Slice(k, n));
+            k += n;
+        }
+        return ReferenceEquals(top, root) ? this : new CellTrie(top, levels, rootLength);
+    }
+
+    object WriteLeafInPlace(object? top, long index, ReadOnlySpan<ulong> cells)
+    {
+        if (levels == 0)
+        {
+            if (top is null) return CellLeaf.With(null, (int)(index & Mask), cells);
+            Unsafe.As<CellLeaf>(top).WriteInPlace((int)(index & Mask), cells);
+            return top;
+        }
+        var node = Unsafe.As<object?[]?>(top) ?? new object?[rootLength];
+        var parent = node;
+        for (int level = levels; level > 1; level--)
+        {
+            int k = ChildSlot(index, level);
+            parent = Unsafe.As<object?[]?>(parent[k]) ?? (object?[])(parent[k] = new object?[Fanout]);
+        }
+        int slot = ChildSlot(index, 1);
+        if (parent[slot] is CellLeaf leaf) leaf.WriteInPlace((int)(index & Mask), cells);
+        else parent[slot] = CellLeaf.With(null, (int)(index & Mask), cells);
+        return node;
+    }
+
     static bool SameLeaf(long start, int length) => (start >> Bits) == ((start + length - 1) >> Bits);
 
     int Width(int level) => level == levels ? rootLength : Fanout;

@@ -52,6 +52,17 @@ internal readonly struct ChunkedArray<T>
         return new ChunkedArray<T>(table, Length + 1);
     }
 
+    /// <summary>A copy that shares no storage with this one (for <see cref="SetInPlace"/>).</summary>
+    public ChunkedArray<T> Owned()
+    {
+        var table = new T[chunks.Length][];
+        for (int k = 0; k < table.Length; k++) table[k] = chunks[k].AsSpan().ToArray();
+        return new ChunkedArray<T>(table, Length);
+    }
+
+    /// <summary>Writes element i in place: only on storage from <see cref="Owned"/> that nothing else shares.</summary>
+    public void SetInPlace(int i, T value) => chunks[i >> ChunkBits][i & ChunkMask] = value;
+
     /// <summary>Whether chunk k (elements 8k..8k+7) is the very same object in both arrays.</summary>
     public bool SameChunk(ChunkedArray<T> other, int k) => ReferenceEquals(chunks[k], other.chunks[k]);
 

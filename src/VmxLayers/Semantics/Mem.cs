@@ -19,9 +19,30 @@ public sealed class Mem
     readonly int hotBlock;
     readonly object? hotRoot;
 
-    Mem(BlockData[] blocks, object?[] roots, int hotBlock = 0, object? hotRoot = null)
+    readonly bool owned;   // stores write in place (see Owned)
+
+    Mem(BlockData[] blocks, object?[] roots, int hotBlock = 0, object? hotRoot = null, bool owned = false)
     {
-        this.blocks = blocks; this.roots = roots; this.hotBlock = hotBlock; this.hotRoot = hotRoot;
+        this.blocks = blocks; this.roots = roots; this.hotBlock = hotBlock; this.hotRoot = hotRoot; this.owned = owned;
+    }
+
+    /// <summary>
+    /// A copy sharing no contents, whose <see cref="Store"/> writes in place and returns itself: for one owner (the
+    /// co-simulation) that never looks at an older version again. Same loads, same permissions; it only stores.
+    /// </summary>
+    public Mem Owned()
+    {
+        var rootsCopy = AllRoots().AsSpan().ToArray();
+        for (int b = 1; b <= blocks.Length; b++) rootsCopy[b - 1] = blocks[b - 1].Shape.WithRoot(rootsCopy[b - 1]).Owned().Root;
+        return new Mem(blocks, rootsCopy, owned: true);
+    }
+
+    public bool IsOwned => owned;
+
+    /// <summary>Only stores are defined on an owned memory (see <see cref="Owned"/>).</summary>
+    void NotOwned(string op)
+    {
+        if (owned) throw new InvalidOperationException($"Mem.{op} on an owned memory: it only stores");
     }
 
     public static readonly Mem Empty = new([], []);
@@ -69,6 +90,7 @@ public sealed class Mem
 
     public (Mem Mem, int Block) Alloc(long lo, long hi)
     {
+        NotOwned("Alloc");
         var newBlocks = new BlockData[blocks.Length + 1];
         blocks.CopyTo(newBlocks, 0);
         newBlocks[^1] = new BlockData(lo, hi, CellTrie.Empty(Math.Max(0, hi - lo)), PermRuns.Alloc(lo, hi));
@@ -140,6 +162,12 @@ public sealed class Mem
         Span<ulong> cells = stackalloc ulong[8];
         int n = Encoding.EncodePacked(c, v, cells);
         var d = blocks[b - 1];
+        if (owned)
+        {
+            var trie = Contents(b).WriteInPlace(ofs - d.Lo, cells[..n]);
+            roots[b - 1] = trie.Root;   // new only when the block was empty
+            return this;
+        }
         return WithContents(b, Contents(b).Write(ofs - d.Lo, cells[..n]));
     }
 
@@ -160,6 +188,7 @@ public sealed class Mem
     /// <summary>MemimplX storebytes: an empty list always succeeds and returns this memory.</summary>
     public Mem? StoreBytes(int b, long ofs, IReadOnlyList<Memval> bytes)
     {
+        NotOwned("StoreBytes");
         if (bytes.Count == 0) return this;
         if (!RangePerm(b, ofs, ofs + bytes.Count, PermKind.Cur, Permission.Writable)) return null;
         var packed = new ulong[bytes.Count];
@@ -171,6 +200,7 @@ public sealed class Mem
     /// <summary>MemimplX free: an empty range returns this memory unchecked; otherwise needs Cur Freeable.</summary>
     public Mem? Free(int b, long lo, long hi)
     {
+        NotOwned("Free");
         if (hi <= lo) return this;
         if (!RangePerm(b, lo, hi, PermKind.Cur, Permission.Freeable)) return null;
         var d = blocks[b - 1];
@@ -188,6 +218,7 @@ public sealed class Mem
     /// <summary>drop_perm: needs Cur Freeable on [lo, hi), then sets Cur and Max to p there.</summary>
     public Mem? DropPerm(int b, long lo, long hi, Permission p)
     {
+        NotOwned("DropPerm");
         if (!RangePerm(b, lo, hi, PermKind.Cur, Permission.Freeable)) return null;
         if (hi <= lo) return this;
         var d = blocks[b - 1];

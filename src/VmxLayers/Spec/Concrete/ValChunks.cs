@@ -92,6 +92,21 @@ internal readonly struct ValChunks : IEquatable<ValChunks>
     }
 
     /// <summary>Whether both are the very same storage (nothing was written in between).</summary>
+    /// <summary>The same values in fresh chunks with no chain (for <see cref="SetInPlace"/>).</summary>
+    public ValChunks Owned()
+    {
+        var items = new Val[Length];
+        for (int i = 0; i < Length; i++) items[i] = this[i];
+        return From(items);
+    }
+
+    /// <summary>Writes index i in place: only on an array from <see cref="Owned"/> that nothing else shares.</summary>
+    public void SetInPlace(int i, Val v)
+    {
+        if (writes is not null) throw new InvalidOperationException("ValChunks.SetInPlace on an array with a write chain");
+        chunks[i >> Bits][i & Mask] = v;
+    }
+
     public bool Same(ValChunks other) => ReferenceEquals(chunks, other.chunks) && ReferenceEquals(writes, other.writes);
 
     /// <summary>Identity of the storage, like the ImmutableArray this replaces (records compare it).</summary>

@@ -14,7 +14,25 @@ public sealed class VmxArea
     readonly ChunkedArray<ValChunks> cpus;
     readonly ImmutableDictionary<(long Cpu, long Slot), Val> overflow;
 
-    VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow) { this.cpus = cpus; this.overflow = overflow; }
+    readonly bool owned;   // writes go in place (see Owned)
+
+    VmxArea(ChunkedArray<ValChunks> cpus, ImmutableDictionary<(long, long), Val> overflow, bool owned = false)
+    {
+        this.cpus = cpus; this.overflow = overflow; this.owned = owned;
+    }
+
+    /// <summary>
+    /// A copy sharing no storage, whose <see cref="Set"/> writes in place and returns itself: for one owner (the
+    /// co-simulation) that never looks at an older version again. Same values, same reads.
+    /// </summary>
+    public VmxArea Owned()
+    {
+        var copy = new ValChunks[cpus.Length];
+        for (int c = 0; c < copy.Length; c++) copy[c] = cpus[c].Owned();
+        return new VmxArea(ChunkedArray<ValChunks>.From(copy), overflow, owned: true);
+    }
+
+    public bool IsOwned => owned;
 
     /// <summary>Every slot Vundef (ZMap.init (ZMap.init Vundef)).</summary>
     public static VmxArea Init(int totalCpu)
@@ -33,8 +51,9 @@ public sealed class VmxArea
 
     public VmxArea Set(long cpu, long slot, Val v)
     {
-        if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v));
+        if (!Dense(cpu, slot, cpus.Length)) return new VmxArea(cpus, overflow.SetItem((cpu, slot), v), owned);
         var inner = cpus[(int)cpu];
+        if (owned) { inner.SetInPlace((int)slot, v); return this; }
         var next = inner.Set((int)slot, v);
         return next.Same(inner) ? this : new VmxArea(cpus.Set((int)cpu, next), overflow);
     }
@@ -134,7 +153,17 @@ public sealed class VmcsArea
     readonly ChunkedArray<VmcsData> cpus;   // chunked: a field write copies O(TOTAL_CPU/8 + 8) references
     readonly ImmutableDictionary<long, VmcsData> overflow;
 
-    VmcsArea(ChunkedArray<VmcsData> cpus, ImmutableDictionary<long, VmcsData> overflow) { this.cpus = cpus; this.overflow = overflow; }
+    readonly bool owned;   // Set replaces a CPU's record in place (see Owned)
+
+    VmcsArea(ChunkedArray<VmcsData> cpus, ImmutableDictionary<long, VmcsData> overflow, bool owned = false)
+    {
+        this.cpus = cpus; this.overflow = overflow; this.owned = owned;
+    }
+
+    /// <summary>A copy sharing no storage, whose <see cref="Set"/> works in place and returns itself (see <see cref="VmxArea.Owned"/>).</summary>
+    public VmcsArea Owned() => new(cpus.Owned(), overflow, owned: true);
+
+    public bool IsOwned => owned;
 
     public static VmcsArea Init(int totalCpu, Func<int, VmcsData> make) =>
         new(ChunkedArray<VmcsData>.From(Enumerable.Range(0, totalCpu).Select(make).ToArray()), ImmutableDictionary<long, VmcsData>.Empty);
@@ -145,7 +174,8 @@ public sealed class VmcsArea
 
     public VmcsArea Set(long cpu, VmcsData data)
     {
-        if (cpu < 0 || cpu >= cpus.Length) return new VmcsArea(cpus, overflow.SetItem(cpu, data));
+        if (cpu < 0 || cpu >= cpus.Length) return new VmcsArea(cpus, overflow.SetItem(cpu, data), owned);
+        if (owned) { cpus.SetInPlace((int)cpu, data); return this; }
         return new VmcsArea(cpus.Set((int)cpu, data), overflow);
     }
 
