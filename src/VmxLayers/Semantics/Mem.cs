@@ -37,8 +37,6 @@ public sealed class Mem
         return new Mem(blocks, rootsCopy, owned: true);
     }
 
-    public bool IsOwned => owned;
-
     /// <summary>Only stores are defined on an owned memory (see <see cref="Owned"/>).</summary>
     void NotOwned(string op)
     {

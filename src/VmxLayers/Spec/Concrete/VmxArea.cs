@@ -32,8 +32,6 @@ public sealed class VmxArea
         return new VmxArea(ChunkedArray<ValChunks>.From(copy), overflow, owned: true);
     }
 
-    public bool IsOwned => owned;
-
     /// <summary>Every slot Vundef (ZMap.init (ZMap.init Vundef)).</summary>
     public static VmxArea Init(int totalCpu)
     {
@@ -162,8 +160,6 @@ public sealed class VmcsArea
 
     /// <summary>A copy sharing no storage, whose <see cref="Set"/> works in place and returns itself (see <see cref="VmxArea.Owned"/>).</summary>
     public VmcsArea Owned() => new(cpus.Owned(), overflow, owned: true);
-
-    public bool IsOwned => owned;
 
     public static VmcsArea Init(int totalCpu, Func<int, VmcsData> make) =>
         new(ChunkedArray<VmcsData>.From(Enumerable.Range(0, totalCpu).Select(make).ToArray()), ImmutableDictionary<long, VmcsData>.Empty);
