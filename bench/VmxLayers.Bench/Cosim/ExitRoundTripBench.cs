@@ -10,7 +10,7 @@ namespace VmxLayers.Bench.Cosim;
 /// (hostin + VMCS exit fields), vmx_exit, vmx_exit_post, vmx_readz ×4, vmcs_readz, vmx_writez, vmx_enter_pre,
 /// vmx_enter: 9 checked calls of PVMXIntro primitives (checked calls/s = 9 / mean) plus the vmcs_readz passthrough.
 /// The guest is a stub that always exits with an `out` to an unused port,
-/// so the figure is the host and checking cost alone. Run: dotnet run -c Release --project bench/VmxLayers.Bench -- --filter *ExitRoundTrip*
+/// so the figure is the host and checking cost alone; the world is updated in place (<see cref="World.Owned"/>), as in simulate. Run: dotnet run -c Release --project bench/VmxLayers.Bench -- --filter *ExitRoundTrip*
 /// </summary>
 [MemoryDiagnoser]
 public class ExitRoundTripBench
