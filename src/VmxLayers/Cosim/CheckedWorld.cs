@@ -37,9 +37,8 @@ internal sealed class CheckedWorld
     {
         if (owned && verifyTouchLog) throw new ArgumentException("verifying the touch log needs the persistent world (it diffs before and after)");
         World = owned ? world.Owned() : world;
-        world = World;
         incremental = new IncrementalRelation(verifyTouchLog);
-        world.Context.Touched = touched;
+        World.Context.Touched = touched;
     }
 
     /// <summary>A C primitive (vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post); returns the high result.</summary>

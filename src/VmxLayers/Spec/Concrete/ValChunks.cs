@@ -91,7 +91,6 @@ internal readonly struct ValChunks : IEquatable<ValChunks>
         return table is null ? (writes is null ? this : new ValChunks(chunks, null, Length)) : new ValChunks(table, null, Length);
     }
 
-    /// <summary>Whether both are the very same storage (nothing was written in between).</summary>
     /// <summary>The same values in fresh chunks with no chain (for <see cref="SetInPlace"/>).</summary>
     public ValChunks Owned()
     {
@@ -107,6 +106,7 @@ internal readonly struct ValChunks : IEquatable<ValChunks>
         chunks[i >> Bits][i & Mask] = v;
     }
 
+    /// <summary>Whether both are the very same storage (nothing was written in between).</summary>
     public bool Same(ValChunks other) => ReferenceEquals(chunks, other.chunks) && ReferenceEquals(writes, other.writes);
 
     /// <summary>Identity of the storage, like the ImmutableArray this replaces (records compare it).</summary>
