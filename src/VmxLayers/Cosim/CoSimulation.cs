@@ -14,10 +14,10 @@ namespace VmxLayers.Cosim;
 /// </summary>
 public static class CoSimulation
 {
-    /// <summary>Runs the shipped guests / .bin files named in the options (throws <see cref="GuestLoadException"/> for a bad one).</summary>
     /// <summary>Exits between two samples of the managed heap (a power of two).</summary>
     public const long HeapInterval = 1 << 16;
 
+    /// <summary>Runs the shipped guests / .bin files named in the options (throws <see cref="GuestLoadException"/> for a bad one).</summary>
     public static SimulationReport Run(SimulateOptions options, Action<SimulationProgress>? progress = null)
     {
         var names = options.Guests.Count > 0 ? options.Guests : SimulateOptions.DefaultGuests;
