@@ -1,9 +1,15 @@
+using VmxLayers.Isa;
+
 namespace VmxLayers.Guest;
 
 /// <summary>General registers in x86 encoding order: EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI.</summary>
 public enum GuestReg { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI }
 
-/// <summary>One guest's IA-32 state: registers, EIP, EFLAGS and a flat byte-array memory (mutable for speed).</summary>
+/// <summary>
+/// One guest's IA-32 state: registers, EIP, flags and a flat byte-array memory (mutable for speed), plus the
+/// decoded-instruction cache. Code that writes <see cref="Memory"/> directly after the guest ran must call
+/// <see cref="CodeChanged"/> (the interpreter's own stores invalidate the cache themselves).
+/// </summary>
 public sealed class GuestCpu
 {
     /// <summary>Default guest memory size: 64 KiB.</summary>
@@ -21,13 +27,33 @@ public sealed class GuestCpu
         if (memorySize < 16) throw new ArgumentOutOfRangeException(nameof(memorySize), "guest memory must hold at least 16 bytes");
         Memory = new byte[memorySize];
         Name = name;
+        Code = new DecodedCode(Memory);
     }
 
     /// <summary>8 entries, <see cref="GuestReg"/> order.</summary>
     public uint[] Regs { get; } = new uint[8];
     public uint Eip { get; set; }
-    public uint Eflags { get; set; } = ResetEflags;
+
+    /// <summary>The flags as the semantics keeps them (lazily evaluated); <see cref="Eflags"/> is the architectural word.</summary>
+    internal LazyFlags<uint> Flags;
+
+    /// <summary>EFLAGS: CF, PF, AF, ZF, SF, DF, OF and the always-one bit 1 (other bits are not modelled and read 0).</summary>
+    public uint Eflags
+    {
+        get { var m = new GuestMachine(this); return FlagLogic.Word<uint, GuestMachine>(ref m); }
+        set { var m = new GuestMachine(this); FlagLogic.SetWord<uint, GuestMachine>(ref m, value); }
+    }
+
     public byte[] Memory { get; }
+
+    internal DecodedCode Code { get; }
+
+    /// <summary>Addresses of the last executed instructions (a ring indexed by <see cref="InstructionsExecuted"/>), for fault messages.</summary>
+    internal uint[] Trace { get; } = new uint[TraceLength];
+    internal const int TraceLength = 8;
+
+    /// <summary>Forgets decoded instructions: call after writing <see cref="Memory"/> from outside the interpreter.</summary>
+    public void CodeChanged() => Code.Clear();
     /// <summary>Name used in fault messages (the program's name after <see cref="Load"/>).</summary>
     public string Name { get; }
     /// <summary>Instructions executed (not counting exiting instructions) since creation.</summary>
@@ -52,10 +78,11 @@ public sealed class GuestCpu
     {
         if (p.MemorySize != Memory.Length) throw new ArgumentException($"guest '{p.Name}' needs {p.MemorySize} bytes of memory, this CPU has {Memory.Length}", nameof(p));
         Array.Clear(Memory);
+        Code.Clear();
         p.Code.CopyTo(Memory, (int)p.LoadAddress);
         Array.Clear(Regs);
         Eip = p.Entry;
-        Eflags = ResetEflags;
+        Flags = default;
         InstructionsExecuted = 0;
         this[GuestReg.ESP] = (uint)Memory.Length;
     }
@@ -63,7 +90,7 @@ public sealed class GuestCpu
     /// <summary>A deep copy (registers, flags, memory).</summary>
     public GuestCpu Clone()
     {
-        var c = new GuestCpu(Memory.Length, Name) { Eip = Eip, Eflags = Eflags, InstructionsExecuted = InstructionsExecuted };
+        var c = new GuestCpu(Memory.Length, Name) { Eip = Eip, Flags = Flags, InstructionsExecuted = InstructionsExecuted };
         Regs.CopyTo(c.Regs, 0);
         Memory.CopyTo(c.Memory, 0);
         return c;
@@ -88,7 +115,7 @@ public readonly record struct GuestExit(int Reason, uint Qualification, uint Ins
 /// <summary>Why a guest stopped without a VM exit.</summary>
 public enum GuestFaultKind { UnknownOpcode, MemoryAccess, DivideError, BudgetExhausted }
 
-/// <summary>The guest cannot go on: unknown opcode, memory access outside guest memory, divide error, budget exhausted. The message names the EIP.</summary>
+/// <summary>The guest cannot go on: an instruction outside the set (or undecodable), a memory access outside guest memory, a divide error, the budget exhausted. The message names the EIP and, for a fault, the last executed instructions.</summary>
 public sealed class GuestFault(string message, GuestFaultKind kind = GuestFaultKind.UnknownOpcode, uint eip = 0) : Exception(message)
 {
     public GuestFaultKind Kind { get; } = kind;

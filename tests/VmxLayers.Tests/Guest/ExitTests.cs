@@ -93,16 +93,20 @@ public class ExitTests
 public class FaultTests
 {
     [Theory]
-    [InlineData("0F 0B", "0F 0B")]     // ud2
-    [InlineData("CC", "CC")]           // int3
-    [InlineData("F3 90", "F3 90")]     // rep on a non-string instruction
-    [InlineData("FF F8", "FF F8")]     // FF /7 is undefined
-    public void UnknownOpcodeNamesBytesAndEip(string code, string shown)
+    [InlineData("0F 0B", "cannot run 'ud2' (0F 0B): outside the supported")]       // ud2
+    [InlineData("CC", "cannot run 'int3' (CC): outside the supported")]            // int3
+    [InlineData("F3 90", "cannot run 'pause' (F3 90): outside the supported")]     // pause (rep nop)
+    [InlineData("0F A2", null)]                                                     // (cpuid exits: control)
+    [InlineData("FF F8", "cannot run bytes FF F8: not a valid instruction")]       // FF /7 is undefined
+    [InlineData("64 8B 00", "cannot run 'mov eax,[fs:eax]' (64 8B 00): fs/gs segment override")]
+    [InlineData("67 8B 00", "cannot run 'mov eax,[bx+si]' (67 8B 00): 16-bit addressing")]
+    public void AnInstructionOutsideTheSetFaultsNamingItsMnemonicBytesEipAndWhatRanBefore(string code, string? shown)
     {
         var cpu = Load("90 " + code);
+        if (shown is null) { Assert.Equal(10, Interpreter.RunUntilExit(cpu).Reason); return; }
         var f = Assert.Throws<GuestFault>(() => Interpreter.RunUntilExit(cpu));
-        Assert.Contains($"opcode {shown}", f.Message);
-        Assert.Contains("EIP=0x00001001", f.Message);
+        Assert.Contains(shown, f.Message);
+        Assert.Contains("EIP=0x00001001; last executed: 0x1000: 'nop' (90)", f.Message);
         Assert.Contains("guest 't'", f.Message);
         Assert.Equal((GuestFaultKind.UnknownOpcode, Base + 1), (f.Kind, f.Eip));
         Assert.Equal(Base + 1, cpu.Eip); // left at the faulting instruction
@@ -128,7 +132,7 @@ public class FaultTests
         Assert.Contains("outside guest memory", f.Message);
         // jmp to the last byte of memory, which is a nop; the next fetch is outside
         f = Assert.Throws<GuestFault>(() => Interpreter.RunUntilExit(Load("90", c => { c.Memory[0xFFFF] = 0x90; c.Eip = 0xFFFF; })));
-        Assert.Contains("1-byte memory access at 0x00010000", f.Message);
+        Assert.Contains("instruction fetch at 0x00010000 outside guest memory", f.Message);
     }
 
     [Fact]
