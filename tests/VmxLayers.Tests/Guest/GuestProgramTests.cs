@@ -5,23 +5,18 @@ namespace VmxLayers.Tests.Guest;
 
 public class GuestProgramTests
 {
-    static readonly string GuestsDir = FindGuestsDir();
-
-    static string FindGuestsDir()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "guests", "build.sh"))) return Path.Combine(d.FullName, "guests");
-        throw new DirectoryNotFoundException("guests/ not found above " + AppContext.BaseDirectory);
-    }
+    static readonly string GuestsDir = GuestFiles.Dir;
 
     public static TheoryData<string> All => new(GuestLibrary.Names);
+    public static TheoryData<string> Assembly => new(GuestFiles.AssemblyGuests);
 
     [Fact]
     public void LibraryEmbedsEveryGuestSource()
     {
-        var sources = Directory.GetFiles(GuestsDir, "*.s").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        var sources = GuestFiles.AssemblyGuests.Concat(GuestFiles.CGuests).Order(StringComparer.Ordinal);
         Assert.Equal(sources, GuestLibrary.Names);
-        foreach (var n in (string[])["hello", "fib", "sieve", "regs"]) Assert.Contains(n, GuestLibrary.Names);
+        foreach (var n in (string[])["hello", "fib", "sieve", "regs", "sha256-O2"]) Assert.Contains(n, GuestLibrary.Names);
+        Assert.True(GuestFiles.CGuests.Count() >= 24, "at least eight C programs at three optimization levels");
     }
 
     [Theory, MemberData(nameof(All))]
@@ -31,7 +26,7 @@ public class GuestProgramTests
         var cpu = GuestCpu.Load(p);
         for (int k = 0; k < 5; k++)
         {
-            var e = Interpreter.RunUntilExit(cpu, 1_000_000);
+            var e = Interpreter.RunUntilExit(cpu, 10_000_000);
             cpu.Eip = e.GuestRip + e.InstructionLength;   // skip the exiting instruction: the run goes on and writes memory
         }
         Assert.False(cpu.SameState(GuestCpu.Load(p)));
@@ -78,7 +73,7 @@ public class GuestProgramTests
         Assert.Equal("regs BAD 100004\n", output);
     }
 
-    [RequiresBinutilsTheory, MemberData(nameof(All))]
+    [RequiresBinutilsTheory, MemberData(nameof(Assembly))]
     public void CheckedInBinaryEqualsFreshAssembly(string name)
     {
         var tmp = Directory.CreateTempSubdirectory("guest-asm");
