@@ -14,13 +14,16 @@ public static class SimulateCommand
 {
     sealed record Parsed(SimulateOptions Options, bool Json);
 
+    /// <summary>SPEC §7: a guest program faulted — the guest is wrong, not the model.</summary>
+    public const int GuestFaultExitCode = 4;
+
     /// <summary>Console lines shown per CPU in the text summary.</summary>
     const int MaxLines = 8;
 
     static readonly Option<string?> cpus = Text("--cpus", "N", "Number of CPUs (TOTAL_CPU), 1..1024. Default 4.");
     static readonly Option<string[]> guests = new("--guest")
     {
-        Description = "A shipped guest (" + string.Join(", ", GuestLibrary.Names) + ") or a flat .bin file (FILE.expected next to it gives its expected output). " +
+        Description = "A shipped guest (" + string.Join(", ", GuestLibrary.Names) + ") or a file: an ELF32 i386 executable or a flat binary loaded at 0x1000 (FILE.expected next to it gives its expected output). " +
             "Repeat to assign several round robin across CPUs. Default: hello, fib, sieve, regs round robin.",
         HelpName = "NAME|FILE",
         Arity = ArgumentArity.ZeroOrMore,
@@ -30,6 +33,8 @@ public static class SimulateCommand
     static readonly Option<string?> seed = Text("--seed", "S", "Seed of the random interleaving (default 1).");
     static readonly Option<string?> mutant = Text("--mutant", "NAME", "Run with a compiled-in mutant (see the mutant catalog), e.g. exit-skips-edi-store.");
     static readonly Option<string?> fullEvery = Text("--full-check-every", "N", "Full relation check every N exits (default 250 per CPU: 1000 for 4 CPUs); the incremental check runs after every step.");
+    static readonly Option<string?> guestBudget = Text("--guest-budget", "N", "Guest instructions allowed between two exits before the guest counts as stuck (a guest fault). Default 10,000,000.");
+    static readonly Option<string?> guestMemory = Text("--guest-memory", "SIZE", "Memory of each guest in bytes, or with a K or M suffix (KiB, MiB), 4K..1024M; the stack starts at its top. Default 64K.");
     static readonly Option<bool> json = new("--json") { Description = "Print the report as one JSON document." };
 
     static Option<string?> Text(string name, string helpName, string description) =>
@@ -40,9 +45,10 @@ public static class SimulateCommand
         var command = new Command("simulate",
             "Run IA-32 guests on several CPUs through VM exits, the host using only PVMXIntro primitives, both layers in lockstep; " +
             "the relation is checked after every primitive. Exit 0 iff related throughout and every guest printed its expected output; " +
-            "1 on an unrelated step or a wrong output; 2 on bad options.")
+            "1 on an unrelated step or a wrong output; 2 on bad options or an unloadable guest; 4 when a guest faulted (an instruction outside the set, " +
+            "a memory access outside guest memory, a divide error, the budget exhausted).")
         {
-            cpus, guests, exits, interleave, seed, mutant, fullEvery, json,
+            cpus, guests, exits, interleave, seed, mutant, fullEvery, guestBudget, guestMemory, json,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(Run);
@@ -61,6 +67,11 @@ public static class SimulateCommand
         catch (GuestLoadException e) { return Bad(e.Message); }
         if (parsed.Json) Console.WriteLine(ReportJson(report));
         else PrintSummary(report);
+        if (report.Failure?.Kind == FailureKind.GuestFault)
+        {
+            Console.Error.WriteLine($"simulate: guest fault on {report.Failure.Where}: {report.Failure.Clause}");
+            return GuestFaultExitCode;
+        }
         return report.Passed ? 0 : 1;
     }
 
@@ -82,6 +93,8 @@ public static class SimulateCommand
             o = o with { Interleave = i == "rr" ? Interleave.RoundRobin : Interleave.Random };
         }
         if (Value(r, seed) is { } s) { if (!Int(s, int.MinValue, int.MaxValue, out int n)) { error = $"--seed: expected a 32-bit integer, got '{s}'"; return null; } o = o with { Seed = n }; }
+        if (Value(r, guestBudget) is { } b) { if (!long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 1) { error = $"--guest-budget: expected a positive integer, got '{b}'"; return null; } o = o with { GuestBudget = n }; }
+        if (Value(r, guestMemory) is { } gm) { if (MemorySize(gm) is not { } n) { error = $"--guest-memory: expected a size of 4K..1024M (bytes, or with a K or M suffix), got '{gm}'"; return null; } o = o with { GuestMemory = n }; }
         if (Value(r, fullEvery) is { } f) { if (!Int(f, 1, int.MaxValue, out int n)) { error = $"--full-check-every: expected a positive integer, got '{f}'"; return null; } o = o with { FullCheckEvery = n }; }
         if (Value(r, mutant) is { } m)
         {
@@ -94,6 +107,18 @@ public static class SimulateCommand
             if (!GuestLibrary.Contains(name) && !File.Exists(name)) { error = $"--guest: '{name}' is neither a shipped guest ({string.Join(", ", GuestLibrary.Names)}) nor an existing file"; return null; }
         o = o with { Guests = g };
         return new Parsed(o, r.GetValue(json));
+    }
+
+    /// <summary>"65536", "64K", "64KiB", "16M", "16MiB" → bytes within 4 KiB..1 GiB, else null.</summary>
+    public static int? MemorySize(string s)
+    {
+        string t = s.Trim();
+        long unit = 1;
+        foreach (var (suffix, u) in new[] { ("KiB", 1L << 10), ("MiB", 1L << 20), ("K", 1L << 10), ("M", 1L << 20) })
+            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)) { t = t[..^suffix.Length]; unit = u; break; }
+        if (!long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n > GuestCpu.MaxMemorySize) return null;
+        long bytes = n * unit;
+        return bytes is >= 4096 and <= GuestCpu.MaxMemorySize ? (int)bytes : null;
     }
 
     /// <summary>The option's text; an option given without a value yields "" so it is reported as bad.</summary>
@@ -138,6 +163,8 @@ public static class SimulateCommand
             (o.MaxExits is { } k ? $", exit cap {k:N0} (ended guests restart)" : ", every guest runs once"));
         w.WriteLine($"exits: {r.Exits:N0} ({string.Join(", ", r.ExitsByReason.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
         w.WriteLine($"primitives: {r.PrimitiveCalls:N0} checked calls on both layers ({string.Join(", ", r.PrimitiveCallsByName.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); vmcs_readz passthrough {r.PassthroughCalls:N0}; guest steps {r.GuestSteps:N0}");
+        w.WriteLine($"guests: {r.GuestInstructions:N0} instructions, {r.GuestMips:N1} MIPS while interpreting ({r.GuestTime.TotalSeconds:F2} s); " +
+            $"budget {o.GuestBudget:N0} instructions between exits, {o.GuestMemory / 1024:N0} KiB of memory each");
         w.WriteLine($"relation checks: {r.Checks.Incremental:N0} incremental (after every step: {r.Checks.Slots:N0} slots, {r.Checks.VmcsFields:N0} VMCS fields), {r.Checks.Full:N0} full");
         w.WriteLine($"throughput: {r.CallsPerSecond:N0} checked primitive calls/s, {r.ExitsPerSecond:N0} exits/s ({r.Elapsed.TotalSeconds:F2} s wall); " +
             $"per CPU-second: {r.CallsPerCpuSecond:N0} calls/s, {r.ExitsPerCpuSecond:N0} exits/s ({r.CpuTime.TotalSeconds:F2} s CPU); " +
@@ -177,6 +204,9 @@ public static class SimulateCommand
         ["primitiveCallsByName"] = r.PrimitiveCallsByName,
         ["passthroughCalls"] = r.PassthroughCalls,
         ["guestSteps"] = r.GuestSteps,
+        ["guestInstructions"] = r.GuestInstructions,
+        ["guestSeconds"] = r.GuestTime.TotalSeconds,
+        ["guestMips"] = r.GuestMips,
         ["relationChecks"] = new Dictionary<string, long> { ["incremental"] = r.Checks.Incremental, ["slots"] = r.Checks.Slots, ["vmcsFields"] = r.Checks.VmcsFields, ["full"] = r.Checks.Full },
         ["elapsedSeconds"] = r.Elapsed.TotalSeconds,
         ["callsPerSecond"] = r.CallsPerSecond,
@@ -188,6 +218,6 @@ public static class SimulateCommand
         ["managedBytes"] = r.ManagedBytes,
         ["peakWorkingSet"] = r.PeakWorkingSet,
         ["heapSamples"] = new Dictionary<string, long> { ["interval"] = r.Heap.Interval, ["count"] = r.Heap.Count, ["first"] = r.Heap.First, ["min"] = r.Heap.Min, ["max"] = r.Heap.Max, ["last"] = r.Heap.Last },
-        ["guests"] = r.Cpus.Select(c => new Dictionary<string, object?> { ["cpu"] = c.Cpu, ["guest"] = c.Guest, ["completedRuns"] = c.CompletedRuns, ["exits"] = c.Exits, ["output"] = c.Output }).ToArray(),
+        ["guests"] = r.Cpus.Select(c => new Dictionary<string, object?> { ["cpu"] = c.Cpu, ["guest"] = c.Guest, ["completedRuns"] = c.CompletedRuns, ["exits"] = c.Exits, ["guestInstructions"] = c.GuestInstructions, ["output"] = c.Output }).ToArray(),
     });
 }

@@ -21,7 +21,7 @@ public static class CoSimulation
     public static SimulationReport Run(SimulateOptions options, Action<SimulationProgress>? progress = null)
     {
         var names = options.Guests.Count > 0 ? options.Guests : SimulateOptions.DefaultGuests;
-        var programs = names.Select(n => GuestLibrary.Contains(n) ? GuestLibrary.Get(n) : GuestLibrary.LoadFile(n)).ToArray();
+        var programs = names.Select(n => GuestLibrary.Resolve(n, options.GuestMemory)).ToArray();
         return Run(options, cpu => new InterpretedGuest(programs[cpu % programs.Length], options.GuestBudget), progress);
     }
 
@@ -58,7 +58,7 @@ public static class CoSimulation
                     progress(new(exits, options.MaxExits, Sum(world), scheduler.Active, clock.Elapsed));
                     nextReport = clock.ElapsedMilliseconds + 200;
                 }
-                if (exits >= options.MaxExits) break;
+                if (exits >= options.MaxExits) { runner.EndIfFinalExit(); break; }
             }
             world.FullCheck("final state");
         }
@@ -78,10 +78,14 @@ public static class CoSimulation
         var reasons = new Dictionary<string, long>();
         for (int r = 0; r < byReason.Length; r++) if (byReason[r] > 0) reasons[ExitReasons.Name(r)] = byReason[r];
         var calls = PrimInfo.All.ToDictionary(p => p.ToString(), p => world.CallsByPrim[(int)p]);
-        var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected)).ToArray();
+        var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected) { GuestInstructions = r.GuestInstructions }).ToArray();
         using var self = Process.GetCurrentProcess();
         return new SimulationReport(options, failure, exits, reasons, calls, world.PassthroughCalls, world.GuestSteps, world.Checks,
-            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap, allocated) { FinalWorld = world.World };
+            elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap, allocated)
+        {
+            FinalWorld = world.World,
+            GuestTime = TimeSpan.FromSeconds(runners.Sum(r => r.GuestTicks) / (double)Stopwatch.Frequency),
+        };
     }
 
     /// <summary>Picks the CPU that takes the next step: round robin over the active ones, or uniformly at random.</summary>

@@ -36,6 +36,12 @@ internal sealed class CpuRunner
     public string? Expected => guest.ExpectedOutput;
     /// <summary>Set by the guest step: the exit the CPU took (for statistics).</summary>
     public uint LastReason { get; private set; }
+    /// <summary>Guest instructions of the runs before the current one (a restart resets the guest's count).</summary>
+    long retiredInstructions;
+    /// <summary>Guest instructions executed on this CPU, all runs.</summary>
+    public long GuestInstructions => retiredInstructions + guest.Instructions;
+    /// <summary>Stopwatch ticks spent inside the guest's <see cref="IGuest.RunUntilExit"/>.</summary>
+    public long GuestTicks { get; private set; }
 
     /// <summary>`restart` says, when the guest has ended, whether to run it again from scratch.</summary>
     public CpuRunner(CheckedWorld world, int cpu, IGuest guest, Func<bool> restart)
@@ -77,6 +83,7 @@ internal sealed class CpuRunner
             }
             if (Console.EndRun() is { } wrong) throw Stop(FailureKind.GuestOutput, "guest end", wrong);
             if (!restart()) yield break;
+            retiredInstructions += guest.Instructions;
             guest = guest.Restart();
         }
     }
@@ -106,8 +113,21 @@ internal sealed class CpuRunner
 
     VmExit RunGuest()
     {
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         try { return guest.RunUntilExit(); }
         catch (GuestFailure f) { throw Stop(FailureKind.GuestFault, "guest run", f.Message); }
+        finally { GuestTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
+    }
+
+    /// <summary>
+    /// The run stopped (exit cap) right after this CPU's last exit: when that exit ends the guest (hlt, or vmcall with
+    /// EAX = 0), the guest has completed its run, so its output is checked and counted as complete.
+    /// </summary>
+    public void EndIfFinalExit()
+    {
+        bool ends = LastReason == ExitReasons.HLT || LastReason == ExitReasons.VMCALL && guest.Regs[X86.Eax] == HostAbi.VmcallExit;
+        if (!ends) return;
+        if (Console.EndRun() is { } wrong) throw Stop(FailureKind.GuestOutput, "guest end", wrong);
     }
 
     /// <summary>The host side of the exit, up to the new guest RIP; sets <see cref="ended"/> when the guest ends.</summary>

@@ -27,6 +27,9 @@ public interface IGuest
 
     uint Eip { get; set; }
 
+    /// <summary>Instructions executed since the start or the last restart (exiting ones excluded); 0 when not counted.</summary>
+    long Instructions => 0;
+
     /// <summary>Runs until the next exiting instruction; throws <see cref="GuestFailure"/> when the guest cannot go on.</summary>
     VmExit RunUntilExit();
 

@@ -31,7 +31,7 @@ public sealed class InterpretedGuest(GuestProgram program, long budget = 10_000_
         return this;
     }
 
-    /// <summary>A shipped guest by name, or a .bin file by path (names win).</summary>
-    public static InterpretedGuest Resolve(string nameOrFile, long budget = 10_000_000) =>
-        new(GuestLibrary.Contains(nameOrFile) ? GuestLibrary.Get(nameOrFile) : GuestLibrary.LoadFile(nameOrFile), budget);
+    /// <summary>A shipped guest by name, or a .bin/ELF file by path (names win).</summary>
+    public static InterpretedGuest Resolve(string nameOrFile, long budget = 10_000_000, int memorySize = GuestCpu.DefaultMemorySize) =>
+        new(GuestLibrary.Resolve(nameOrFile, memorySize), budget);
 }

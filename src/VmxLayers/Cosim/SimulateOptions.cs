@@ -36,6 +36,8 @@ public sealed record SimulateOptions
     internal bool Persistent { get; init; }
     /// <summary>Instructions a guest may run between two exits before it is declared stuck.</summary>
     public long GuestBudget { get; init; } = 10_000_000;
+    /// <summary>Bytes of memory of each guest (the stack starts at its top).</summary>
+    public int GuestMemory { get; init; } = Guest.GuestCpu.DefaultMemorySize;
 
     /// <summary>The shipped guests assigned round robin when none are given.</summary>
     public static readonly IReadOnlyList<string> DefaultGuests = ["hello", "fib", "sieve", "regs"];

@@ -26,7 +26,11 @@ public sealed record SimulationFailure(FailureKind Kind, int Cpu, string Step, s
 }
 
 /// <summary>One CPU at the end: its guest, runs completed, exits taken, and the first run's console output.</summary>
-public sealed record CpuReport(int Cpu, string Guest, long CompletedRuns, long Exits, string Output, string? ExpectedOutput);
+public sealed record CpuReport(int Cpu, string Guest, long CompletedRuns, long Exits, string Output, string? ExpectedOutput)
+{
+    /// <summary>Guest instructions this CPU executed (all runs; exiting instructions not counted).</summary>
+    public long GuestInstructions { get; init; }
+}
 
 /// <summary>Relation checks done: incremental (after every step), slots they checked, full ones.</summary>
 public readonly record struct CheckCounts(long Incremental, long Slots, long VmcsFields, long Full);
@@ -51,6 +55,13 @@ public sealed record SimulationReport(
 {
     /// <summary>The world at the end (tests compare runs by it; after a failure it may hold part of the failing step).</summary>
     internal Machine.World? FinalWorld { get; init; }
+
+    /// <summary>Time spent interpreting guest instructions (inside <see cref="IGuest.RunUntilExit"/>).</summary>
+    public TimeSpan GuestTime { get; init; }
+    /// <summary>Guest instructions executed on all CPUs.</summary>
+    public long GuestInstructions => Cpus.Sum(c => c.GuestInstructions);
+    /// <summary>Millions of guest instructions per second of interpretation.</summary>
+    public double GuestMips => GuestInstructions / Math.Max(GuestTime.TotalSeconds, 1e-9) / 1e6;
 
     /// <summary>Bytes the run allocated per checked primitive call (everything on the simulating thread: guests, host, both layers, checks).</summary>
     public double AllocatedPerCall => AllocatedBytes / (double)Math.Max(PrimitiveCalls, 1);

@@ -15,6 +15,9 @@ public sealed class GuestCpu
     /// <summary>Default guest memory size: 64 KiB.</summary>
     public const int DefaultMemorySize = 0x10000;
 
+    /// <summary>Largest guest memory: 1 GiB (ESP starts at the top, which must be a 32-bit address).</summary>
+    public const int MaxMemorySize = 1 << 30;
+
     /// <summary>EFLAGS bits the interpreter maintains.</summary>
     public const uint CF = 1u << 0, PF = 1u << 2, AF = 1u << 4, ZF = 1u << 6, SF = 1u << 7, DF = 1u << 10, OF = 1u << 11;
 
@@ -24,7 +27,7 @@ public sealed class GuestCpu
     /// <summary>Creates a zeroed CPU with <paramref name="memorySize"/> bytes of memory.</summary>
     public GuestCpu(int memorySize = DefaultMemorySize, string name = "guest")
     {
-        if (memorySize < 16) throw new ArgumentOutOfRangeException(nameof(memorySize), "guest memory must hold at least 16 bytes");
+        if (memorySize is < 16 or > MaxMemorySize) throw new ArgumentOutOfRangeException(nameof(memorySize), $"guest memory must hold 16 bytes to {MaxMemorySize} bytes");
         Memory = new byte[memorySize];
         Name = name;
         Code = new DecodedCode(Memory);
@@ -61,13 +64,12 @@ public sealed class GuestCpu
 
     public uint this[GuestReg r] { get => Regs[(int)r]; set => Regs[(int)r] = value; }
 
-    /// <summary>Copies the code at p.LoadAddress, sets EIP = p.Entry and ESP = top of memory.</summary>
+    /// <summary>Copies the program's segments into fresh memory, sets EIP = p.Entry and ESP = top of memory.</summary>
     public static GuestCpu Load(GuestProgram p)
     {
+        p.CheckFits();
         var cpu = new GuestCpu(p.MemorySize, p.Name);
-        if ((ulong)p.LoadAddress + (ulong)p.Code.Length > (ulong)cpu.Memory.Length)
-            throw new GuestLoadException($"guest '{p.Name}': {p.Code.Length} code bytes at 0x{p.LoadAddress:X} do not fit in {cpu.Memory.Length} bytes of memory");
-        p.Code.CopyTo(cpu.Memory, (int)p.LoadAddress);
+        foreach (var s in p.Segments) s.Bytes.CopyTo(cpu.Memory, (int)s.Address);
         cpu.Eip = p.Entry;
         cpu[GuestReg.ESP] = (uint)cpu.Memory.Length;
         return cpu;
@@ -79,7 +81,7 @@ public sealed class GuestCpu
         if (p.MemorySize != Memory.Length) throw new ArgumentException($"guest '{p.Name}' needs {p.MemorySize} bytes of memory, this CPU has {Memory.Length}", nameof(p));
         Array.Clear(Memory);
         Code.Clear();
-        p.Code.CopyTo(Memory, (int)p.LoadAddress);
+        foreach (var s in p.Segments) s.Bytes.CopyTo(Memory, (int)s.Address);
         Array.Clear(Regs);
         Eip = p.Entry;
         Flags = default;

@@ -29,12 +29,22 @@ public static class GuestLibrary
     /// <summary>True when <paramref name="name"/> is an embedded guest.</summary>
     public static bool Contains(string name) => Names.Contains(name, StringComparer.Ordinal);
 
+    /// <summary>A shipped guest by name, or a file by path (names win), in <paramref name="memorySize"/> bytes of guest memory.</summary>
+    public static GuestProgram Resolve(string nameOrFile, int memorySize = GuestCpu.DefaultMemorySize)
+    {
+        if (!Contains(nameOrFile)) return LoadFile(nameOrFile, memorySize: memorySize);
+        var p = Get(nameOrFile) with { MemorySize = memorySize };
+        p.CheckFits();
+        return p;
+    }
+
     /// <summary>
-    /// A user flat binary (loaded and entered at <paramref name="loadAddress"/>); PATH.expected or
-    /// PATH-without-.bin + .expected next to it, when present, gives the expected output.
-    /// Throws <see cref="GuestLoadException"/> with the file name when it is missing, empty or too large.
+    /// A user guest file: an ELF32 i386 executable (its PT_LOAD segments and entry point), or else a flat binary
+    /// loaded and entered at <paramref name="loadAddress"/>. PATH.expected or PATH-without-extension + .expected next
+    /// to it, when present, gives the expected output. Throws <see cref="GuestLoadException"/> with the file name when
+    /// it is missing, empty, malformed or too large for <paramref name="memorySize"/> bytes of guest memory.
     /// </summary>
-    public static GuestProgram LoadFile(string path, uint loadAddress = GuestProgram.DefaultLoadAddress)
+    public static GuestProgram LoadFile(string path, uint loadAddress = GuestProgram.DefaultLoadAddress, int memorySize = GuestCpu.DefaultMemorySize)
     {
         if (!File.Exists(path)) throw new GuestLoadException($"{path}: guest binary not found");
         byte[] code;
@@ -42,12 +52,13 @@ public static class GuestLibrary
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new GuestLoadException($"{path}: cannot read guest binary ({e.Message})"); }
         if (code.Length == 0) throw new GuestLoadException($"{path}: guest binary is empty");
-        if ((ulong)loadAddress + (ulong)code.Length > GuestCpu.DefaultMemorySize)
-            throw new GuestLoadException($"{path}: {code.Length} bytes at 0x{loadAddress:X} do not fit in {GuestCpu.DefaultMemorySize} bytes of guest memory");
         string? expectedPath = new[] { Path.ChangeExtension(path, ".expected"), path + ".expected" }.FirstOrDefault(File.Exists);
         string expected = expectedPath is null ? "" : File.ReadAllText(expectedPath);
+        if (ElfImage.IsElf(code)) return ElfImage.Read(path, code, expected, expectedPath is not null, memorySize);
+        if ((ulong)loadAddress + (ulong)code.Length > (ulong)memorySize)
+            throw new GuestLoadException($"{path}: {code.Length} bytes at 0x{loadAddress:X} do not fit in {memorySize} bytes of guest memory (--guest-memory)");
         return new GuestProgram(Path.GetFileNameWithoutExtension(path), code, loadAddress, loadAddress, expected)
-        { HasExpectedOutput = expectedPath is not null };
+        { HasExpectedOutput = expectedPath is not null, MemorySize = memorySize };
     }
 
     static byte[]? ReadResource(string resource)

@@ -102,6 +102,23 @@ public class CoSimulationTests
     }
 
     [Fact]
+    public void AnExitCapOnTheFinalHltCountsTheRunAsCompletedAndGuestInstructionsAreCounted()
+    {
+        // hello: 36 exits, the last its hlt (GuestProgramTests); the cap stops right on it
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = 1, Guests = ["hello"], MaxExits = 36 });
+        Assert.True(report.Passed, report.Failure?.ToString());
+        Assert.Equal(1, report.Cpus[0].CompletedRuns);
+        var shortOne = CoSimulation.Run(new SimulateOptions { Cpus = 1, Guests = ["hello"], MaxExits = 35 });
+        Assert.Equal(0, shortOne.Cpus[0].CompletedRuns);
+        var cpu = GuestCpu.Load(GuestLibrary.Get("hello"));
+        Tests.Guest.StandaloneHost.Run(cpu);
+        Assert.Equal(cpu.InstructionsExecuted, report.GuestInstructions);
+        var twice = CoSimulation.Run(new SimulateOptions { Cpus = 1, Guests = ["hello"], MaxExits = 72 });
+        Assert.Equal((2L, 2 * cpu.InstructionsExecuted), (twice.Cpus[0].CompletedRuns, twice.GuestInstructions));
+        Assert.True(report.GuestMips > 0);
+    }
+
+    [Fact]
     public void AnExitCapRestartsFinishedGuestsAndCountsExactly()
     {
         var report = CoSimulation.Run(new SimulateOptions { Cpus = 2, Guests = ["hello"], MaxExits = 200, FullCheckEvery = 50 });

@@ -31,5 +31,32 @@ public class SimulateCommandTests
     [InlineData("--guest", "no-such-guest")]
     [InlineData("--mutant", "no-such-mutant")]
     [InlineData("--frobnicate")]
+    [InlineData("--guest-budget", "0")]
+    [InlineData("--guest-memory", "3K")]
+    [InlineData("--guest-memory", "2048M")]
+    [InlineData("--guest", "sha256-O0", "--guest-memory", "4K")]
     public void BadOptionsExitTwo(params string[] args) => Assert.Equal(2, Run(args));
+
+    [Fact]
+    public void AGuestFaultExitsFour()
+    {
+        var dir = Directory.CreateTempSubdirectory("simulate-fault");
+        string ud2 = Path.Combine(dir.FullName, "ud2.bin");
+        File.WriteAllBytes(ud2, [0x90, 0x0F, 0x0B]);
+        Assert.Equal(4, Run("--cpus", "1", "--guest", ud2, "--json"));
+        Assert.Equal(4, Run("--cpus", "1", "--guest", "regs", "--guest-budget", "10", "--json"));   // no exit within 10 instructions
+        Assert.Equal(0, Run("--cpus", "1", "--guest", "regs", "--guest-budget", "1000", "--guest-memory", "128K", "--json"));
+    }
+
+    [Theory]
+    [InlineData("65536", 65536)]
+    [InlineData("64K", 65536)]
+    [InlineData("64KiB", 65536)]
+    [InlineData("16M", 16 << 20)]
+    [InlineData("1024M", 1 << 30)]
+    [InlineData("4095", null)]
+    [InlineData("1025M", null)]
+    [InlineData("-4K", null)]
+    [InlineData("lots", null)]
+    public void GuestMemorySizesParse(string text, int? bytes) => Assert.Equal(bytes, VmxLayers.Cli.Commands.SimulateCommand.MemorySize(text));
 }
