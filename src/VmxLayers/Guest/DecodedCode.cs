@@ -6,16 +6,19 @@ using VmxLayers.Isa;
 namespace VmxLayers.Guest;
 
 /// <summary>
-/// Decoded instructions cached by address (one lazily allocated 4 KiB page of entries where code runs), and a bit per
+/// Decoded instructions cached by address (one lazily allocated 1 KiB page of entries where code runs: 40 KB, below the
+/// large-object heap), and a bit per
 /// guest byte marking the bytes that cached instructions cover, so a store into code invalidates exactly the
 /// instructions it overlaps. Owned by one <see cref="GuestCpu"/>.
 /// </summary>
 internal sealed class DecodedCode
 {
-    const int PageBits = 12, PageSize = 1 << PageBits, MaxLength = 15;
+    const int PageBits = 10, PageSize = 1 << PageBits, MaxLength = 15;
 
     readonly byte[] memory;
     readonly Instruction[]?[] pages;
+    /// <summary>Per page, the lowest and one past the highest entry ever filled (what <see cref="Clear"/> must wipe).</summary>
+    readonly (int Lo, int Hi)[] filled;
     /// <summary>Bit b of byte a>>3 set: guest byte a belongs to a cached instruction (two bytes of padding for 16-bit reads).</summary>
     readonly byte[] marks;
     readonly MemoryReader reader;
@@ -25,6 +28,7 @@ internal sealed class DecodedCode
     {
         this.memory = memory;
         pages = new Instruction[]?[(memory.Length + PageSize - 1) >> PageBits];
+        filled = new (int, int)[pages.Length];
         marks = new byte[(memory.Length >> 3) + 3];
         reader = new MemoryReader(memory);
         decoder = Decoder.Create(32, reader, DecoderOptions.None);
@@ -54,8 +58,12 @@ internal sealed class DecodedCode
             throw new GuestMachineFault(GuestFaultKind.MemoryAccess, $"instruction fetch at 0x{address:X8}: the instruction runs past the end of guest memory [0, 0x{memory.Length:X})");
         if (X86Semantics.Unsupported(in insn) is { } why)
             throw new GuestMachineFault(GuestFaultKind.UnknownOpcode, $"cannot run {Show(address)}: {why}");
-        var entries = pages[address >> PageBits] ??= new Instruction[PageSize];
-        ref var e = ref entries[address & (PageSize - 1)];
+        uint page = address >> PageBits;
+        int at = (int)(address & (PageSize - 1));
+        var entries = pages[page];
+        if (entries is null) { pages[page] = entries = new Instruction[PageSize]; filled[page] = (at, at + 1); }
+        else filled[page] = (Math.Min(filled[page].Lo, at), Math.Max(filled[page].Hi, at + 1));
+        ref var e = ref entries[at];
         e = insn;
         for (uint a = address; a < address + (uint)insn.Length; a++) marks[a >> 3] |= (byte)(1 << (int)(a & 7));
         return ref e;
@@ -84,10 +92,15 @@ internal sealed class DecodedCode
 
     Instruction[]? Entry(uint address) => (address >> PageBits) < (uint)pages.Length ? pages[address >> PageBits] : null;
 
-    /// <summary>Forgets every decoded instruction (after the memory was replaced from outside).</summary>
+    /// <summary>Forgets every decoded instruction (after the memory was replaced from outside); keeps the pages for reuse.</summary>
     public void Clear()
     {
-        Array.Clear(pages);
+        for (int p = 0; p < pages.Length; p++)
+            if (pages[p] is { } entries && filled[p].Hi > 0)
+            {
+                Array.Clear(entries, filled[p].Lo, filled[p].Hi - filled[p].Lo);
+                filled[p] = (0, 0);
+            }
         Array.Clear(marks);
     }
 

@@ -57,6 +57,12 @@ public sealed class GuestCpu
 
     /// <summary>Forgets decoded instructions: call after writing <see cref="Memory"/> from outside the interpreter.</summary>
     public void CodeChanged() => Code.Clear();
+
+    /// <summary>Forgets the decoded instructions overlapping [address, address + length) (a cheaper <see cref="CodeChanged()"/>).</summary>
+    public void CodeChanged(uint address, int length)
+    {
+        if (length > 0 && address < (uint)Memory.Length) Code.Invalidate(address, (int)Math.Min((uint)length, (uint)Memory.Length - address));
+    }
     /// <summary>Name used in fault messages (the program's name after <see cref="Load"/>).</summary>
     public string Name { get; }
     /// <summary>Instructions executed (not counting exiting instructions) since creation.</summary>

@@ -80,11 +80,14 @@ public static class IsaTable
         {
             var info = ((Code)c).ToOpCode();
             if (!info.IsInstruction || !info.Mode32 || info.Encoding != EncodingKind.Legacy || info.OperandSize == 64 || info.AddressSize == 16) continue;
+            if (info.DecoderOption != DecoderOptions.None) continue;                     // forms only a non-default decoder option produces
+            if (((Code)c).ToString().EndsWith("r1", StringComparison.Ordinal)) continue;  // test F6 /1, F7 /1: undocumented aliases (QEMU: #UD)
             int cc = ConditionOf(info.Mnemonic, out var op);
             if (cc < 0 && !byMnemonic.TryGetValue(info.Mnemonic, out op)) continue;
             if (!OperandsSupported(info)) continue;
             if (op is IsaOp.Jmp or IsaOp.Call && info.Op0Kind == OpCodeOperandKind.mem) continue; // far, through memory
             int size = SizeOf(info, 0);
+            if (size == 0 && info.Op0Kind == OpCodeOperandKind.mem_offs) size = SizeOf(info, 1);   // mov moffs, al/ax/eax
             if (size == 0) size = info.OperandSize switch { 16 => 2, _ => StringSize(info) };
             bool stackOrBranch = op is >= IsaOp.Jcc and <= IsaOp.Popfd;
             if (stackOrBranch && info.OperandSize == 16) continue;      // 16-bit stack/branch width (66h prefix)

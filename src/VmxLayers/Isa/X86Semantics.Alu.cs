@@ -137,8 +137,9 @@ public static partial class X86Semantics
         int bits = size * 8;
         if (size < 4)
         {
-            uint w = (uint)bits + 1;   // 9 or 17: count mod w, count ≤ 31
-            k = m.Select(m.LtU(k, m.Const(w)), k, m.Select(m.LtU(k, m.Const(2 * w)), m.Sub(k, m.Const(w)), m.Sub(k, m.Const(2 * w))));
+            // count mod 9 or 17 (count ≤ 31): subtract the width while the count reaches it
+            V w = m.Const((uint)bits + 1);
+            for (int times = size == 1 ? 3 : 1; times > 0; times--) k = m.Select(m.LtU(k, w), k, m.Sub(k, w));
         }
         if (m.Branch(m.Eq(k, m.Const(0)))) return;
         V c = FlagLogic.Cf<V, M>(ref m), one = m.Const(1), rest = m.Sub(m.Const((uint)bits), k);   // rest in 0..bits-1
@@ -161,28 +162,34 @@ public static partial class X86Semantics
         Write(ref m, in dst, size, r);
     }
 
-    /// <summary>shld/shrd r/m, reg, imm8|CL. 16-bit counts above 16 (SDM: undefined) shift the 32-bit concatenation.</summary>
+    /// <summary>
+    /// shld/shrd r/m, reg, imm8|CL. CF = the last bit shifted out; OF (SDM: defined for count 1 only) = MSB(res) xor
+    /// MSB of the concatenation shifted by count − 1, which is the SDM's value for count 1 (QEMU's for any count).
+    /// 16-bit counts above 16 (SDM: undefined result) shift the 32-bit concatenation.
+    /// </summary>
     static void DoubleShift<V, M>(ref M m, in Instruction i, bool right, int size) where M : struct, IX86Machine<V>
     {
         var dst = Locate<V, M>(ref m, in i, 0);
         V a = Read(ref m, in dst, size), b = Source<V, M>(ref m, in i, 1, size);
         V k = Count<V, M>(ref m, in i, 2);
         if (m.Branch(m.Eq(k, m.Const(0)))) return;
-        V one = m.Const(1), r, cf;
+        V one = m.Const(1), km1 = m.Sub(k, one), r, cf, before;   // before: the concatenation shifted by count − 1, at operand size
         if (size == 4)
         {
             V back = m.Sub(m.Const(32), k);
             r = right ? m.Or(m.Shr(a, k), m.Shl(b, back)) : m.Or(m.Shl(a, k), m.Shr(b, back));
-            cf = right ? m.And(m.Shr(a, m.Sub(k, one)), one) : m.And(m.Shr(a, back), one);
+            cf = right ? m.And(m.Shr(a, km1), one) : m.And(m.Shr(a, back), one);
+            before = right ? m.Or(m.Shr(a, km1), ShlWide(ref m, b, m.Sub(m.Const(33), k), 4)) : m.Shl(a, km1);
         }
         else
         {
             V sixteen = m.Const(16);
             V w = right ? m.Or(m.Shl(b, sixteen), a) : m.Or(m.Shl(a, sixteen), b);
             r = right ? Trunc(ref m, m.Shr(w, k), 2) : m.Shr(m.Shl(w, k), sixteen);
-            cf = right ? m.And(m.Shr(w, m.Sub(k, one)), one) : m.And(m.Shr(w, m.Sub(m.Const(32), k)), one);
+            cf = right ? m.And(m.Shr(w, km1), one) : m.And(m.Shr(w, m.Sub(m.Const(32), k)), one);
+            before = right ? m.Shr(w, km1) : m.Shr(m.Shl(w, km1), sixteen);
         }
-        SetResultFlags(ref m, size, r, cf, m.Const(0), m.Xor(Msb(ref m, r, size), Msb(ref m, a, size)));
+        SetResultFlags(ref m, size, r, cf, m.Const(0), m.Xor(Msb(ref m, r, size), Msb(ref m, before, size)));
         Write(ref m, in dst, size, r);
     }
 
