@@ -78,8 +78,9 @@ public static class FlagLogic
         ref var f = ref m.FlagState;
         switch (f.Op)
         {
-            case FlagOp.Add: return m.LtU(f.Res, f.A);
-            case FlagOp.Adc: return m.Select(f.Cf, Not1<V, M>(ref m, m.LtU(f.A, f.Res)), m.LtU(f.Res, f.A));
+            // the carry out of the top bit, (a & b) | ((a | b) & ~res), with and/or only: a pointer operand gives no carry (CompCert: Vundef)
+            case FlagOp.Add or FlagOp.Adc:
+                return Msb<V, M>(ref m, m.Or(m.And(f.A, f.B), m.And(m.Or(f.A, f.B), m.Xor(f.Res, m.Const(0xFFFFFFFF)))), f.Size);
             case FlagOp.Sub: return m.LtU(f.A, f.B);
             case FlagOp.Sbb: return m.Select(f.Cf, Not1<V, M>(ref m, m.LtU(f.B, f.A)), m.LtU(f.A, f.B));
             case FlagOp.Logic: return m.Const(0);

@@ -62,10 +62,10 @@ public class DifferentialTests
         // the coverage table the differential asserts: every supported code, r/m as register and as memory,
         // string instructions plain, rep and repne; only exiting instructions and popcnt (tested apart) left out
         var forms = Forms.Select(f => Key(f.Code, f.Variant)).ToHashSet();
-        foreach (var code in Isa.IsaTable.SupportedCodes)
+        foreach (var code in VmxLayers.Isa.IsaTable.SupportedCodes)
         {
-            var op = Isa.IsaTable.Of(code).Op;
-            if (op is Isa.IsaOp.Exiting or Isa.IsaOp.Popcnt) continue;
+            var op = VmxLayers.Isa.IsaTable.Of(code).Op;
+            if (op is VmxLayers.Isa.IsaOp.Exiting or VmxLayers.Isa.IsaOp.Popcnt) continue;
             Assert.True(forms.Contains(code.ToString()) || forms.Contains($"{code}/reg") && forms.Contains($"{code}/mem") || forms.Contains($"{code}/rep"), $"{code} not covered");
         }
         var mnemonics = Forms.Select(f => f.Code.ToOpCode().Mnemonic).Distinct().Count();

@@ -165,7 +165,7 @@ internal sealed class RandomInstructions(int seed)
     /// <summary>Instruction-specific constraints; false when they conflict with the operands drawn.</summary>
     bool Adjust(Code code, IsaOp op, object[] ops, uint[] regs, byte[] data, byte[] stack, uint mem)
     {
-        int RegIndex(object o) => o is Register r ? Isa.Operands.IsGeneral(r) ? (r >= Register.EAX ? r - Register.EAX : r >= Register.AX ? r - Register.AX : (r - Register.AL) & 3) : -1 : -1;
+        int RegIndex(object o) => o is Register r ? VmxLayers.Isa.Operands.IsGeneral(r) ? (r >= Register.EAX ? r - Register.EAX : r >= Register.AX ? r - Register.AX : (r - Register.AL) & 3) : -1 : -1;
         bool UsesInAddress(int reg) => ops.OfType<MemoryOperand>().Any(m => m.Base == Register.EAX + reg || m.Index == Register.EAX + reg);
         void WriteMem(uint address, uint value, int size = 4)
         {
