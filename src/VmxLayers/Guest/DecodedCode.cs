@@ -75,6 +75,31 @@ internal sealed class DecodedCode
         ((Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), (nint)(address >> 3))) >> (int)(address & 7))
             & ((1 << size) - 1)) != 0;
 
+    /// <summary>True when a store touched cached code since the last <see cref="FlushDirty"/>.</summary>
+    public bool Dirty;
+    uint dirtyLo = uint.MaxValue, dirtyHi;
+
+    /// <summary>
+    /// Records a store into cached code; the entries are dropped by <see cref="FlushDirty"/> after the storing instruction
+    /// completes (it may still be reading its own cached entry), before the next fetch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void MarkDirty(uint address, int size)
+    {
+        Dirty = true;
+        dirtyLo = Math.Min(dirtyLo, address);
+        dirtyHi = Math.Max(dirtyHi, address + (uint)size);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void FlushDirty()
+    {
+        Invalidate(dirtyLo, (int)(dirtyHi - dirtyLo));
+        Dirty = false;
+        dirtyLo = uint.MaxValue;
+        dirtyHi = 0;
+    }
+
     /// <summary>Drops every cached instruction overlapping [address, address + size) and re-marks the neighbourhood.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public void Invalidate(uint address, int size)

@@ -19,8 +19,6 @@ internal struct GuestMachine(GuestCpu cpu) : IX86Machine<uint>
     readonly DecodedCode code = cpu.Code;
     /// <summary>The address execution continues at: set to the next instruction before executing, changed by a jump.</summary>
     public uint Next;
-    /// <summary>The address of the instruction executing (for fault messages).</summary>
-    public uint Current;
 
     public readonly ref LazyFlags<uint> FlagState => ref cpu.Flags;
 
@@ -73,7 +71,17 @@ internal struct GuestMachine(GuestCpu cpu) : IX86Machine<uint>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Jump(uint target) => Next = target;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly uint Displacement(in Instruction insn) => insn.MemoryDisplacement32;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly uint Immediate(in Instruction insn, int operand) => (uint)insn.GetImmediate(operand);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly uint Immediate(in Instruction insn, int operand) => Operands.Kind(in insn, operand) switch
+    {
+        OpKind.Immediate8 => insn.Immediate8,
+        OpKind.Immediate32 => insn.Immediate32,
+        OpKind.Immediate8to32 => (uint)insn.Immediate8to32,
+        OpKind.Immediate16 => insn.Immediate16,
+        OpKind.Immediate8to16 => (uint)insn.Immediate8to16,
+        OpKind.Immediate8_2nd => insn.Immediate8_2nd,
+        _ => (uint)insn.GetImmediate(operand),
+    };
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly uint BranchTarget(in Instruction insn) => insn.NearBranch32;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly uint NextIp(in Instruction insn) => insn.NextIP32;
 
@@ -94,7 +102,7 @@ internal struct GuestMachine(GuestCpu cpu) : IX86Machine<uint>
     public readonly void Store(uint address, int size, uint value)
     {
         if ((ulong)address + (uint)size > (ulong)memory.Length) OutOfRange(address, size);
-        if (code.Covers(address, size)) code.Invalidate(address, size);
+        if (code.Covers(address, size)) code.MarkDirty(address, size);
         ref byte b = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(memory), (nint)address);
         if (size == 4) Unsafe.WriteUnaligned(ref b, value);
         else if (size == 1) b = (byte)value;

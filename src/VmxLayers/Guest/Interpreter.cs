@@ -20,14 +20,15 @@ public static class Interpreter
         var code = cpu.Code;
         var trace = cpu.Trace;
         long start = cpu.InstructionsExecuted, n = 0;
+        uint eip = cpu.Eip;
         try
         {
             for (; n < maxInstructions; n++)
             {
-                uint eip = m.Next;
-                m.Current = eip;
-                var insn = code.At(eip);           // a copy: a store may invalidate the cached entry while it executes
+                eip = m.Next;
                 trace[(int)((start + n) & (GuestCpu.TraceLength - 1))] = eip;
+                // the cached entry itself: a store into code only marks it, and it is dropped after the instruction
+                ref readonly var insn = ref code.At(eip);
                 m.Next = insn.NextIP32;
                 if (X86Semantics.Execute<uint, GuestMachine>(ref m, in insn) == StepOutcome.Exiting)
                 {
@@ -35,11 +36,13 @@ public static class Interpreter
                     cpu.InstructionsExecuted = start + n;
                     return GuestExits.Of(in insn, cpu.Regs);
                 }
+                if (code.Dirty) code.FlushDirty();
             }
         }
         catch (Exception e) when (e is GuestMachineFault or IsaFault)
         {
-            cpu.Eip = m.Current;
+            if (code.Dirty) code.FlushDirty();
+            cpu.Eip = eip;
             cpu.InstructionsExecuted = start + n;
             throw Fault(cpu, e, start + n);
         }

@@ -2,33 +2,44 @@ using System.Runtime.CompilerServices;
 
 namespace VmxLayers.Isa;
 
-/// <summary>What last wrote the arithmetic flags: the flags are computed from its operands when read (<see cref="FlagLogic"/>).</summary>
+/// <summary>
+/// What last wrote the arithmetic flags: the flags are computed from its operands when read (<see cref="FlagLogic"/>).
+/// The high bits say that CF, ZF or OF were overwritten since by an instruction that changes only some flags
+/// (rotates, bit tests, clc/stc/cmc, inc/dec, tzcnt/lzcnt): their values are then in the matching fields.
+/// </summary>
+[Flags]
 public enum FlagOp : byte
 {
     /// <summary>The six flags are the values in <see cref="LazyFlags{V}.Cf"/> … <see cref="LazyFlags{V}.Of"/>.</summary>
-    Explicit,
-    /// <summary>Res = A + B.</summary>
-    Add,
-    /// <summary>Res = A + B + Cf (Cf is the carry in).</summary>
-    Adc,
-    /// <summary>Res = A − B (also cmp, neg as 0 − B, cmps, scas, cmpxchg).</summary>
-    Sub,
-    /// <summary>Res = A − B − Cf (Cf is the borrow in).</summary>
-    Sbb,
-    /// <summary>and, or, xor, test: CF = OF = 0.</summary>
-    Logic,
-    /// <summary>Res = A + 1; CF is kept in Cf.</summary>
-    Inc,
-    /// <summary>Res = A − 1; CF is kept in Cf.</summary>
-    Dec,
+    Explicit = 0,
+    /// <summary>Res = A + B (also adc: its carry-out is computed from A, B and Res alone).</summary>
+    Add = 1,
+    /// <summary>Res = A − B (cmp, neg as 0 − B, cmps, scas, cmpxchg).</summary>
+    Sub = 2,
+    /// <summary>Res = A − B − borrow (the borrow-out is computed from A, B and Res alone).</summary>
+    Sbb = 3,
+    /// <summary>and, or, xor, test, bsf/bsr (of the source): CF = OF = 0.</summary>
+    Logic = 4,
+    /// <summary>Res = A + 1 (CF kept: an override).</summary>
+    Inc = 5,
+    /// <summary>Res = A − 1 (CF kept: an override).</summary>
+    Dec = 6,
     /// <summary>Res = A &lt;&lt; B (B the masked count, 1..31).</summary>
-    Shl,
+    Shl = 7,
     /// <summary>Res = A &gt;&gt; B, logical.</summary>
-    Shr,
+    Shr = 8,
     /// <summary>Res = A &gt;&gt; B, arithmetic (A sign-extended to 32 bits).</summary>
-    Sar,
+    Sar = 9,
     /// <summary>mul/imul: Res the low half at operand size, B = 1 when the product does not fit it (CF = OF = B).</summary>
-    Mul,
+    Mul = 10,
+    /// <summary>Mask of the operation above.</summary>
+    Operation = 0x1F,
+    /// <summary>ZF is <see cref="LazyFlags{V}.Zf"/>.</summary>
+    ZfSet = 0x20,
+    /// <summary>CF is <see cref="LazyFlags{V}.Cf"/>.</summary>
+    CfSet = 0x40,
+    /// <summary>OF is <see cref="LazyFlags{V}.Of"/>.</summary>
+    OfSet = 0x80,
 }
 
 /// <summary>
@@ -41,10 +52,8 @@ public struct LazyFlags<V>
     /// <summary>Operand size of <see cref="Op"/> in bytes.</summary>
     public byte Size;
     public V Res, A, B;
-    /// <summary>CF when <see cref="Op"/> is Explicit, Inc or Dec; the carry/borrow in for Adc/Sbb.</summary>
-    public V Cf;
-    /// <summary>The other flags when <see cref="Op"/> is Explicit.</summary>
-    public V Pf, Af, Zf, Sf, Of;
+    /// <summary>Explicit flags (all six when <see cref="Op"/> is Explicit; CF, ZF, OF when their override bit is set).</summary>
+    public V Cf, Pf, Af, Zf, Sf, Of;
     /// <summary>The direction flag (0 or 1): string instructions step down when 1.</summary>
     public V Df;
 }
@@ -76,43 +85,46 @@ public static class FlagLogic
     public static V Cf<V, M>(ref M m) where M : struct, IX86Machine<V>
     {
         ref var f = ref m.FlagState;
-        switch (f.Op)
+        if ((f.Op & FlagOp.CfSet) != 0) return f.Cf;
+        switch (f.Op & FlagOp.Operation)
         {
-            // the carry out of the top bit, (a & b) | ((a | b) & ~res), with and/or only: a pointer operand gives no carry (CompCert: Vundef)
-            case FlagOp.Add or FlagOp.Adc:
-                return Msb<V, M>(ref m, m.Or(m.And(f.A, f.B), m.And(m.Or(f.A, f.B), m.Xor(f.Res, m.Const(0xFFFFFFFF)))), f.Size);
+            // carry/borrow out of the top bit with and/or/xor only: a pointer operand gives Vundef in CompCert
+            case FlagOp.Add: return Msb<V, M>(ref m, m.Or(m.And(f.A, f.B), m.And(m.Or(f.A, f.B), Not<V, M>(ref m, f.Res))), f.Size);
+            case FlagOp.Sbb: return Msb<V, M>(ref m, m.Or(m.And(Not<V, M>(ref m, f.A), f.B), m.And(Not<V, M>(ref m, m.Xor(f.A, f.B)), f.Res)), f.Size);
+            // cmp: the unsigned comparison, which a machine may define for two pointers of one block
             case FlagOp.Sub: return m.LtU(f.A, f.B);
-            case FlagOp.Sbb: return m.Select(f.Cf, Not1<V, M>(ref m, m.LtU(f.B, f.A)), m.LtU(f.A, f.B));
-            case FlagOp.Logic: return m.Const(0);
             case FlagOp.Shl: return Msb<V, M>(ref m, m.Shl(f.A, m.Sub(f.B, m.Const(1))), f.Size);
             case FlagOp.Shr or FlagOp.Sar: return m.And(m.Sar(f.A, m.Sub(f.B, m.Const(1))), m.Const(1));
             case FlagOp.Mul: return f.B;
-            default: return f.Cf; // Explicit, Inc, Dec
+            case FlagOp.Explicit: return f.Cf;
+            default: return m.Const(0);   // Logic (Inc/Dec always carry CfSet)
         }
     }
 
     public static V Of<V, M>(ref M m) where M : struct, IX86Machine<V>
     {
         ref var f = ref m.FlagState;
+        if ((f.Op & FlagOp.OfSet) != 0) return f.Of;
         int s = f.Size;
-        switch (f.Op)
+        switch (f.Op & FlagOp.Operation)
         {
-            case FlagOp.Add or FlagOp.Adc: return Msb<V, M>(ref m, m.And(m.Xor(f.A, f.Res), m.Xor(f.B, f.Res)), s);
+            case FlagOp.Add: return Msb<V, M>(ref m, m.And(m.Xor(f.A, f.Res), m.Xor(f.B, f.Res)), s);
             case FlagOp.Sub or FlagOp.Sbb: return Msb<V, M>(ref m, m.And(m.Xor(f.A, f.B), m.Xor(f.A, f.Res)), s);
-            case FlagOp.Logic or FlagOp.Sar: return m.Const(0);
             case FlagOp.Inc: return m.Eq(f.Res, m.Const(1u << (s * 8 - 1)));
             case FlagOp.Dec: return m.Eq(f.A, m.Const(1u << (s * 8 - 1)));
-            case FlagOp.Shl: return m.Xor(Msb<V, M>(ref m, f.Res, s), Cf<V, M>(ref m));
+            case FlagOp.Shl: return m.Xor(Msb<V, M>(ref m, f.Res, s), Msb<V, M>(ref m, m.Shl(f.A, m.Sub(f.B, m.Const(1))), s));
             case FlagOp.Shr: return Msb<V, M>(ref m, m.Shr(f.A, m.Sub(f.B, m.Const(1))), s);
             case FlagOp.Mul: return f.B;
-            default: return f.Of;
+            case FlagOp.Explicit: return f.Of;
+            default: return m.Const(0);   // Logic, Sar
         }
     }
 
     public static V Zf<V, M>(ref M m) where M : struct, IX86Machine<V>
     {
         ref var f = ref m.FlagState;
-        return f.Op switch
+        if ((f.Op & FlagOp.ZfSet) != 0) return f.Zf;
+        return (f.Op & FlagOp.Operation) switch
         {
             FlagOp.Explicit => f.Zf,
             // cmp: equality of the operands, which a machine may define where the difference is not (two pointers)
@@ -124,38 +136,48 @@ public static class FlagLogic
     public static V Sf<V, M>(ref M m) where M : struct, IX86Machine<V>
     {
         ref var f = ref m.FlagState;
-        return f.Op == FlagOp.Explicit ? f.Sf : Msb<V, M>(ref m, f.Res, f.Size);
+        return (f.Op & FlagOp.Operation) == FlagOp.Explicit ? f.Sf : Msb<V, M>(ref m, f.Res, f.Size);
     }
 
     /// <summary>PF: 1 when the low byte of the result has an even number of set bits.</summary>
     public static V Pf<V, M>(ref M m) where M : struct, IX86Machine<V>
     {
         ref var f = ref m.FlagState;
-        return f.Op == FlagOp.Explicit ? f.Pf : Not1<V, M>(ref m, m.And(m.PopCount(m.And(f.Res, m.Const(0xFF))), m.Const(1)));
+        return (f.Op & FlagOp.Operation) == FlagOp.Explicit ? f.Pf : Not1<V, M>(ref m, m.And(m.PopCount(m.And(f.Res, m.Const(0xFF))), m.Const(1)));
     }
 
     /// <summary>AF: carry/borrow out of bit 3 for the additive operations; 0 (our choice where the SDM leaves it undefined) for the others.</summary>
     public static V Af<V, M>(ref M m) where M : struct, IX86Machine<V>
     {
         ref var f = ref m.FlagState;
-        switch (f.Op)
+        switch (f.Op & FlagOp.Operation)
         {
             case FlagOp.Explicit: return f.Af;
-            case FlagOp.Add or FlagOp.Adc or FlagOp.Sub or FlagOp.Sbb or FlagOp.Inc or FlagOp.Dec:
+            case FlagOp.Add or FlagOp.Sub or FlagOp.Sbb or FlagOp.Inc or FlagOp.Dec:
                 return Bit<V, M>(ref m, m.Xor(m.Xor(f.A, f.B), f.Res), 4);
             default: return m.Const(0);
         }
     }
 
-    /// <summary>Turns the lazy state into explicit flags (before an instruction that changes only some of them).</summary>
-    public static void Materialize<V, M>(ref M m) where M : struct, IX86Machine<V>
+    /// <summary>Records new values of CF (and of OF, ZF when given) over the lazy state; the other flags stay as they are.</summary>
+    public static void Override<V, M>(ref M m, V cf, FlagOp which = FlagOp.CfSet, V of = default!, V zf = default!) where M : struct, IX86Machine<V>
     {
-        if (m.FlagState.Op == FlagOp.Explicit) return;
-        V cf = Cf<V, M>(ref m), pf = Pf<V, M>(ref m), af = Af<V, M>(ref m), zf = Zf<V, M>(ref m), sf = Sf<V, M>(ref m), of = Of<V, M>(ref m);
         ref var f = ref m.FlagState;
-        f.Op = FlagOp.Explicit;
-        f.Cf = cf; f.Pf = pf; f.Af = af; f.Zf = zf; f.Sf = sf; f.Of = of;
+        if ((f.Op & FlagOp.Operation) == FlagOp.Explicit)
+        {
+            f.Cf = cf;
+            if ((which & FlagOp.OfSet) != 0) f.Of = of;
+            if ((which & FlagOp.ZfSet) != 0) f.Zf = zf;
+            return;
+        }
+        f.Op |= which | FlagOp.CfSet;
+        f.Cf = cf;
+        if ((which & FlagOp.OfSet) != 0) f.Of = of;
+        if ((which & FlagOp.ZfSet) != 0) f.Zf = zf;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static V Not<V, M>(ref M m, V x) where M : struct, IX86Machine<V> => m.Xor(x, m.Const(0xFFFFFFFF));
 
     /// <summary>Condition code <paramref name="cc"/> (0 O … 15 G, as in jcc/setcc/cmovcc) as a 0/1 value.</summary>
     public static V Condition<V, M>(ref M m, int cc) where M : struct, IX86Machine<V>

@@ -63,7 +63,15 @@ public static class Operands
         return m.Sar(m.Shl(v, k), k);
     }
 
+    /// <summary>Operand <paramref name="op"/>'s kind; constant operand numbers fold to Iced's field reads.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static OpKind Kind(in Instruction i, int op) => op switch { 0 => i.Op0Kind, 1 => i.Op1Kind, 2 => i.Op2Kind, _ => i.GetOpKind(op) };
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static Register RegisterOf(in Instruction i, int op) => op switch { 0 => i.Op0Register, 1 => i.Op1Register, 2 => i.Op2Register, _ => i.GetOpRegister(op) };
+
     /// <summary>The effective address of the memory operand: base + index·scale + displacement.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V Address<V, M>(ref M m, in Instruction i) where M : struct, IX86Machine<V>
     {
         V a = m.Displacement(in i);
@@ -82,7 +90,7 @@ public static class Operands
     /// <summary>Operand <paramref name="op"/> as a location (register or memory; not an immediate).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Location<V> Locate<V, M>(ref M m, in Instruction i, int op) where M : struct, IX86Machine<V> =>
-        i.GetOpKind(op) == OpKind.Register ? Reg<V>(i.GetOpRegister(op)) : new Location<V>(Address<V, M>(ref m, in i));
+        Kind(in i, op) == OpKind.Register ? Reg<V>(RegisterOf(in i, op)) : new Location<V>(Address<V, M>(ref m, in i));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V Read<V, M>(ref M m, in Location<V> l, int size) where M : struct, IX86Machine<V>
@@ -117,10 +125,10 @@ public static class Operands
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V Source<V, M>(ref M m, in Instruction i, int op, int size) where M : struct, IX86Machine<V>
     {
-        switch (i.GetOpKind(op))
+        switch (Kind(in i, op))
         {
             case OpKind.Register:
-                var l = Reg<V>(i.GetOpRegister(op));
+                var l = Reg<V>(RegisterOf(in i, op));
                 return Read<V, M>(ref m, in l, size);
             case OpKind.Memory:
                 return m.Load(Address<V, M>(ref m, in i), size);

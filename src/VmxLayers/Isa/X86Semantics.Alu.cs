@@ -34,8 +34,7 @@ public static partial class X86Semantics
                 V c = FlagLogic.Cf<V, M>(ref m);
                 bool add = op == IsaOp.Adc;
                 r = Trunc(ref m, add ? m.Add(m.Add(a, b), c) : m.Sub(m.Sub(a, b), c), size);
-                SetFlags(ref m, add ? FlagOp.Adc : FlagOp.Sbb, size, r, a, b);
-                m.FlagState.Cf = c;
+                SetFlags(ref m, add ? FlagOp.Add : FlagOp.Sbb, size, r, a, b);   // the carry-out follows from a, b, r
                 return r;
             }
             default: throw new InvalidOperationException($"{op} is not an ALU operation");
@@ -58,7 +57,7 @@ public static partial class X86Semantics
         V cf = FlagLogic.Cf<V, M>(ref m);
         V r = Trunc(ref m, dec ? m.Sub(a, one) : m.Add(a, one), size);
         SetFlags(ref m, dec ? FlagOp.Dec : FlagOp.Inc, size, r, a, one);
-        m.FlagState.Cf = cf;
+        FlagLogic.Override<V, M>(ref m, cf);
         Write(ref m, in dst, size, r);
     }
 
@@ -115,12 +114,10 @@ public static partial class X86Semantics
         V back = m.Sub(m.Const((uint)bits), n);            // 1..bits; a shift by the full width of a narrow value gives 0
         V r = right ? m.Or(m.Shr(a, n), ShlWide(ref m, a, back, size)) : m.Or(ShlWide(ref m, a, n, size), m.Shr(a, back));
         r = Trunc(ref m, r, size);
-        FlagLogic.Materialize<V, M>(ref m);
         V msb = Msb(ref m, r, size);
         V cf = right ? msb : m.And(r, m.Const(1));
         V of = right ? m.Xor(msb, m.And(m.Shr(r, m.Const((uint)bits - 2)), m.Const(1))) : m.Xor(msb, cf);
-        ref var f = ref m.FlagState;
-        f.Cf = cf; f.Of = of;
+        FlagLogic.Override<V, M>(ref m, cf, FlagOp.CfSet | FlagOp.OfSet, of);
         Write(ref m, in dst, size, r);
     }
 
@@ -155,10 +152,7 @@ public static partial class X86Semantics
             cf = m.And(m.Shr(a, m.Sub(k, one)), one);
         }
         r = Trunc(ref m, r, size);
-        FlagLogic.Materialize<V, M>(ref m);
-        ref var f = ref m.FlagState;
-        f.Cf = cf;
-        f.Of = m.Xor(Msb(ref m, a, size), Msb(ref m, r, size));
+        FlagLogic.Override<V, M>(ref m, cf, FlagOp.CfSet | FlagOp.OfSet, m.Xor(Msb(ref m, a, size), Msb(ref m, r, size)));
         Write(ref m, in dst, size, r);
     }
 
@@ -211,8 +205,7 @@ public static partial class X86Semantics
         V bit = m.And(offset, m.Const((uint)bits - 1));
         V v = Read(ref m, in dst, size), one = m.Const(1);
         V cf = m.And(m.Shr(v, bit), one);
-        FlagLogic.Materialize<V, M>(ref m);
-        m.FlagState.Cf = cf;
+        FlagLogic.Override<V, M>(ref m, cf);
         if (op == IsaOp.Bt) return;
         V mask = m.Shl(one, bit);
         V r = op switch
@@ -243,21 +236,18 @@ public static partial class X86Semantics
             ? (size == 4 ? m.LeadingZeros(src) : m.Sub(m.LeadingZeros(src), m.Const(16)))
             : (size == 4 ? m.TrailingZeros(src) : m.TrailingZeros(m.Or(src, m.Const(0x10000))));
         Write(ref m, Reg<V>(i.Op0Register), size, n);
-        FlagLogic.Materialize<V, M>(ref m);
-        ref var f = ref m.FlagState;
-        f.Cf = m.Eq(src, m.Const(0));
-        f.Zf = m.Eq(n, m.Const(0));
+        FlagLogic.Override<V, M>(ref m, m.Eq(src, m.Const(0)), FlagOp.CfSet | FlagOp.ZfSet, zf: m.Eq(n, m.Const(0)));
     }
 
     static void PopCount<V, M>(ref M m, in Instruction i, int size) where M : struct, IX86Machine<V>
     {
         V src = Source<V, M>(ref m, in i, 1, size);
         Write(ref m, Reg<V>(i.Op0Register), size, m.PopCount(src));
-        V zero = m.Const(0);
-        FlagLogic.Materialize<V, M>(ref m);
+        V zero = m.Const(0), zf = m.Eq(src, zero);
         ref var f = ref m.FlagState;
+        f.Op = FlagOp.Explicit;
         f.Cf = zero; f.Pf = zero; f.Af = zero; f.Sf = zero; f.Of = zero;
-        f.Zf = m.Eq(src, zero);
+        f.Zf = zf;
     }
 
     // ---- multiplication and division ---------------------------------------------------------------

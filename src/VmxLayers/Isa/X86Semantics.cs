@@ -194,9 +194,8 @@ public static partial class X86Semantics
 
     static void CarryOp<V, M>(ref M m, IsaOp op) where M : struct, IX86Machine<V>
     {
-        FlagLogic.Materialize<V, M>(ref m);
-        ref var f = ref m.FlagState;
-        f.Cf = op switch { IsaOp.Clc => m.Const(0), IsaOp.Stc => m.Const(1), _ => m.Xor(f.Cf, m.Const(1)) };
+        V cf = op switch { IsaOp.Clc => m.Const(0), IsaOp.Stc => m.Const(1), _ => m.Xor(FlagLogic.Cf<V, M>(ref m), m.Const(1)) };
+        FlagLogic.Override<V, M>(ref m, cf);
     }
 
     /// <summary>Explicit flags with ZF, SF, PF taken from <paramref name="res"/> (size bytes).</summary>
