@@ -1,7 +1,9 @@
-using VmxLayers.Layers;
 using VmxLayers.Semantics;
 
-namespace VmxLayers.Spec.Concrete;
+namespace VmxLayers.Constants;
+
+/// <summary>The global symbols of the layer pair (their blocks are fixed by <see cref="Genv"/>).</summary>
+public enum Global { vmx_enter, vmx_exit, VMX_LOC }
 
 /// <summary>
 /// The global environment: function symbols vmx_enter (block 1), vmx_exit (block 2) and the data
@@ -15,7 +17,8 @@ public sealed record Genv(int TotalCpu)
     {
         Global.vmx_enter => VmxEnterBlock,
         Global.vmx_exit => VmxExitBlock,
-        _ => VmxLocBlock,
+        Global.VMX_LOC => VmxLocBlock,
+        _ => throw new ArgumentOutOfRangeException(nameof(g), g, "not a global symbol"),
     };
 
     public static Global? GlobalOf(int block) => block switch

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using VmxLayers.Semantics;
-using VmxLayers.Spec.Concrete;
+using VmxLayers.Constants;
 
-namespace VmxLayers.Checking;
+namespace VmxLayers.Cases;
 
 /// <summary>
 /// The stack/heap blocks above the globals and how the injection maps them (delta 0, forward, injective):

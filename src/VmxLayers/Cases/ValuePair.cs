@@ -1,6 +1,6 @@
 using VmxLayers.Semantics;
 
-namespace VmxLayers.Checking;
+namespace VmxLayers.Cases;
 
 /// <summary>A value on the high layer and the value standing for it on the low layer (val_inject f High Low).</summary>
 public readonly record struct ValuePair(Val High, Val Low)

@@ -1,37 +1,37 @@
 using VmxLayers.Spec;
 
-namespace VmxLayers.Layers;
+namespace VmxLayers.Primitives;
 
 /// <summary>
-/// The lower layer VMCSInit's primitives used by this layer pair (SPEC §3), written once against
-/// <see cref="ISpecDomain{T}"/>. Each returns null-equivalent failure through <c>ok = false</c>.
+/// VMCSInit's own primitives that this layer pair uses (SPEC §3, ObjVMCS/ObjMultiprocessor), written once against
+/// <see cref="ISpecDomain{T}"/>. Each reports failure through its bool result.
 /// </summary>
 public static class VmcsInit
 {
-    /// <summary>get_CPU_ID: needs ikern ∧ ihost; returns CpuId (Z).</summary>
-    public static bool GetCpuId<T, D>(ref D d, AbsData<T> a, out T cpu) where D : ISpecDomain<T>
+    /// <summary>get_CPU_ID: needs ikern ∧ ihost; returns CpuId.</summary>
+    public static bool GetCpuId<T, D>(ref D d, AbsData<T> a, out Z<T> cpu) where D : ISpecDomain<T>
     {
         cpu = a.CpuId;
         return d.Require(d.And(a.Ikern, a.Ihost), "get_CPU_ID: needs ikern ∧ ihost");
     }
 
-    static T VmcsGuards<T, D>(ref D d, AbsData<T> a) where D : ISpecDomain<T> =>
+    static Bool<T> VmcsGuards<T, D>(ref D d, AbsData<T> a) where D : ISpecDomain<T> =>
         d.And(d.And(a.Ikern, a.Pg), a.Ihost);
 
-    /// <summary>vmcs_readz(enc): needs ikern ∧ pg ∧ ihost, a valid encoding and a Vint field; returns its unsigned value (Z).</summary>
-    public static bool VmcsReadz<T, D>(ref D d, AbsData<T> a, T enc, string field, out T value) where D : ISpecDomain<T>
+    /// <summary>vmcs_readz(enc): needs ikern ∧ pg ∧ ihost, a valid encoding and a Vint field; returns its unsigned value.</summary>
+    public static bool VmcsReadz<T, D>(ref D d, AbsData<T> a, Z<T> enc, string field, out Z<T> value) where D : ISpecDomain<T>
     {
-        value = default!;
+        value = default;
         if (!d.Require(VmcsGuards<T, D>(ref d, a), GuardText.Of("vmcs_readz", field, ": needs ikern ∧ pg ∧ ihost"))) return false;
         if (!d.Require(d.ValidEncoding(enc), GuardText.Of("vmcs_readz", field, ": invalid VMCS encoding"))) return false;
-        T v = d.VmcsField(a.Vmcs, a.CpuId, enc);
+        var v = d.VmcsField(a.Vmcs, a.CpuId, enc);
         if (!d.Require(d.IsInt(v), GuardText.Of("vmcs_readz", field, ": the field is not a Vint"))) return false;
         value = d.Unsigned(d.IntOf(v));
         return true;
     }
 
     /// <summary>vmcs_writez(enc, value): same guards; sets the field to Vint(repr value).</summary>
-    public static bool VmcsWritez<T, D>(ref D d, AbsData<T> a, T enc, T value, string field, out AbsData<T> result) where D : ISpecDomain<T>
+    public static bool VmcsWritez<T, D>(ref D d, AbsData<T> a, Z<T> enc, Z<T> value, string field, out AbsData<T> result) where D : ISpecDomain<T>
     {
         result = a;
         if (!d.Require(VmcsGuards<T, D>(ref d, a), GuardText.Of("vmcs_writez", field, ": needs ikern ∧ pg ∧ ihost"))) return false;

@@ -1,11 +1,12 @@
 using CsCheck;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
+using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;
 
-namespace VmxLayers.Checking;
+namespace VmxLayers.Cases;
 
 /// <summary>
 /// CsCheck generators of related input pairs (SPEC §4 hypotheses hold by construction): a block layout
@@ -13,7 +14,7 @@ namespace VmxLayers.Checking;
 /// every CPU as related pairs, then the call of one primitive (arguments or register sets) biased so that
 /// the high spec usually succeeds. Alternatives are listed simplest first so shrinking moves toward them.
 /// </summary>
-public static class Generators
+public static class Gens
 {
     /// <summary>TOTAL_CPU values drawn (weighted toward small machines, which are as telling and faster).</summary>
     public static readonly int[] TotalCpus = [1, 2, 3, 8];
@@ -73,29 +74,36 @@ public static class Generators
         (1, Gen.Const((uint)VmxSlots.Size)),
         (1, Gen.OneOf(0xFFFFFFFFu, 0x80000000u)));
 
-    /// <summary>The generator of cases for one primitive.</summary>
-    public static Gen<ConcreteCase> For(Prim p) =>
+    /// <summary>The generator of cases for one primitive: a whole related world, then the primitive's own call.</summary>
+    public static Gen<ConcreteCase> For(PrimitiveDef def) =>
         from layout in Gen.OneOf([.. BlockLayout.All])
         from tc in Gen.Frequency((3, Gen.Const(1)), (4, Gen.Const(2)), (2, Gen.Const(3)), (1, Gen.Const(8)))
         from cpu in Gen.Int[0, tc - 1]
         from flags in Flags
         from slots in Pair(layout).Array[tc * VmxSlots.Size]
         from vmcs in Pair(layout, intWeight: 24).Array[tc * VmcsFieldsGenerated.Length]
-        from call in Call(p, layout, tc, cpu)
+        from call in def.RandomCall(layout, tc, cpu)
         from perturbation in Perturbations
-        select Assemble(p, layout, tc, cpu, flags, slots, vmcs, call).Perturb(perturbation).Build();
+        select Assemble(def, layout, tc, cpu, flags, slots, vmcs, call).Perturb(perturbation).Build();
 
-    /// <summary>One case in twelve breaks one relation clause on purpose (vacuous unless a relation mutant forgets it).</summary>
+    /// <summary>
+    /// One case in nine breaks one relation clause on purpose (vacuous unless a relation forgets it): a VMCS field,
+    /// another CPU's slots, the low save area's permission, or one of the current CPU's flags on the low layer only.
+    /// </summary>
     public static readonly Gen<Perturbation> Perturbations = Gen.Frequency(
-        (33, Gen.Const(Perturbation.None)),
+        (56, Gen.Const(Perturbation.None)),
         (1, Gen.Const(Perturbation.VmcsUnrelated)),
         (1, Gen.Const(Perturbation.OtherCpuSlotUnrelated)),
-        (1, Gen.Const(Perturbation.ReadOnlyArea)));
+        (1, Gen.Const(Perturbation.ReadOnlyArea)),
+        (1, Gen.Const(Perturbation.LowIkernDiffers)),
+        (1, Gen.Const(Perturbation.LowIhostDiffers)),
+        (1, Gen.Const(Perturbation.LowPgDiffers)),
+        (1, Gen.Const(Perturbation.LowInitDiffers)));
 
-    static CaseBuilder Assemble(Prim p, BlockLayout layout, int tc, int cpu, CpuFlags flags,
+    static CaseBuilder Assemble(PrimitiveDef def, BlockLayout layout, int tc, int cpu, CpuFlags flags,
         ValuePair[] slots, ValuePair[] vmcs, Action<CaseBuilder> call)
     {
-        var b = new CaseBuilder(p, tc, cpu, layout).With(flags);
+        var b = new CaseBuilder(def, tc, cpu, layout).With(flags);
         for (int c = 0; c < tc; c++)
         {
             for (int i = 0; i < VmxSlots.Size; i++) b.Slot(c, i, slots[c * VmxSlots.Size + i]);
@@ -105,49 +113,19 @@ public static class Generators
         return b;
     }
 
-    /// <summary>What the primitive is called with, and the few values it reads, biased toward its success path.</summary>
-    static Gen<Action<CaseBuilder>> Call(Prim p, BlockLayout layout, int tc, int cpu) => p switch
-    {
-        Prim.vmx_readz =>
-            from i in Index
-            from arg in IntArg(i, layout)
-            from v in Pair(layout, intWeight: 24)
-            from spill in Gen.Bool
-            select (Action<CaseBuilder>)(b =>
-            {
-                b.Args(arg);
-                if (i < VmxSlots.Size) b.Slot((int)i, v);
-                else if (spill) b.Overflow(i, v.High);   // what the abstract map holds there: only the high layer has it
-            }),
-        Prim.vmx_writez =>
-            from i in Index
-            from argI in IntArg(i, layout)
-            from x in Word
-            from argX in IntArg(x, layout)
-            select (Action<CaseBuilder>)(b => b.Args(argI, argX)),
-        Prim.vmx_enter_pre =>
-            from rip in Pair(layout, intWeight: 24)
-            select (Action<CaseBuilder>)(b => b.Slot(VmxSlots.G_RIP, rip)),
-        Prim.vmx_exit_post =>
-            from f in Pair(layout, intWeight: 40).Array[3]
-            select (Action<CaseBuilder>)(b => b.Vmcs(VmcsFields.GUEST_RIP, f[0]).Vmcs(VmcsFields.EXIT_REASON, f[1]).Vmcs(VmcsFields.EXIT_QUALIFICATION, f[2])),
-        Prim.vmx_exit => ExitRegs(layout, cpu),
-        _ => EnterRegs(layout),
-    };
-
     /// <summary>A C argument: the integer on both sides, rarely a high Vundef (the low side then has it).</summary>
-    static Gen<ValuePair> IntArg(uint n, BlockLayout layout) => Gen.Frequency(
+    public static Gen<ValuePair> IntArg(uint n, BlockLayout layout) => Gen.Frequency(
         (19, Gen.Const(ValuePair.Int(n))),
         (1, Gen.Const(new ValuePair(Val.Vundef, Val.Vint(n)))));
 
     /// <summary>Every register a related pair; the asm call's PC, ECX, RA, ESP drawn separately.</summary>
-    static Gen<RegPairs> Regs(BlockLayout layout) =>
+    public static Gen<RegPairs> Regs(BlockLayout layout) =>
         from ints in Pair(layout).Array[8]
         from floats in FloatPair.Array[9]
         from bits in BitPair.Array[5]
         select new RegPairs(ints, floats, bits);
 
-    sealed record RegPairs(ValuePair[] Ints, ValuePair[] Floats, ValuePair[] Bits)
+    public sealed record RegPairs(ValuePair[] Ints, ValuePair[] Floats, ValuePair[] Bits)
     {
         static readonly Preg[] intRegs = [Preg.EAX, Preg.EBX, Preg.ECX, Preg.EDX, Preg.ESI, Preg.EDI, Preg.EBP, Preg.ESP];
         static readonly Preg[] floatRegs = [Preg.XMM0, Preg.XMM1, Preg.XMM2, Preg.XMM3, Preg.XMM4, Preg.XMM5, Preg.XMM6, Preg.XMM7, Preg.ST0];
@@ -161,20 +139,10 @@ public static class Generators
         }
     }
 
-    /// <summary>PC: the entry symbol nine times in ten, else the other asm symbol.</summary>
-    static Gen<ValuePair> Pc(Prim p) => Gen.Frequency(
+    /// <summary>PC: the primitive's entry symbol nine times in ten, else another code symbol.</summary>
+    public static Gen<ValuePair> Pc(Primitive p) => Gen.Frequency(
         (9, Gen.Const(ValuePair.Same(CaseBuilder.Entry(p)))),
-        (1, Gen.Const(ValuePair.Same(CaseBuilder.Entry(p == Prim.vmx_exit ? Prim.vmx_enter : Prim.vmx_exit)))));
-
-    static Gen<Action<CaseBuilder>> ExitRegs(BlockLayout layout, int cpu) =>
-        from regs in Regs(layout)
-        from pc in Pc(Prim.vmx_exit)
-        from ecx in Gen.Frequency(
-            (8, Gen.Const(ValuePair.Same(CaseBuilder.RightEcx(cpu)))),
-            (1, Gen.OneOf(ValuePair.Int((uint)(VmxSlots.Stride * cpu + 4)), ValuePair.Int((uint)(VmxSlots.Stride * (cpu + 1))))),
-            (1, Gen.OneOf(ValuePair.Undef, new ValuePair(Val.Vundef, CaseBuilder.RightEcx(cpu)))))
-        from ra in GlobalPointer
-        select (Action<CaseBuilder>)(b => { regs.Apply(b); b.Reg(Preg.PC, pc).Reg(Preg.ECX, ecx).Reg(Preg.RA, ra); });
+        (1, Gen.Const(ValuePair.Same(Val.Vptr(Genv.BlockOf(p.Entry == Global.vmx_exit ? Global.vmx_enter : Global.vmx_exit), 0u)))));
 
     /// <summary>ESP: an integer, a stack pointer, or (failing the guard) Vundef or a pointer to a global.</summary>
     public static Gen<ValuePair> Esp(BlockLayout layout)
@@ -189,11 +157,4 @@ public static class Generators
         if (layout.HighBlocks > 0) choices.Add((4, Stack(layout)));
         return Gen.Frequency([.. choices]);
     }
-
-    static Gen<Action<CaseBuilder>> EnterRegs(BlockLayout layout) =>
-        from regs in Regs(layout)
-        from pc in Pc(Prim.vmx_enter)
-        from esp in Esp(layout)
-        from ra in GlobalPointer
-        select (Action<CaseBuilder>)(b => { regs.Apply(b); b.Reg(Preg.PC, pc).Reg(Preg.ESP, esp).Reg(Preg.RA, ra); });
 }

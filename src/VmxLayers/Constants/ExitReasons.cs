@@ -1,4 +1,4 @@
-namespace VmxLayers.Layers;
+namespace VmxLayers.Constants;
 
 /// <summary>Intel SDM basic exit reasons (certikos-vmx-layers.md §5.2).</summary>
 public static class ExitReasons

@@ -1,12 +1,12 @@
 using System.Collections.Immutable;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;
 
-namespace VmxLayers.Checking;
+namespace VmxLayers.Cases;
 
 /// <summary>
 /// A deliberate break of one clause of the relation. The hypothesis is then false (the case is vacuous)
@@ -22,6 +22,14 @@ public enum Perturbation
     OtherCpuSlotUnrelated,
     /// <summary>The current CPU's low save area is Readable, not Writable.</summary>
     ReadOnlyArea,
+    /// <summary>The current CPU's ikern differs on the low layer (one per flag: relate compares each).</summary>
+    LowIkernDiffers,
+    /// <summary>The current CPU's ihost differs on the low layer.</summary>
+    LowIhostDiffers,
+    /// <summary>The current CPU's pg differs on the low layer.</summary>
+    LowPgDiffers,
+    /// <summary>The current CPU's init differs on the low layer.</summary>
+    LowInitDiffers,
 }
 
 /// <summary>
@@ -38,42 +46,41 @@ public sealed class CaseBuilder
     ValuePair[] args;
     RegSet regsHigh, regsLow;
 
-    public Prim Prim { get; }
+    public PrimitiveDef Def { get; }
+    public Primitive Prim => Def.Primitive;
     public int TotalCpu { get; }
     public int Cpu { get; }
     public BlockLayout Layout { get; }
+    /// <summary>The current CPU's flags on both layers (unless <see cref="LowFlags"/> gives the low layer others).</summary>
     public CpuFlags Flags { get; set; } = CpuFlags.AllTrue;
+    /// <summary>The current CPU's flags on the low layer when they differ from the high one's (relate then fails).</summary>
+    public CpuFlags? LowFlags { get; set; }
     /// <summary>A perturbation applied by <see cref="Build"/>, after every other setting.</summary>
     public Perturbation Pending { get; set; }
 
-    public CaseBuilder(Prim prim, int totalCpu, int cpu, BlockLayout layout)
+    public CaseBuilder(PrimitiveDef def, int totalCpu, int cpu, BlockLayout layout)
     {
         if (cpu < 0 || cpu >= totalCpu) throw new ArgumentOutOfRangeException(nameof(cpu), cpu, "cpu must be in [0, TOTAL_CPU)");
-        (Prim, TotalCpu, Cpu, Layout) = (prim, totalCpu, cpu, layout);
+        (Def, TotalCpu, Cpu, Layout) = (def, totalCpu, cpu, layout);
         slots = new ValuePair[totalCpu * VmxSlots.Size];
         for (int c = 0; c < totalCpu; c++)
             for (int i = 0; i < VmxSlots.Size; i++) slots[c * VmxSlots.Size + i] = Background(c, i);
-        args = [.. Enumerable.Repeat(ValuePair.Int(0), prim.Arity())];
-        var rs = DefaultRegs(prim, cpu, layout);
-        (regsHigh, regsLow) = (rs.High, rs.Low);
+        args = [.. Enumerable.Repeat(ValuePair.Int(0), def.Primitive.Arity)];
+        var esp = layout.HighBlocks > 0 ? layout.StackPointer(0, 32) : ValuePair.Int(0x1000);
+        (regsHigh, regsLow) = (def.DefaultRegs(cpu, esp.High), def.DefaultRegs(cpu, esp.Low));
     }
 
     /// <summary>The background value of slot i of CPU c.</summary>
     public static ValuePair Background(int cpu, int slot) => ValuePair.Int((uint)(256 * cpu + slot));
 
-    /// <summary>The symbol an asm primitive must be called at.</summary>
-    public static Val Entry(Prim p) => Val.Vptr(p == Prim.vmx_exit ? Genv.VmxExitBlock : Genv.VmxEnterBlock, 0u);
+    /// <summary>Vptr(&amp;symbol, 0): what PC holds when an asm primitive is called at its entry.</summary>
+    public static Val Entry(PrimitiveDef def) => Entry(def.Primitive);
+
+    /// <summary>Vptr(&amp;symbol, 0) of a primitive's entry.</summary>
+    public static Val Entry(Primitive p) => Val.Vptr(Genv.BlockOf(p.Entry ?? throw new ArgumentException($"{p} has no entry symbol")), 0u);
 
     /// <summary>ECX = Vint(152·cpu), what vmx_exit requires.</summary>
     public static Val RightEcx(int cpu) => Val.Vint((uint)(VmxSlots.Stride * cpu));
-
-    static (RegSet High, RegSet Low) DefaultRegs(Prim p, int cpu, BlockLayout layout)
-    {
-        if (!p.IsAsm()) return (RegSet.Undef, RegSet.Undef);
-        var esp = layout.HighBlocks > 0 ? layout.StackPointer(0, 32) : ValuePair.Int(0x1000);
-        RegSet h = RegSet.Undef.Set(Preg.PC, Entry(p)).Set(Preg.RA, Val.Vptr(Genv.VmxEnterBlock, 0u)).Set(Preg.ECX, RightEcx(cpu));
-        return (h.Set(Preg.ESP, esp.High), h.Set(Preg.ESP, esp.Low));
-    }
 
     public CaseBuilder Slot(int cpu, int slot, ValuePair v) { slots[cpu * VmxSlots.Size + slot] = v; return this; }
 
@@ -107,6 +114,15 @@ public sealed class CaseBuilder
             case Perturbation.ReadOnlyArea:
                 ReadOnlyArea(Cpu);
                 break;
+            case Perturbation.LowIkernDiffers: LowFlags = Flags with { Ikern = !Flags.Ikern }; break;
+            case Perturbation.LowIhostDiffers: LowFlags = Flags with { Ihost = !Flags.Ihost }; break;
+            case Perturbation.LowPgDiffers: LowFlags = Flags with { Pg = !Flags.Pg }; break;
+            case Perturbation.LowInitDiffers: LowFlags = Flags with { Init = !Flags.Init }; break;
+            case Perturbation.None:
+            case Perturbation.OtherCpuSlotUnrelated:   // a single CPU has no other
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(p), p, "unknown perturbation");
         }
         return this;
     }
@@ -117,17 +133,17 @@ public sealed class CaseBuilder
 
     public CaseBuilder With(CpuFlags flags) { Flags = flags; return this; }
 
-    public ConcreteCase Build(MutantId mutant = MutantId.None)
+    public ConcreteCase Build()
     {
         if (Pending != Perturbation.None) { var p = Pending; Pending = Perturbation.None; Perturb(p); }
-        return Make(mutant);
+        return Make();
     }
 
-    ConcreteCase Make(MutantId mutant) => new(
-        Prim, TotalCpu, Cpu, Flags,
+    ConcreteCase Make() => new(
+        Prim, TotalCpu, Cpu, Flags, LowFlags ?? Flags,
         [.. slots.Select(s => s.High)], [.. slots.Select(s => s.Low)],
         [.. vmcs], [.. overflow],
         Layout.HighBlocks, Layout.LowBlocks, Layout.Inject,
         [.. args.Select(a => a.High)], [.. args.Select(a => a.Low)],
-        regsHigh, regsLow, mutant, [.. readOnly]);
+        regsHigh, regsLow, [.. readOnly]);
 }

@@ -27,11 +27,3 @@ public sealed class Node
     public bool IsApp(string f) => Op == Op.App && Name == f;
     public override string ToString() => SmtPrinter.Inline(this);
 }
-
-/// <summary>A symbolic term of the spec domain: a handle on a hash-consed <see cref="Node"/>.</summary>
-public readonly struct Sx(Node node)
-{
-    public Node N { get; } = node;
-    public Sort Sort => N.Sort;
-    public override string ToString() => N.ToString();
-}

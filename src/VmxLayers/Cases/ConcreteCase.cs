@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
+using VmxLayers.Machine;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;
 
-namespace VmxLayers.Machine;
+namespace VmxLayers.Cases;
 
 /// <summary>A VMCS field value on both layers (relate needs the high one to inject into the low one).</summary>
 public readonly record struct VmcsOverride(int Cpu, int Encoding, Val High, Val Low);
@@ -16,15 +17,18 @@ public readonly record struct SlotOverflow(long Cpu, long Slot, Val Value);
 /// <summary>
 /// One fully explicit simulation case: everything needed to rebuild both layers' states and the call.
 /// Generators, the SMT decoder and scenario files all meet here. Defaults: VMCS fields Vint 0 on both
-/// sides (revid/abrtid Vint 0); globals mapped to themselves; extra blocks are 64 bytes, Freeable.
+/// sides (revid/abrtid Vint 0); globals mapped to themselves; extra blocks are 64 bytes, Freeable. The current
+/// CPU's flags are given per layer (relate requires them equal: a case where they differ is one only a relation
+/// that forgets a flag accepts); the other CPUs' flags are all true.
 /// <see cref="LowReadOnly"/> lists low VMX_LOC words whose permission is dropped to Readable (violates
 /// match's writable clause; lets the checkers exercise a relation that forgets it).
 /// </summary>
 public sealed record ConcreteCase(
-    Prim Prim,
+    Primitive Prim,
     int TotalCpu,
     int Cpu,
-    CpuFlags Flags,
+    CpuFlags FlagsHigh,
+    CpuFlags FlagsLow,
     ImmutableArray<Val> HighSlots,
     ImmutableArray<Val> LowSlots,
     ImmutableArray<VmcsOverride> Vmcs,
@@ -36,7 +40,6 @@ public sealed record ConcreteCase(
     ImmutableArray<Val> ArgsLow,
     RegSet RegsHigh,
     RegSet RegsLow,
-    MutantId Mutant = MutantId.None,
     ImmutableArray<(int Cpu, int Slot)> LowReadOnly = default)
 {
     public const int BlockSize = 64;
@@ -69,9 +72,10 @@ public sealed record ConcreteCase(
         }
         var f = MemInj.Flat(Genv.Next);
         foreach (var (from, to) in Inject) f = f.With(from, to, 0);
-        var flags = Enumerable.Repeat(CpuFlags.AllTrue, TotalCpu).ToImmutableArray().SetItem(Cpu, Flags);
-        var ctx = new ConcreteContext(genv, f, Mutant);
-        return new World(ctx, new LayerMachine(flags, vmcsH, vmx, high), new LayerMachine(flags, vmcsL, VmxArea.Init(TotalCpu), low));
+        var others = Enumerable.Repeat(CpuFlags.AllTrue, TotalCpu).ToImmutableArray();
+        var ctx = new ConcreteContext(genv, f);
+        return new World(ctx, new LayerMachine(others.SetItem(Cpu, FlagsHigh), vmcsH, vmx, high),
+            new LayerMachine(others.SetItem(Cpu, FlagsLow), vmcsL, VmxArea.Init(TotalCpu), low));
     }
 
     /// <summary>VMX_LOC (still Freeable and filled) becomes Writable, except the <see cref="LowReadOnly"/> words: Readable.</summary>
@@ -86,16 +90,17 @@ public sealed record ConcreteCase(
     /// <summary>The simulation input of this case in a world built by <see cref="ToWorld"/>.</summary>
     public SimInput<CTerm> ToInput(World w) => new(
         w.Pair(Cpu),
-        [.. ArgsHigh.Select(v => new CTerm(v))],
-        [.. ArgsLow.Select(v => new CTerm(v))],
-        new CTerm(new RegBox(RegsHigh)),
-        new CTerm(new RegBox(RegsLow)));
+        [.. ArgsHigh.Select(v => new Val<CTerm>(new CTerm(v)))],
+        [.. ArgsLow.Select(v => new Val<CTerm>(new CTerm(v)))],
+        new(new CTerm(new RegBox(RegsHigh))),
+        new(new CTerm(new RegBox(RegsLow))));
 
-    /// <summary>Runs the simulation statement on this case with the concrete domain.</summary>
-    public (World World, SimRun<CTerm> Run) Evaluate()
+    /// <summary>Runs the simulation statement s (of this case's primitive) on this case with the concrete domain.</summary>
+    public (World World, SimRun<CTerm> Run) Evaluate(SimStatement s)
     {
+        if (s.Primitive != Prim) throw new ArgumentException($"the case calls {Prim}, the statement is about {s.Primitive}");
         var w = ToWorld();
         var d = w.Domain();
-        return (w, Simulation.Run<CTerm, ConcreteDomain>(ref d, Prim, ToInput(w)));
+        return (w, Simulation.Run(ref d, s, ToInput(w)));
     }
 }

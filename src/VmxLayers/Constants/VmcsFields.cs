@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace VmxLayers.Layers;
+namespace VmxLayers.Constants;
 
 /// <summary>
 /// Intel's VMCS field encodings (SDM Vol. 3 App. B). 64-bit fields also have their "_HIGH" access

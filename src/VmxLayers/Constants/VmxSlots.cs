@@ -1,4 +1,4 @@
-namespace VmxLayers.Layers;
+namespace VmxLayers.Constants;
 
 /// <summary>The VMX save area of one CPU: 38 32-bit slots, 152 bytes apart per CPU (SPEC §2).</summary>
 public static class VmxSlots
