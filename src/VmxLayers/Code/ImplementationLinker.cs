@@ -23,7 +23,7 @@ public static class ImplementationLinker
         foreach (var p in PrimInfo.All)
         {
             var from = owners.TryGetValue(p.ToString(), out var o) ? o : fallback;
-            var symbol = from.Definition(p.ToString()) ?? throw new ObjectFileError(fallback.File, $"no object defines the primitive {p}");
+            var symbol = from.Definition(p.ToString()) ?? throw new ObjectFileError(fallback.File, $"does not define the primitive {p}, and no other object does");
             definitions[p] = new PrimitiveDefinition(p, from, symbol);
         }
         // the fallback's code runs only for the primitives the user's objects leave out
@@ -58,7 +58,7 @@ public static class ImplementationLinker
         foreach (var s in o.GlobalDefinitions)
         {
             if (UnderlaySymbols.IsExternal(s.Name))
-                throw new ObjectFileError(o.File, $"defines {s.Name}, which belongs to the underlay VMCSInit (at {o.Describe(s.Section!.Value, s.Value)})");
+                throw new ObjectFileError(o.File, $"defines {s.Name}, which the underlay VMCSInit provides");
             if (!IsPrimitive(s.Name)) continue;
             if (s.Section != SectionKind.Text)
                 throw new ObjectFileError(o.File, $"the primitive {s.Name} is defined in {s.Section!.Value.SectionName()}, not in .text");

@@ -77,6 +77,17 @@ public class ElfObjectReaderTests
     }
 
     [Fact]
+    public void VmxExitPostReadsTheThreeFieldsThenStoresTheFourSlotsInTheSpecsOrder()
+    {
+        var post = Def(vmx, "vmx_exit_post");
+        var code = vmx.Section(SectionKind.Text)!.Bytes.AsSpan().Slice((int)post.Value, (int)post.Size).ToArray();
+        int At(uint encoding) => code.AsSpan().IndexOf(BitConverter.GetBytes(encoding));
+        Assert.True(At(0x681E) >= 0 && At(0x681E) < At(0x4402) && At(0x4402) < At(0x6400), "GUEST_RIP, EXIT_REASON, EXIT_QUALIFICATION in that order");
+        Assert.Equal(new[] { 14, 27, 28, 31 }.Select(slot => 4 * slot),
+            RelocationsIn(vmx, "vmx_exit_post").Where(r => r.Type == RelocationType.R_386_32).Select(r => r.Addend));
+    }
+
+    [Fact]
     public void APlaceInCodeIsDescribedByFunctionAndInstruction()
     {
         var load = RelocationsIn(vmx, "vmx_exit").Last();    // mov 0x88(%ecx),%edi

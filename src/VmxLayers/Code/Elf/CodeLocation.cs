@@ -9,9 +9,11 @@ static class CodeLocation
     public readonly record struct Label(string Name, uint Value);
 
     /// <param name="code">The section's bytes when it is .text (the instruction is decoded), else empty.</param>
-    public static string Describe(string section, ReadOnlySpan<byte> code, IEnumerable<Label> labels, uint offset)
+    /// <param name="size">The section's size: a place past its end lies in no function.</param>
+    public static string Describe(string section, ReadOnlySpan<byte> code, uint size, IEnumerable<Label> labels, uint offset)
     {
         string place = $"{section}+0x{offset:x}";
+        if (offset >= size) return place;
         var label = labels.Where(l => l.Value <= offset).OrderByDescending(l => l.Value).Cast<Label?>().FirstOrDefault();
         if (label is null) return place;
         var start = label.Value.Value;

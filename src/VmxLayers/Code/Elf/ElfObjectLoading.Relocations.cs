@@ -16,6 +16,15 @@ sealed partial class ElfObjectLoading
     void CheckRelocationTypes(List<ElfRelocationTable> tables)
     {
         foreach (var table in tables)
+        {
+            if (table.IsRelocationWithAddends)
+                throw Error($"relocation section {NameOf(table)} has explicit addends (SHT_RELA); i386 objects use SHT_REL with the addend in place");
+            CheckRelocationTypes(table);
+        }
+    }
+
+    void CheckRelocationTypes(ElfRelocationTable table)
+    {
         foreach (var r in table.Entries)
         {
             if (Supported(r.Type) is not null) continue;
@@ -41,7 +50,7 @@ sealed partial class ElfObjectLoading
     {
         if (symtab is null || index >= symtab.Entries.Count) return $"symbol #{index}";
         var e = symtab.Entries[(int)index];
-        if (e.Type == ElfSymbolType.Section && e.SectionLink.Section is { } s) return s.Name.Value ?? $"symbol #{index}";
+        if (e.Type == ElfSymbolType.Section && e.SectionLink.Section is { } s) return NameOf(s);
         return string.IsNullOrEmpty(e.Name.Value) ? $"symbol #{index}" : e.Name.Value;
     }
 
@@ -53,12 +62,12 @@ sealed partial class ElfObjectLoading
         {
             var target = table.Info.Section!;
             if (!loaded.TryGetValue(target, out var into))
-                throw Error($"relocation section {table.Name.Value} applies to section {target.Name.Value}, which is not loaded");
+                throw Error($"relocation section {NameOf(table)} applies to section {NameOf(target)}, which is not loaded");
             if (table.Link.Section != symtab)
-                throw Error($"relocation section {table.Name.Value} does not use the symbol table .symtab");
+                throw Error($"relocation section {NameOf(table)} does not use the symbol table .symtab");
             foreach (var r in table.Entries)
             {
-                var relocation = Load(r, table.IsRelocationWithAddends, target, into, slots);
+                var relocation = Load(r, target, into, slots);
                 if (!places.Add((into.Kind, relocation.Offset)))
                     throw Error($"{Where(target, r.Offset)}: two relocations at the same place");
                 all.Add(relocation);
@@ -67,7 +76,7 @@ sealed partial class ElfObjectLoading
         return all.ToImmutable();
     }
 
-    Relocation Load(ElfRelocation r, bool withAddends, ElfSection target, ObjectSection into, SymbolSlot[] slots)
+    Relocation Load(ElfRelocation r, ElfSection target, ObjectSection into, SymbolSlot[] slots)
     {
         var type = Supported(r.Type)!.Value;
         string what = $"{Where(target, r.Offset)}: relocation {type}";
@@ -76,12 +85,9 @@ sealed partial class ElfObjectLoading
         if (r.SymbolIndex >= slots.Length)
             throw Error($"{what}: symbol index {r.SymbolIndex} is out of range (the symbol table has {slots.Length} entries)");
         var slot = slots[r.SymbolIndex];
-        if (slot.Symbol is null) throw Error($"{what} refers to {slot.Unusable}, which the code layer cannot place");
+        if (slot.Symbol is null) throw Error($"{what} refers to {slot.Unusable}");
         uint offset = (uint)r.Offset;
-        int addend = withAddends ? CheckedAddend(r.Addend, what) : BinaryPrimitives.ReadInt32LittleEndian(into.Bytes.AsSpan()[(int)offset..]);
+        int addend = BinaryPrimitives.ReadInt32LittleEndian(into.Bytes.AsSpan()[(int)offset..]);   // REL: the addend is in place
         return new Relocation(into.Kind, offset, type, slot.Symbol, addend);
     }
-
-    int CheckedAddend(long addend, string what) =>
-        addend is >= int.MinValue and <= int.MaxValue ? (int)addend : throw Error($"{what}: addend {addend} does not fit 32 bits");
 }

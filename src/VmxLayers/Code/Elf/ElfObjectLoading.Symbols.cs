@@ -23,16 +23,16 @@ sealed partial class ElfObjectLoading
     {
         string name = e.Name.Value ?? "";
         bool global = e.Bind is ElfSymbolBind.Global or ElfSymbolBind.Weak or ElfSymbolBind.GnuUnique;
-        if (e.Type == ElfSymbolType.File) return new(null, $"the file symbol {name}");
+        if (e.Type == ElfSymbolType.File) return new(null, $"the file symbol {name}, which is no place in memory");
         if (e.Type == ElfSymbolType.GnuIndirectFunction) throw Error($"symbol {name} is an indirect function (ifunc), which is not supported");
         if (e.Type == ElfSymbolType.Tls) return new(null, $"the thread-local symbol {name} (thread-local storage is not supported)");
         var link = e.SectionLink;
         if (link.IsSpecial) return SpecialSlot(e, name, global, index);
         var section = link.Section!;
         if (!loaded.TryGetValue(section, out var into))
-            return new(null, $"{Named(name, section)}, defined in section {section.Name.Value}, which is not loaded");
+            return new(null, $"{Named(name, section)}, in section {NameOf(section)}, which is not loaded");
         if (e.Value > into.Size)
-            throw Error($"symbol {Named(name, section)} at {into.Name}+0x{e.Value:x} lies outside {into.Name} (0x{into.Size:x} bytes)");
+            throw Error($"{Named(name, section)} at {into.Name}+0x{e.Value:x} lies outside {into.Name} (0x{into.Size:x} bytes)");
         var kind = Kind(e.Type, name);
         return new(new ObjectSymbol(kind == SymbolKind.Section ? into.Name : name, kind, global, into.Kind, (uint)e.Value, (uint)Math.Min(e.Size, uint.MaxValue)), "");
     }
@@ -43,8 +43,8 @@ sealed partial class ElfObjectLoading
         0 when !global => throw Error($"local symbol {name} is undefined"),
         0 => new(new ObjectSymbol(name, Kind(e.Type, name), true, null, 0, 0), ""),
         ShnCommon => throw Error($"common symbol {name} (an uninitialised global compiled with -fcommon): rebuild with -fno-common"),
-        ShnAbs => new(null, $"the absolute symbol {name}"),
-        var other => new(null, $"{name}, defined in the reserved section index 0x{other:x}"),
+        ShnAbs => new(null, $"the absolute symbol {name}, which lies in no section"),
+        var other => new(null, $"symbol {name}, defined in the reserved section index 0x{other:x}"),
     };
 
     SymbolKind Kind(ElfSymbolType type, string name) => type switch
@@ -56,7 +56,8 @@ sealed partial class ElfObjectLoading
         _ => throw Error($"symbol {name} has type {type}, which is not supported"),
     };
 
-    static string Named(string name, ElfSection section) => name.Length > 0 ? name : $"the section symbol of {section.Name.Value}";
+    /// <summary>"symbol vmx_exit", or "the section symbol of .data" for a nameless one.</summary>
+    static string Named(string name, ElfSection section) => name.Length > 0 ? $"symbol {name}" : $"the section symbol of {NameOf(section)}";
 
     void RejectDuplicateDefinitions(SymbolSlot[] slots)
     {

@@ -37,7 +37,7 @@ sealed partial class ElfObjectLoading(string file, ElfFile elf)
     /// <summary>Relocations of sections that are loaded into memory; those of debug or other non-allocated sections do not matter.</summary>
     bool AppliesToMemory(ElfRelocationTable table)
     {
-        var target = table.Info.Section ?? throw Error($"relocation section {table.Name.Value} applies to no section (sh_info {table.Info.SpecialIndex})");
+        var target = table.Info.Section ?? throw Error($"relocation section {NameOf(table)} applies to no section (sh_info {table.Info.SpecialIndex})");
         return (target.Flags & ElfSectionFlags.Alloc) != 0;
     }
 
@@ -46,7 +46,7 @@ sealed partial class ElfObjectLoading(string file, ElfFile elf)
         foreach (var section in elf.Sections)
         {
             if (!IsLoadable(section)) continue;
-            string name = section.Name.Value ?? "";
+            string name = NameOf(section);
             if (!SectionKinds.TryParse(name, out var kind) || (section.Flags & ElfSectionFlags.Tls) != 0)
             {
                 if (section.Size == 0) continue;
@@ -63,6 +63,7 @@ sealed partial class ElfObjectLoading(string file, ElfFile elf)
     static string Hint(ElfSection s) =>
         (s.Flags & ElfSectionFlags.Tls) != 0 ? " (thread-local storage is not supported)"
         : s.Type is ElfSectionType.InitArray or ElfSectionType.FiniArray or ElfSectionType.PreInitArray ? " (constructors and destructors are not run)"
+        : s.Name.Value?.StartsWith(".text.", StringComparison.Ordinal) == true ? " (gcc puts constructors, cold code and -ffunction-sections output there: keep the primitives' code in .text)"
         : "";
 
     ObjectSection Section(ElfSection section, SectionKind kind)
@@ -89,14 +90,14 @@ sealed partial class ElfObjectLoading(string file, ElfFile elf)
             bytes = copy.ToArray();
         }
         else if (section.Type != ElfSectionType.NoBits && section.Size > 0)
-            throw Error($"section {section.Name.Value} ({section.Type}) holds no program data");
+            throw Error($"section {NameOf(section)} ({section.Type}) holds no program data");
         return bytesOf[section] = bytes;
     }
 
     /// <summary>".text+0x1c, in vmx_readz+0x19 `mov …`" for a place in an allocated section.</summary>
     string Where(ElfSection section, ulong offset)
     {
-        string name = section.Name.Value ?? "?";
+        string name = NameOf(section);
         if (offset > uint.MaxValue) return $"{name}+0x{offset:x}";
         List<CodeLocation.Label> labels = symtab is null ? [] : symtab.Entries
             .Where(e => e.SectionLink.Section == section && e.Type is ElfSymbolType.Function or ElfSymbolType.Object or ElfSymbolType.NoType
@@ -104,6 +105,10 @@ sealed partial class ElfObjectLoading(string file, ElfFile elf)
             .Select(e => new CodeLocation.Label(e.Name.Value!, (uint)e.Value))
             .ToList();
         bool code = (section.Flags & ElfSectionFlags.Executable) != 0 && section.Type == ElfSectionType.ProgBits;
-        return CodeLocation.Describe(name, code ? BytesOf(section) : [], labels, (uint)offset);
+        return CodeLocation.Describe(name, code ? BytesOf(section) : [], (uint)Math.Min(section.Size, uint.MaxValue), labels, (uint)offset);
     }
+
+    /// <summary>The section's name, or its index when the name is empty (a corrupt name table).</summary>
+    static string NameOf(ElfSection section) =>
+        string.IsNullOrEmpty(section.Name.Value) ? $"[{section.SectionIndex}]" : section.Name.Value;
 }

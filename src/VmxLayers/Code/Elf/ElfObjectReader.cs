@@ -25,7 +25,7 @@ public static class ElfObjectReader
     /// <summary>Reads an object from its bytes; <paramref name="file"/> names it in the model and in errors.</summary>
     public static ObjectImage Read(string file, byte[] bytes)
     {
-        ElfIdent.Check(file, bytes);
+        ElfHeaderCheck.Check(file, bytes);
         var elf = Parse(file, bytes);
         return new ElfObjectLoading(file, elf).Load();
     }

@@ -81,9 +81,9 @@ public sealed class ObjectImage
     public string Describe(SectionKind section, uint offset)
     {
         var labels = Symbols.Where(s => s.Section == section && s.Kind != SymbolKind.Section).Select(s => new CodeLocation.Label(s.Name, s.Value));
-        var text = section == SectionKind.Text ? Section(section) : null;
-        ReadOnlySpan<byte> code = text is null ? [] : text.Bytes.AsSpan();
-        return CodeLocation.Describe(section.SectionName(), code, labels, offset);
+        var loaded = Section(section);
+        ReadOnlySpan<byte> code = section == SectionKind.Text && loaded is not null ? loaded.Bytes.AsSpan() : [];
+        return CodeLocation.Describe(section.SectionName(), code, loaded?.Size ?? 0, labels, offset);
     }
 
     public override string ToString() => File;
