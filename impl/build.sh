@@ -11,27 +11,34 @@ mkdir -p "$out/mutants"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# One object from a C and an assembly source. Both are copied under their original names first, so
-# the file symbols (and hence the objects) do not depend on where a source lives.
-build() {
-  local target="$1" csrc="$2" ssrc="$3"
-  rm -rf "$work"/*
-  cp "$csrc" "$work/vmx.c"
-  cp "$ssrc" "$work/vmx_asm.S"
-  (cd "$work" \
-    && gcc -m32 -O2 -fno-pic -fno-pie -ffreestanding -fno-asynchronous-unwind-tables -fcf-protection=none -c vmx.c -o vmx_c.o \
-    && gcc -m32 -c vmx_asm.S -o vmx_asm.o \
-    && ld -m elf_i386 -r vmx_c.o vmx_asm.o -o merged.o)
-  cp "$work/merged.o" "$target"
+# Each source is compiled in a directory of its own under its original name, so the file symbol (and hence
+# the object) does not depend on where the source lives.
+compile_c() {    # SOURCE OBJECT
+  local dir; dir="$(mktemp -d -p "$work")"
+  cp "$1" "$dir/vmx.c"
+  (cd "$dir" && gcc -m32 -O2 -fno-pic -fno-pie -ffreestanding -fno-asynchronous-unwind-tables -fcf-protection=none -c vmx.c -o "$2")
+}
+compile_asm() { # SOURCE OBJECT
+  local dir; dir="$(mktemp -d -p "$work")"
+  cp "$1" "$dir/vmx_asm.S"
+  (cd "$dir" && gcc -m32 -c vmx_asm.S -o "$2")
+}
+merge() {       # C-OBJECT ASM-OBJECT TARGET
+  ld -m elf_i386 -r "$1" "$2" -o "$work/merged.o"
+  cp "$work/merged.o" "$3"
 }
 
-build "$out/vmx.o" "$here/vmx.c" "$here/vmx_asm.S"
+compile_c "$here/vmx.c" "$work/vmx_c.o"
+compile_asm "$here/vmx_asm.S" "$work/vmx_asm.o"
+merge "$work/vmx_c.o" "$work/vmx_asm.o" "$out/vmx.o"
+
+# a mutant recompiles only its mutated file
 for dir in "$here"/mutants/*/; do
   name="$(basename "$dir")"
-  csrc="$here/vmx.c"; ssrc="$here/vmx_asm.S"
-  [ -f "$dir/vmx.c" ] && csrc="$dir/vmx.c"
-  [ -f "$dir/vmx_asm.S" ] && ssrc="$dir/vmx_asm.S"
-  build "$out/mutants/$name.o" "$csrc" "$ssrc"
+  cobj="$work/vmx_c.o"; sobj="$work/vmx_asm.o"
+  if [ -f "$dir/vmx.c" ]; then cobj="$work/$name.c.o"; compile_c "$dir/vmx.c" "$cobj"; fi
+  if [ -f "$dir/vmx_asm.S" ]; then sobj="$work/$name.S.o"; compile_asm "$dir/vmx_asm.S" "$sobj"; fi
+  merge "$cobj" "$sobj" "$out/mutants/$name.o"
 done
 
 if [ "$out" = "$here" ]; then

@@ -86,6 +86,7 @@ public class ElfObjectErrorsTests
         Assert.Equal($"{call} refers to the section symbol of .comment, in section .comment, which is not loaded",
             Error(b => RawSection.Put32(b, RelEntry(0) + 4, ((uint)CommentSection << 8) | 2)));
         Assert.Equal(".text+0x10, in vmx_readz+0xf `call 0x00000010`: two relocations at the same place", Error(b => RawSection.Put32(b, RelEntry(1), 0x10)));
+        Assert.Equal(".text+0x12, in vmx_readz+0xf `call 0x00000010`: relocation overlaps the one at .text+0x10", Error(b => RawSection.Put32(b, RelEntry(1), 0x12)));
     }
 
     [Fact]

@@ -56,8 +56,7 @@ sealed partial class ElfObjectLoading
 
     ImmutableArray<Relocation> LoadRelocations(List<ElfRelocationTable> tables, SymbolSlot[] slots)
     {
-        var all = ImmutableArray.CreateBuilder<Relocation>();
-        var places = new HashSet<(SectionKind, uint)>();
+        var all = new List<(ElfSection Target, Relocation Relocation)>();
         foreach (var table in tables)
         {
             var target = table.Info.Section!;
@@ -65,15 +64,26 @@ sealed partial class ElfObjectLoading
                 throw Error($"relocation section {NameOf(table)} applies to section {NameOf(target)}, which is not loaded");
             if (table.Link.Section != symtab)
                 throw Error($"relocation section {NameOf(table)} does not use the symbol table .symtab");
-            foreach (var r in table.Entries)
+            all.AddRange(table.Entries.Select(r => (target, Load(r, target, into, slots))));
+        }
+        RejectOverlaps(all);
+        return [.. all.Select(x => x.Relocation)];
+    }
+
+    /// <summary>Each relocation patches its own 4 bytes: two fields sharing a byte cannot both hold their value.</summary>
+    void RejectOverlaps(List<(ElfSection Target, Relocation Relocation)> all)
+    {
+        foreach (var section in all.GroupBy(x => x.Relocation.Section))
+        {
+            var sorted = section.OrderBy(x => x.Relocation.Offset).ToList();
+            for (int k = 1; k < sorted.Count; k++)
             {
-                var relocation = Load(r, target, into, slots);
-                if (!places.Add((into.Kind, relocation.Offset)))
-                    throw Error($"{Where(target, r.Offset)}: two relocations at the same place");
-                all.Add(relocation);
+                var (target, r) = sorted[k];
+                uint previous = sorted[k - 1].Relocation.Offset;
+                if (r.Offset == previous) throw Error($"{Where(target, r.Offset)}: two relocations at the same place");
+                if (r.Offset - previous < 4) throw Error($"{Where(target, r.Offset)}: relocation overlaps the one at {NameOf(target)}+0x{previous:x}");
             }
         }
-        return all.ToImmutable();
     }
 
     Relocation Load(ElfRelocation r, ElfSection target, ObjectSection into, SymbolSlot[] slots)
