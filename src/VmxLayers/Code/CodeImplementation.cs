@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
 using VmxLayers.Code.Elf;
-using VmxLayers.Refinement;
+using VmxLayers.Layers;
+using VmxLayers.Spec;
 
 namespace VmxLayers.Code;
 
 /// <summary>Where a primitive's code is: the object and its global symbol (in that object's .text).</summary>
-public sealed record PrimitiveDefinition(Prim Primitive, ObjectImage Object, ObjectSymbol Symbol);
+public sealed record PrimitiveDefinition(Primitive Primitive, ObjectImage Object, ObjectSymbol Symbol);
 
 /// <summary>
 /// The code of the six primitives, possibly from several objects (a user's object and impl/vmx.o for the rest),
@@ -14,9 +15,9 @@ public sealed record PrimitiveDefinition(Prim Primitive, ObjectImage Object, Obj
 /// </summary>
 public sealed class CodeImplementation
 {
-    readonly ImmutableDictionary<Prim, PrimitiveDefinition> definitions;
+    readonly ImmutableDictionary<Primitive, PrimitiveDefinition> definitions;
 
-    internal CodeImplementation(ImmutableArray<ObjectImage> objects, ImmutableDictionary<Prim, PrimitiveDefinition> definitions)
+    internal CodeImplementation(ImmutableArray<ObjectImage> objects, ImmutableDictionary<Primitive, PrimitiveDefinition> definitions)
     {
         Objects = objects;
         this.definitions = definitions;
@@ -26,10 +27,10 @@ public sealed class CodeImplementation
     public ImmutableArray<ObjectImage> Objects { get; }
 
     /// <summary>The definition of <paramref name="primitive"/> (every primitive has one).</summary>
-    public PrimitiveDefinition this[Prim primitive] => definitions[primitive];
+    public PrimitiveDefinition this[Primitive primitive] => definitions[primitive];
 
-    /// <summary>The six definitions in <see cref="Prim"/> order.</summary>
-    public IEnumerable<PrimitiveDefinition> Definitions => PrimInfo.All.Select(p => definitions[p]);
+    /// <summary>The six definitions in the layer pair's order.</summary>
+    public IEnumerable<PrimitiveDefinition> Definitions => ImplementationLinker.Primitives.Select(p => definitions[p]);
 
     /// <summary>"vmx_exit from my_exit.o; vmx_readz, … from impl/vmx.o".</summary>
     public override string ToString() => string.Join("; ",

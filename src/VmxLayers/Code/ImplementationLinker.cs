@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using VmxLayers.Code.Elf;
-using VmxLayers.Refinement;
+using VmxLayers.Layers;
+using VmxLayers.Spec;
 
 namespace VmxLayers.Code;
 
@@ -12,6 +13,9 @@ namespace VmxLayers.Code;
 /// </summary>
 public static class ImplementationLinker
 {
+    /// <summary>The primitives an implementation provides: the layer pair's six.</summary>
+    public static IEnumerable<Primitive> Primitives => VmxLayerPair.Primitives.Select(d => d.Primitive);
+
     public static CodeImplementation Link(IReadOnlyList<ObjectImage> user, ObjectImage fallback)
     {
         foreach (var o in user.Append(fallback)) CheckSymbols(o);
@@ -19,11 +23,11 @@ public static class ImplementationLinker
         foreach (var s in fallback.GlobalDefinitions)
             if (!IsPrimitive(s.Name) && owners.TryGetValue(s.Name, out var clash))
                 throw new ObjectFileError(clash.File, $"symbol {s.Name} is also defined in {fallback.File}");
-        var definitions = ImmutableDictionary.CreateBuilder<Prim, PrimitiveDefinition>();
-        foreach (var p in PrimInfo.All)
+        var definitions = ImmutableDictionary.CreateBuilder<Primitive, PrimitiveDefinition>();
+        foreach (var p in Primitives)
         {
-            var from = owners.TryGetValue(p.ToString(), out var o) ? o : fallback;
-            var symbol = from.Definition(p.ToString()) ?? throw new ObjectFileError(fallback.File, $"does not define the primitive {p}, and no other object does");
+            var from = owners.TryGetValue(p.Name, out var o) ? o : fallback;
+            var symbol = from.Definition(p.Name) ?? throw new ObjectFileError(fallback.File, $"does not define the primitive {p}, and no other object does");
             definitions[p] = new PrimitiveDefinition(p, from, symbol);
         }
         // the fallback's code runs only for the primitives the user's objects leave out
@@ -32,7 +36,7 @@ public static class ImplementationLinker
         return new CodeImplementation(objects, definitions.ToImmutable());
     }
 
-    static bool IsPrimitive(string name) => PrimInfo.TryParse(name, out _);
+    static bool IsPrimitive(string name) => Primitives.Any(p => p.Name == name);
 
     /// <summary>Which user object defines each global; a symbol defined by two of them is an error.</summary>
     static Dictionary<string, ObjectImage> UserDefinitions(IReadOnlyList<ObjectImage> user)
@@ -43,8 +47,8 @@ public static class ImplementationLinker
             foreach (var s in o.GlobalDefinitions)
                 if (!owners.TryAdd(s.Name, o))
                     throw new ObjectFileError(o.File, $"symbol {s.Name} is also defined in {owners[s.Name].File}");
-            if (!PrimInfo.All.Any(p => o.Definition(p.ToString()) is not null))
-                throw new ObjectFileError(o.File, $"defines none of the primitives {string.Join(", ", PrimInfo.All)} (as global symbols)");
+            if (!Primitives.Any(p => o.Definition(p.Name) is not null))
+                throw new ObjectFileError(o.File, $"defines none of the primitives {string.Join(", ", Primitives)} (as global symbols)");
         }
         return owners;
     }

@@ -30,8 +30,8 @@ public class ImplementationLinkerTests
     {
         var impl = ImplObjects.DefaultImplementation;
         Assert.Equal([ImplObjects.Default], impl.Objects.ToArray());
-        Assert.All(PrimInfo.All, p => Assert.Equal((ImplObjects.Default, p.ToString()), (impl[p].Object, impl[p].Symbol.Name)));
-        Assert.Equal(ImplObjects.Default.Definition("vmx_exit")!.Value, impl[Prim.vmx_exit].Symbol.Value);
+        Assert.All(ImplementationLinker.Primitives, p => Assert.Equal((ImplObjects.Default, p.Name), (impl[p].Object, impl[p].Symbol.Name)));
+        Assert.Equal(ImplObjects.Default.Definition("vmx_exit")!.Value, impl[Prims.vmx_exit.Primitive].Symbol.Value);
         Assert.Equal("vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post, vmx_exit, vmx_enter from impl/vmx.o", impl.ToString());
     }
 
@@ -59,8 +59,8 @@ public class ImplementationLinkerTests
         var mine = Asm(MyExit, "my_exit.o");
         var impl = ImplementationLinker.Link([mine], ImplObjects.Default);
         Assert.Equal([mine, ImplObjects.Default], impl.Objects.ToArray());
-        Assert.Same(mine, impl[Prim.vmx_exit].Object);
-        Assert.All(PrimInfo.All.Where(p => p != Prim.vmx_exit), p => Assert.Same(ImplObjects.Default, impl[p].Object));
+        Assert.Same(mine, impl[Prims.vmx_exit.Primitive].Object);
+        Assert.All(ImplementationLinker.Primitives.Where(p => p != Prims.vmx_exit.Primitive), p => Assert.Same(ImplObjects.Default, impl[p].Object));
         Assert.Equal("vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post, vmx_enter from impl/vmx.o; vmx_exit from my_exit.o", impl.ToString());
     }
 
