@@ -28,7 +28,7 @@ public static class VmxEnter
     /// <summary>PVMXIntro's vmx_enter_spec.</summary>
     public sealed class High() : PrimSpec(VmxEnter.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -66,7 +66,7 @@ public static class VmxEnter
     /// <summary>The VMX module's vmx_enter over VMCSInit: two stores, seven loads, then hostout.</summary>
     public sealed class Low() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>

@@ -24,7 +24,7 @@ public static class VmxExit
     /// <summary>PVMXIntro's vmx_exit_spec.</summary>
     public sealed class High() : PrimSpec(VmxExit.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -55,7 +55,7 @@ public static class VmxExit
     /// <summary>The VMX module's vmx_exit over VMCSInit: six Mint32 stores, two loads, at 152·cpu + 4·slot.</summary>
     public sealed class Low() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>

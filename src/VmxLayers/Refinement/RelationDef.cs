@@ -30,7 +30,9 @@ public abstract class RelationDef(string name)
     public RelationCode<T, D> Code<T, D>() where D : struct, ISpecDomain<T> => RelationCodeTable<T, D>.Get(this);
 
     /// <summary>Builds the clauses for domain D (called once per domain).</summary>
-    protected internal abstract RelationCode<T, D> Create<T, D>() where D : struct, ISpecDomain<T>;
+    protected abstract RelationCode<T, D> Create<T, D>() where D : struct, ISpecDomain<T>;
+
+    internal RelationCode<T, D> CreateCode<T, D>() where D : struct, ISpecDomain<T> => Create<T, D>();
 
     public override string ToString() => Name;
 }
@@ -86,7 +88,7 @@ static class RelationCodeTable<T, D> where D : struct, ISpecDomain<T>
                 codes.CopyTo(grown, 0);
                 Volatile.Write(ref codes, grown);
             }
-            return codes[r.Id] ??= r.Create<T, D>();
+            return codes[r.Id] ??= r.CreateCode<T, D>();
         }
     }
 }

@@ -18,7 +18,7 @@ public class VmxRelation() : RelationDef("relate ∧ match (VMCSInit ⊑ PVMXInt
     /// <summary>The clauses for domain D, with their names.</summary>
     public new VmxRelationCode<T, D> Code<T, D>() where D : struct, ISpecDomain<T> => (VmxRelationCode<T, D>)base.Code<T, D>();
 
-    protected internal override RelationCode<T, D> Create<T, D>() => new VmxRelationCode<T, D>();
+    protected override RelationCode<T, D> Create<T, D>() => new VmxRelationCode<T, D>();
 }
 
 /// <summary>The clauses of <see cref="VmxRelation"/> for one domain; a relation variant overrides one of them.</summary>
