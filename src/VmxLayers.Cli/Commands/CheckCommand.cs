@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Spectre.Console;
+using VmxLayers.Cases;
 using VmxLayers.Checking;
 using VmxLayers.Cli.Output;
+using VmxLayers.Layers;
 using VmxLayers.Mutants;
 using VmxLayers.Refinement;
 using VmxLayers.Scenarios;
@@ -16,7 +18,7 @@ namespace VmxLayers.Cli.Commands;
 /// <summary>`vmxlayers check`: the simulation statement of every primitive, by the exhaustive and random backends and the SMT prover.</summary>
 public static class CheckCommand
 {
-    static readonly Option<string?> primitive = new("--primitive") { Description = "Check only this primitive: " + string.Join(", ", PrimInfo.All) + ".", HelpName = "P" };
+    static readonly Option<string?> primitive = new("--primitive") { Description = "Check only this primitive: " + string.Join(", ", VmxLayerPair.Refinement.Names) + ".", HelpName = "P" };
     static readonly Option<string> backend = new("--backend") { Description = "Which concrete backends run: exhaustive, random or all (default all).", DefaultValueFactory = _ => "all", HelpName = "B" };
     static readonly Option<string?> seed = new("--seed") { Description = "CsCheck seed for the random backend: its case is drawn first, so a printed counterexample seed reproduces it.", HelpName = "S" };
     static readonly Option<int> budget = new("--budget") { Description = "Random cases per primitive (after a failure the rest shrink it). Default 3000.", DefaultValueFactory = _ => 3000, HelpName = "N" };
@@ -43,7 +45,7 @@ public static class CheckCommand
     }
 
     /// <summary>Validated options.</summary>
-    sealed record Plan(Prim[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, MutantId Mutant, int Threads, string? Solver);
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver);
 
     static int Run(ParseResult r)
     {
@@ -54,39 +56,35 @@ public static class CheckCommand
         bool asJson = r.GetValue(json);
         // The proofs run alongside the concrete backends: the solver waits on memory as often as on the CPU.
         var proofs = plan.Solver is { } sv
-            ? Task.Run(() => plan.Prims.Select(p => Prover.Prove(p, new ProveOptions(plan.Mutant, sv))).ToList())
+            ? Task.Run(() => plan.Prims.Select(p => Prover.Prove(plan.Refinement.Statement(p), new ProveOptions(sv), plan.Refinement.Name)).ToList())
             : Task.FromResult(new List<LemmaResult>());
         foreach (var p in plan.Prims)
         {
-            if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(p, plan.Mutant, plan.Threads));
-            if (plan.Random) reports.Add(RandomBackend.Run(p, plan.RandomOptions, plan.Mutant));
+            if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(plan.Refinement, p, plan.Threads));
+            if (plan.Random) reports.Add(RandomBackend.Run(plan.Refinement, p, plan.RandomOptions));
         }
         var lemmas = proofs.GetAwaiter().GetResult();
         var first = reports.Select(x => x.Counterexample).FirstOrDefault(x => x is not null);
         string? saved = null;
         if (first is not null && r.GetValue(save) is { } file)
         {
-            if (SaveScenario(first, file, out saved) is { } error) return Errors.Bad(error);
+            if (SaveScenario(first, file, plan.Mutant?.Name, out saved) is { } error) return Errors.Bad(error);
         }
         if (asJson) PrintJson(reports, lemmas, plan, saved);
         else PrintText(reports, lemmas, plan, saved);
-        return ExitCode(first is not null, lemmas);
+        return ExitCode(reports.Any(x => !x.Passed), lemmas);
     }
 
-    /// <summary>1 on a counterexample or a refuted lemma, else 3 if a lemma is unknown, else 0.</summary>
-    static int ExitCode(bool counterexample, List<LemmaResult> lemmas) =>
-        counterexample || lemmas.Any(l => l.Verdict == Verdict.Refuted) ? 1
+    /// <summary>1 on a counterexample, a vacuous check, or a refuted or vacuous lemma; else 3 if a lemma is unknown; else 0.</summary>
+    static int ExitCode(bool failed, List<LemmaResult> lemmas) =>
+        failed || lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? 1
         : lemmas.Any(l => l.Verdict == Verdict.Unknown) ? 3 : 0;
 
     static string? Validate(ParseResult r, out Plan plan)
     {
         plan = null!;
-        Prim[] prims = PrimInfo.All;
-        if (r.GetValue(primitive) is { } name)
-        {
-            if (!PrimInfo.TryParse(name, out var p)) return $"check: --primitive: unknown primitive '{name}' (known: {string.Join(", ", PrimInfo.All)})";
-            prims = [p];
-        }
+        if (Selection.Refinement("check", r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
+        if (Selection.Primitives("check", refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
         string b = r.GetValue(backend)!;
         if (b is not ("all" or "exhaustive" or "random")) return $"check: --backend: expected exhaustive, random or all, got '{b}'";
         int n = r.GetValue(budget);
@@ -100,28 +98,25 @@ public static class CheckCommand
             catch (Exception e) when (e is CsCheckException or FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
             { return $"check: --seed: '{sd}' is not a CsCheck seed (as printed by a failing random check)"; }
         }
-        var m = MutantId.None;
-        if (r.GetValue(mutant) is { } mn)
-        {
-            if (!MutantCatalog.TryParse(mn, out var mut)) return $"check: --mutant: unknown mutant '{mn}' (see mutants --list)";
-            m = mut.Id;
-        }
         int t = r.GetValue(threads);
         if (t < 0) return $"check: --threads: expected a non-negative number, got {t}";
-        string? sv = r.GetValue(noProve) ? null : r.GetValue(solver)!;
-        if (sv is not null && !SolverFactory.Names.Contains(sv)) return $"check: --solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})";
-        if (sv is not null && !SolverFactory.IsAvailable(sv, out var why)) return $"check: --solver {sv}: not available: {why} (or pass --no-prove)";
-        plan = new Plan(prims, b != "random", b != "exhaustive", new RandomOptions(n, sd, s, t), m, t, sv);
+        SolverKind? sv = null;
+        if (!r.GetValue(noProve))
+        {
+            if (Selection.Solver("check", r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver + " (or pass --no-prove)";
+            sv = kind;
+        }
+        plan = new Plan(refinement, prims, b != "random", b != "exhaustive", new RandomOptions(n, sd, s, t), m, t, sv);
         return null;
     }
 
     /// <summary>Writes the counterexample's case as a scenario; null on success, else the error line.</summary>
-    static string? SaveScenario(Counterexample cx, string file, out string? saved)
+    static string? SaveScenario(Counterexample cx, string file, string? mutantName, out string? saved)
     {
         saved = null;
         try
         {
-            File.WriteAllText(file, ScenarioWriter.FromCase(cx.Case) + Environment.NewLine);
+            File.WriteAllText(file, ScenarioWriter.FromCase(cx.Case, mutant: mutantName) + Environment.NewLine);
             saved = file;
             return null;
         }
@@ -134,20 +129,21 @@ public static class CheckCommand
     static void PrintText(List<BackendReport> reports, List<LemmaResult> lemmas, Plan plan, string? saved)
     {
         var console = AnsiConsole.Console;
-        if (plan.Mutant != MutantId.None) console.MarkupLine($"mutant: [bold]{MutantCatalog.NameOf(plan.Mutant)}[/] — {Markup.Escape(MutantCatalog.Get(plan.Mutant).Description)}");
+        if (plan.Mutant is { } m) console.MarkupLine($"mutant: [bold]{m.Name}[/] — {Markup.Escape(m.Description)}");
         console.Write(plan.Solver is null ? Tables.Reports(reports) : Tables.Reports(reports, lemmas));
         foreach (var r in reports.DistinctBy(x => (x.Prim, x.Backend)).Where(x => x.Backend == Backend.Exhaustive).Take(plan.Prims.Length == 1 ? 1 : 0))
             console.WriteLine($"exhaustive scope of {r.Prim}: {r.Scope}");
-        foreach (var r in reports.Where(x => x.Counterexample is not null)) CounterexamplePrinter.Print(console, r.Counterexample!);
+        foreach (var r in reports.Where(x => x.Counterexample is not null)) CounterexamplePrinter.Print(console, r.Counterexample!, plan.Mutant?.Name);
         if (saved is not null) console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
         foreach (var l in lemmas.Where(x => x.Verdict != Verdict.Proved)) PrintLemma(console, l);
         long cases = reports.Sum(x => x.Cases);
-        string proved = plan.Solver is null ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({plan.Solver})";
-        int failed = reports.Count(x => !x.Passed), refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
-        console.MarkupLine(ExitCode(failed > 0, lemmas) switch
+        string proved = plan.Solver is not { } sv ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({SolverFactory.NameOf(sv)})";
+        int failed = reports.Count(x => x.Verdict == CheckVerdict.Counterexample), vacuous = reports.Count(x => x.Verdict == CheckVerdict.Vacuous);
+        int refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), vacuousLemmas = lemmas.Count(x => x.Verdict == Verdict.Vacuous), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
+        console.MarkupLine(ExitCode(failed + vacuous > 0, lemmas) switch
         {
             0 => $"[green]verdict: PASS[/] — {cases} cases, no counterexample{proved}",
-            1 => $"[red]verdict: FAIL[/] — {failed} backend run(s) found a counterexample, {refuted} lemma(s) REFUTED",
+            1 => $"[red]verdict: FAIL[/] — {failed} backend run(s) found a counterexample, {vacuous} VACUOUS (the high spec never succeeded), {refuted} lemma(s) REFUTED, {vacuousLemmas} VACUOUS",
             _ => $"[yellow]verdict: INCONCLUSIVE[/] — no counterexample in {cases} cases, but {unknown} lemma(s) UNKNOWN",
         });
     }
@@ -159,19 +155,21 @@ public static class CheckCommand
             console.WriteLine($"proof REFUTED: {ob.Message}");
         foreach (var ob in l.Obligations.Where(x => x.Verdict == Verdict.Unknown))
             console.WriteLine($"proof UNKNOWN: {l.Prim}: {ob.Why}: {ob.ReasonUnknown}");
-        if (l.CounterexampleCheck is not null) console.WriteLine($"  prover's counterexample: {l.CounterexampleCheck}");
+        if (l.Verdict == Verdict.Vacuous) console.WriteLine($"proof VACUOUS: {l.Prim}: no related state lets the high step succeed (the premises are unsatisfiable)");
+        if (l.Vacuity.Result == SatResult.Unknown) console.WriteLine($"proof UNKNOWN: {l.Prim}: whether the premises are satisfiable: {l.Vacuity.Reason}");
+        if (l.Replay is not null) console.WriteLine($"  prover's counterexample: {l.Replay}");
     }
 
     static void PrintJson(List<BackendReport> reports, List<LemmaResult> lemmas, Plan plan, string? saved)
     {
         var doc = new JsonObject
         {
-            ["mutant"] = plan.Mutant == MutantId.None ? null : MutantCatalog.NameOf(plan.Mutant),
+            ["mutant"] = plan.Mutant?.Name,
             ["passed"] = reports.All(x => x.Passed),
             ["proved"] = plan.Solver is null ? null : lemmas.All(x => x.Verdict == Verdict.Proved),
             ["exitCode"] = ExitCode(reports.Any(x => !x.Passed), lemmas),
             ["results"] = new JsonArray([.. reports.Select(x => (JsonNode)JsonReport.Report(x))]),
-            ["proofs"] = plan.Solver is null ? null : new JsonArray([.. lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, plan.Solver))]),
+            ["proofs"] = plan.Solver is not { } sv ? null : new JsonArray([.. lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, SolverFactory.NameOf(sv)))]),
             ["savedCounterexample"] = saved,
         };
         Console.WriteLine(doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -49,12 +49,9 @@ public static class MutantsCommand
             return 0;
         }
         KillBackend[] selected = b == "all" ? Enum.GetValues<KillBackend>() : [Enum.Parse<KillBackend>(b, ignoreCase: true)];
-        string sv = r.GetValue(solver)!;
-        if (selected.Contains(KillBackend.Prove))
-        {
-            if (!SolverFactory.Names.Contains(sv)) return Errors.Bad($"mutants: --solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
-            if (!SolverFactory.IsAvailable(sv, out var why)) return Errors.Bad($"mutants: --solver {sv}: not available: {why}");
-        }
+        string svName = r.GetValue(solver)!;
+        if (!SolverFactory.TryParse(svName, out var sv)) return Errors.Bad($"mutants: --solver: unknown solver '{svName}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
+        if (selected.Contains(KillBackend.Prove) && Selection.Solver("mutants", svName, out _) is { } badSolver) return Errors.Bad(badSolver);
         var options = new KillOptions(selected, r.GetValue(budget), sv, r.GetValue(cpus), Rlimit: r.GetValue(rlimit));
         var sw = Stopwatch.StartNew();
         bool asJson = r.GetValue(json);
@@ -96,7 +93,7 @@ public static class MutantsCommand
         return new JsonObject
         {
             ["backends"] = new JsonArray([.. o.Backends.Select(b => (JsonNode)Name(b)!)]),
-            ["randomBudget"] = o.RandomBudget, ["solver"] = o.Solver, ["rlimit"] = o.Rlimit, ["simulateCpus"] = o.SimulateCpus,
+            ["randomBudget"] = o.RandomBudget, ["solver"] = SolverFactory.NameOf(o.Solver), ["rlimit"] = o.Rlimit, ["simulateCpus"] = o.SimulateCpus,
             ["elapsedMs"] = Math.Round(elapsed.TotalMilliseconds),
             ["killRates"] = rates,
             ["mutants"] = new JsonArray([.. rows.Select(x => (JsonNode)Row(x))]),

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using VmxLayers.Cli.Output;
+using VmxLayers.Layers;
 using VmxLayers.Mutants;
 using VmxLayers.Refinement;
 using VmxLayers.Smt;
@@ -14,7 +16,7 @@ public static class ProveCommand
 {
     public static Command Create()
     {
-        var primitive = new Option<string?>("--primitive") { Description = "Prove only this primitive (vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post, vmx_exit, vmx_enter); default: all six." };
+        var primitive = new Option<string?>("--primitive") { Description = $"Prove only this primitive ({string.Join(", ", VmxLayerPair.Refinement.Names)}); default: all of them." };
         var emit = new Option<string?>("--emit-smt") { Description = "Write every obligation as a standalone SMT-LIB2 file <prim>__<clause>.smt2 into this directory (re-check with `z3 FILE` or `cvc5 FILE`)." };
         var solver = new Option<string>("--solver") { Description = "The SMT solver: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3" };
         var rlimit = new Option<long>("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit };
@@ -28,46 +30,29 @@ public static class ProveCommand
         return cmd;
     }
 
-    static int Bad(string message)
-    {
-        Console.Error.WriteLine($"vmxlayers prove: {message}");
-        return 2;
-    }
-
     static int Run(string? primitive, string? emit, string solver, long rlimit, string? mutantName, bool json)
     {
-        var prims = PrimInfo.All;
-        if (primitive is not null)
-        {
-            if (!PrimInfo.TryParse(primitive, out var p)) return Bad($"--primitive: unknown primitive '{primitive}' (expected one of: {string.Join(", ", PrimInfo.All)})");
-            prims = [p];
-        }
-        var mutant = MutantId.None;
-        if (mutantName is not null)
-        {
-            if (!MutantCatalog.TryParse(mutantName, out var m)) return Bad($"--mutant: unknown mutant '{mutantName}' (see docs/mutants.md for the names)");
-            mutant = m.Id;
-        }
-        if (!SolverFactory.Names.Contains(solver)) return Bad($"--solver: unknown solver '{solver}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
-        if (!SolverFactory.IsAvailable(solver, out var why)) return Bad($"--solver {solver}: not available: {why}");
-        if (rlimit < 0) return Bad("--rlimit: expected a non-negative number of resource units");
+        if (Selection.Refinement("prove", mutantName, out var refinement, out var mutant) is { } badMutant) return Errors.Bad(badMutant);
+        if (Selection.Primitives("prove", refinement, primitive, out var prims) is { } badPrim) return Errors.Bad(badPrim);
+        if (Selection.Solver("prove", solver, out var kind) is { } badSolver) return Errors.Bad(badSolver);
+        if (rlimit < 0) return Errors.Bad("prove: --rlimit: expected a non-negative number of resource units");
         if (emit is not null)
         {
             try { Directory.CreateDirectory(emit); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return Bad($"--emit-smt {emit}: cannot create the directory: {e.Message}"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return Errors.Bad($"prove: --emit-smt {emit}: cannot create the directory: {e.Message}"); }
         }
-        var options = new ProveOptions(mutant, solver, rlimit, emit);
-        var results = prims.Select(p => Prover.Prove(p, options)).ToList();
-        if (json) PrintJson(results, options); else PrintTable(results, options);
-        if (results.Any(r => r.Verdict == Verdict.Refuted)) return 1;
+        var options = new ProveOptions(kind, rlimit, emit);
+        var results = prims.Select(p => Prover.Prove(refinement.Statement(p), options, refinement.Name)).ToList();
+        if (json) PrintJson(results, options, mutant); else PrintTable(results, options, mutant);
+        if (results.Any(r => r.Verdict is Verdict.Refuted or Verdict.Vacuous)) return 1;
         return results.Any(r => r.Verdict == Verdict.Unknown) ? 3 : 0;
     }
 
     static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
-    static void PrintTable(List<LemmaResult> results, ProveOptions o)
+    static void PrintTable(List<LemmaResult> results, ProveOptions o, Mutant? mutant)
     {
-        Console.WriteLine($"prove: solver {o.Solver}, rlimit {o.Rlimit} per obligation, mutant {MutantCatalog.NameOf(o.Mutant)}");
+        Console.WriteLine($"prove: solver {SolverFactory.NameOf(o.Solver)}, rlimit {o.Rlimit} per obligation, mutant {mutant?.Name ?? "none"}");
         Console.WriteLine($"{"primitive",-14} {"verdict",-8} {"obligations",-12} {"time",10} {"resources",12}");
         foreach (var r in results)
         {
@@ -81,24 +66,29 @@ public static class ProveCommand
                 Console.WriteLine($"  REFUTED  {ob.Message}");
             foreach (var ob in r.Obligations.Where(x => x.Verdict == Verdict.Unknown))
                 Console.WriteLine($"  UNKNOWN  {r.Prim}: {ob.Why}: {ob.ReasonUnknown}");
-            if (r.CounterexampleCheck is not null) Console.WriteLine($"  counterexample: {r.CounterexampleCheck}");
+            if (r.Verdict == Verdict.Vacuous) Console.WriteLine($"  VACUOUS  {r.Prim}: the premises are unsatisfiable: no related state lets the high step succeed");
+            if (r.Vacuity.Result == SatResult.Unknown) Console.WriteLine($"  UNKNOWN  {r.Prim}: whether the premises are satisfiable: {r.Vacuity.Reason}");
+            if (r.Replay is not null) Console.WriteLine($"  counterexample: {r.Replay}");
             if (r.Counterexample is { } c)
-                Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags ikern={c.Flags.Ikern} ihost={c.Flags.Ihost} pg={c.Flags.Pg} init={c.Flags.Init}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
+                Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags high {Flags(c.FlagsHigh)} low {Flags(c.FlagsLow)}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
         }
         if (o.EmitDir is not null) Console.WriteLine($"SMT-LIB2 queries written to {o.EmitDir}");
     }
 
-    static void PrintJson(List<LemmaResult> results, ProveOptions o)
+    static string Flags(Machine.CpuFlags f) => $"ikern={f.Ikern} ihost={f.Ihost} pg={f.Pg} init={f.Init}";
+
+    static void PrintJson(List<LemmaResult> results, ProveOptions o, Mutant? mutant)
     {
         var doc = new
         {
-            solver = o.Solver,
+            solver = SolverFactory.NameOf(o.Solver),
             rlimit = o.Rlimit,
-            mutant = MutantCatalog.NameOf(o.Mutant),
+            mutant = mutant?.Name,
             lemmas = results.Select(r => new
             {
-                primitive = r.Prim.ToString(),
+                primitive = r.Prim.Name,
                 verdict = r.Verdict.ToString().ToUpperInvariant(),
+                premisesSatisfiable = r.Vacuity.Result.ToString().ToLowerInvariant(),
                 timeMs = Math.Round(r.Time.TotalMilliseconds),
                 resources = r.Resources,
                 obligations = r.Obligations.Select(x => new
@@ -106,7 +96,7 @@ public static class ProveCommand
                     clause = x.Clause, why = x.Why, verdict = x.Verdict.ToString().ToUpperInvariant(),
                     timeMs = Math.Round(x.Time.TotalMilliseconds), resources = x.Resources, message = x.Message, reasonUnknown = x.ReasonUnknown, file = x.File,
                 }),
-                counterexampleCheck = r.CounterexampleCheck,
+                counterexampleCheck = r.Replay?.ToString(),
                 counterexampleConfirmed = r.Counterexample is null ? (bool?)null : r.CounterexampleConfirmed,
             }),
         };

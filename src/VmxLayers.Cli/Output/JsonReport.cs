@@ -11,13 +11,13 @@ public static class JsonReport
 {
     public static JsonObject Report(BackendReport r) => new()
     {
-        ["primitive"] = r.Prim.ToString(),
+        ["primitive"] = r.Prim.Name,
         ["backend"] = r.Backend.ToString().ToLowerInvariant(),
         ["cases"] = r.Cases,
         ["hypothesisHeld"] = r.HypothesisHeld,
         ["highSucceeded"] = r.HighSucceeded,
         ["highShare"] = Math.Round(r.HighShare, 4),
-        ["verdict"] = r.Passed ? "pass" : "counterexample",
+        ["verdict"] = r.Verdict.ToString().ToLowerInvariant(),
         ["timeMs"] = Math.Round(r.Time.TotalMilliseconds, 1),
         ["scope"] = r.Scope,
         ["seed"] = r.Seed,
@@ -31,9 +31,8 @@ public static class JsonReport
         foreach (var (k, v) in cx.Witnesses) witness[k] = v;
         return new JsonObject
         {
-            ["backend"] = cx.Backend,
+            ["backend"] = cx.Backend.ToString().ToLowerInvariant(),
             ["seed"] = cx.Seed,
-            ["mutant"] = cx.Case.Mutant == MutantId.None ? null : MutantCatalog.NameOf(cx.Case.Mutant),
             ["totalCpu"] = cx.Case.TotalCpu,
             ["cpu"] = cx.Case.Cpu,
             ["high"] = new JsonObject { ["ok"] = true },
@@ -48,9 +47,10 @@ public static class JsonReport
     /// <summary>One lemma's proof: verdict, time, resources, refuted/unknown obligations and the counterexample's concrete replay.</summary>
     public static JsonObject Lemma(LemmaResult l, string solver) => new()
     {
-        ["primitive"] = l.Prim.ToString(),
+        ["primitive"] = l.Prim.Name,
         ["solver"] = solver,
         ["verdict"] = l.Verdict.ToString().ToUpperInvariant(),
+        ["premisesSatisfiable"] = l.Vacuity.Result.ToString().ToLowerInvariant(),
         ["timeMs"] = Math.Round(l.Time.TotalMilliseconds, 1),
         ["resources"] = l.Resources,
         ["obligations"] = l.Obligations.Count,
@@ -59,7 +59,7 @@ public static class JsonReport
         {
             ["clause"] = x.Clause, ["verdict"] = x.Verdict.ToString().ToUpperInvariant(), ["message"] = x.Message, ["reasonUnknown"] = x.ReasonUnknown,
         })]),
-        ["counterexampleCheck"] = l.CounterexampleCheck,
+        ["counterexampleCheck"] = l.Replay?.ToString(),
         ["counterexampleConfirmed"] = l.Counterexample is null ? null : l.CounterexampleConfirmed,
     };
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CsCheck;
-using VmxLayers.Machine;
-using VmxLayers.Refinement;
-using VmxLayers.Spec;
+using VmxLayers.Cases;
+using VmxLayers.Layers;
 
 namespace VmxLayers.Checking;
 
@@ -15,7 +14,7 @@ namespace VmxLayers.Checking;
 public sealed record RandomOptions(int Budget = 1500, string? Seed = null, double ShrinkSeconds = 1.0, int Threads = 0);
 
 /// <summary>
-/// Property-based checking with CsCheck: draws cases from <see cref="Generators.For"/>, fails on a
+/// Property-based checking with CsCheck: draws cases from <see cref="Gens.For"/>, fails on a
 /// violated case, shrinks (CsCheck keeps the failing case of smallest size), prints the seed.
 /// </summary>
 public static partial class RandomBackend
@@ -23,35 +22,32 @@ public static partial class RandomBackend
     [GeneratedRegex("Set seed: \"([^\"]+)\"")]
     private static partial Regex SeedPattern();
 
-    public static BackendReport Run(Prim p, RandomOptions options, MutantId mutant = MutantId.None)
+    public static BackendReport Run(RefinementDef refinement, PrimitiveDef def, RandomOptions options)
     {
-        var gen = Generators.For(p).Select(c => mutant == MutantId.None ? c : c with { Mutant = mutant });
+        var gen = Gens.For(def);
+        var statement = refinement.Statement(def);
         var tally = new Tally();
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var sw = Stopwatch.StartNew();
-        string? seed = Sample(gen, c => { var o = CaseCheck.Evaluate(c); tally.Add(o.Status); return o.Status != CaseStatus.Violated; },
+        string? seed = Sample(gen, c => { var o = CaseCheck.Evaluate(statement, c); tally.Add(o.Status); return o.Status != CaseStatus.Violated; },
             options.Seed, options.Budget, -1, threads);
         Counterexample? cx = null;
         if (seed is not null)
         {
             if (options.ShrinkSeconds > 0)
-                seed = Sample(gen, c => CaseCheck.Evaluate(c).Status != CaseStatus.Violated, seed, 1, (int)Math.Ceiling(options.ShrinkSeconds), threads) ?? seed;
+                seed = Sample(gen, c => CaseCheck.Evaluate(statement, c).Status != CaseStatus.Violated, seed, 1, (int)Math.Ceiling(options.ShrinkSeconds), threads) ?? seed;
             var c = gen.Generate(PCG.Parse(seed), null, out _);
-            var outcome = CaseCheck.Evaluate(c);
+            var outcome = CaseCheck.Evaluate(statement, c);
             if (outcome.Status != CaseStatus.Violated)
                 throw new InvalidOperationException($"seed {seed} does not reproduce its counterexample (nondeterministic evaluation?)");
-            cx = new Counterexample("random", outcome, seed);
+            cx = new Counterexample(Backend.Random, outcome, seed);
         }
-        var scope = $"{tally.Cases} random cases: TOTAL_CPU ∈ {{{string.Join(",", Generators.TotalCpus)}}}, any cpu, 4 block layouts, every slot and the exit VMCS fields of every CPU drawn as related pairs";
-        return new BackendReport(p, Backend.Random, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed, scope, cx, seed ?? options.Seed);
+        var scope = $"{tally.Cases} random cases: TOTAL_CPU ∈ {{{string.Join(",", Gens.TotalCpus)}}}, any cpu, 4 block layouts, every slot and the exit VMCS fields of every CPU drawn as related pairs";
+        return new BackendReport(def.Primitive, Backend.Random, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed, scope, cx, seed ?? options.Seed);
     }
 
     /// <summary>Regenerates the case of a CsCheck seed (what `--seed` replays).</summary>
-    public static ConcreteCase CaseOf(Prim p, string seed, MutantId mutant = MutantId.None)
-    {
-        var c = Generators.For(p).Generate(PCG.Parse(seed), null, out _);
-        return c with { Mutant = mutant };
-    }
+    public static ConcreteCase CaseOf(PrimitiveDef def, string seed) => Gens.For(def).Generate(PCG.Parse(seed), null, out _);
 
     /// <summary>Runs CsCheck; returns the seed of the smallest failing case, or null if all passed.</summary>
     static string? Sample(Gen<ConcreteCase> gen, Func<ConcreteCase, bool> ok, string? seed, long iter, int time, int threads)
@@ -68,5 +64,5 @@ public static partial class RandomBackend
         }
     }
 
-    static string Describe(ConcreteCase c) => $"{c.Prim} TOTAL_CPU={c.TotalCpu} cpu={c.Cpu} {c.Flags}";
+    static string Describe(ConcreteCase c) => $"{c.Prim} TOTAL_CPU={c.TotalCpu} cpu={c.Cpu} {c.FlagsHigh}";
 }

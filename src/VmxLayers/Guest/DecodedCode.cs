@@ -5,6 +5,8 @@ using VmxLayers.Isa;
 
 namespace VmxLayers.Guest;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>
 /// Decoded instructions cached by address (one lazily allocated 1 KiB page of entries where code runs: 40 KB, below the
 /// large-object heap), and a bit per

@@ -7,6 +7,8 @@ using VmxLayers.Isa;
 
 namespace VmxLayers.Guest;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>
 /// The guest CPU as an <see cref="IX86Machine{V}"/> with uint values: registers and flags of a <see cref="GuestCpu"/>,
 /// flat little-endian memory, instruction constants read as they are. Every operation is a one-liner the JIT inlines

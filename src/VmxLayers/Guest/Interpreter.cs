@@ -4,6 +4,8 @@ using VmxLayers.Isa;
 
 namespace VmxLayers.Guest;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>Runs a guest until it reaches an exiting instruction (in/out/ins/outs, cpuid, hlt, vmcall).</summary>
 public static class Interpreter
 {
@@ -90,9 +92,9 @@ internal static class GuestExits
         uint len = (uint)i.Length, rip = i.IP32;
         switch (i.Mnemonic)
         {
-            case Mnemonic.Hlt: return new((int)Layers.ExitReasons.HLT, 0, len, rip);
-            case Mnemonic.Cpuid: return new((int)Layers.ExitReasons.CPUID, 0, len, rip);
-            case Mnemonic.Vmcall: return new((int)Layers.ExitReasons.VMCALL, 0, len, rip);
+            case Mnemonic.Hlt: return new((int)Constants.ExitReasons.HLT, 0, len, rip);
+            case Mnemonic.Cpuid: return new((int)Constants.ExitReasons.CPUID, 0, len, rip);
+            case Mnemonic.Vmcall: return new((int)Constants.ExitReasons.VMCALL, 0, len, rip);
         }
         bool isIn = i.Mnemonic is Mnemonic.In or Mnemonic.Insb or Mnemonic.Insw or Mnemonic.Insd;
         bool isString = i.Mnemonic is Mnemonic.Insb or Mnemonic.Insw or Mnemonic.Insd or Mnemonic.Outsb or Mnemonic.Outsw or Mnemonic.Outsd;
@@ -100,7 +102,7 @@ internal static class GuestExits
         bool immediate = i.Op0Kind == OpKind.Immediate8 || i.Op1Kind == OpKind.Immediate8;
         ushort port = immediate ? i.Immediate8 : (ushort)regs[2];
         bool rep = isString && (i.HasRepPrefix || i.HasRepnePrefix);
-        return new((int)Layers.ExitReasons.INOUT, Layers.IoQualification.Encode(size, isIn, isString, rep, immediate, port), len, rip);
+        return new((int)Constants.ExitReasons.INOUT, Constants.IoQualification.Encode(size, isIn, isString, rep, immediate, port), len, rip);
     }
 
     static int RegisterSize(Register r) => r switch { Register.AL => 1, Register.AX => 2, _ => 4 };

@@ -2,6 +2,8 @@ using Iced.Intel;
 
 namespace VmxLayers.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>
 /// The machine state the IA-32 semantics (<see cref="X86Semantics"/>) runs over, with values of type
 /// <typeparamref name="V"/> (docs/isa.md). The semantics never inspects a value: it computes with the value

@@ -2,6 +2,8 @@ using Iced.Intel;
 
 namespace VmxLayers.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>Why the semantics refused an instruction: not in the integer set (#UD for the guest), or a divide error (#DE).</summary>
 public enum IsaFaultKind { Unsupported, DivideError }
 

@@ -2,6 +2,8 @@ using Iced.Intel;
 
 namespace VmxLayers.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>The semantic operation of an instruction form; <see cref="Unsupported"/> for every form outside the integer set.</summary>
 public enum IsaOp : byte
 {

@@ -3,6 +3,8 @@ using Iced.Intel;
 
 namespace VmxLayers.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>Where an operand lives: a general register part (32, 16, low 8, high 8 bits) or a memory address.</summary>
 public readonly struct Location<V>
 {

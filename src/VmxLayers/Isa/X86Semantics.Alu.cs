@@ -4,6 +4,8 @@ using static VmxLayers.Isa.Operands;
 
 namespace VmxLayers.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>Arithmetic, logic, shifts, rotates, bit operations, multiplication and division.</summary>
 public static partial class X86Semantics
 {

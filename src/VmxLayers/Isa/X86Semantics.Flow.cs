@@ -3,6 +3,8 @@ using static VmxLayers.Isa.Operands;
 
 namespace VmxLayers.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>Stack, calls and branches, and the string instructions.</summary>
 public static partial class X86Semantics
 {

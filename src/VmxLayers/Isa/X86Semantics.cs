@@ -4,6 +4,8 @@ using static VmxLayers.Isa.Operands;
 
 namespace VmxLayers.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>
 /// The IA-32 integer instruction semantics, written once for every machine (docs/isa.md): <see cref="Execute{V, M}"/>
 /// runs one decoded instruction over any <see cref="IX86Machine{V}"/>. The guest interpreter instantiates it with

@@ -7,6 +7,8 @@ using VmxLayers.Semantics;
 
 namespace VmxLayers.Tests.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>
 /// The one semantics instantiated over two different machines: the guest machine (uint, flat bytes) and
 /// <see cref="ValMachine"/> (CompCert values, block memory, relocations). Programs give the same results on both;

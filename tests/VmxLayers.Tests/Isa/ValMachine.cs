@@ -5,6 +5,8 @@ using VmxLayers.Semantics;
 
 namespace VmxLayers.Tests.Isa;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>The program cannot go on in CompCert's sense: an undefined condition or address, a load outside a block.</summary>
 public sealed class GoesWrong(string message) : Exception(message);
 

@@ -1,10 +1,12 @@
 using System.Text;
 using Iced.Intel;
 using VmxLayers.Guest;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using static VmxLayers.Tests.Guest.Differential.RandomInstructions;
 
 namespace VmxLayers.Tests.Guest.Differential;
+
+using Code = Iced.Intel.Code;
 
 /// <summary>
 /// The guest machine against an independent emulator (Unicorn 2, QEMU's CPU core): random single instructions of

@@ -1,6 +1,6 @@
 using System.Text;
 using VmxLayers.Guest;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 
 namespace VmxLayers.Tests.Guest.Differential;
 

@@ -3,6 +3,8 @@ using VmxLayers.Isa;
 
 namespace VmxLayers.Tests.Guest.Differential;
 
+using Code = Iced.Intel.Code;
+
 /// <summary>One random single-instruction test: machine code at <see cref="RandomInstructions.CodeAt"/> and the state before it.</summary>
 internal sealed record InstructionCase(string Form, Instruction Insn, byte[] Code, uint[] Regs, uint Eflags, byte[] Data, byte[] Stack);
 
