@@ -41,9 +41,10 @@ internal sealed class DecodedCode
     public ref Instruction At(uint address)
     {
         uint page = address >> PageBits;
-        if (page < (uint)pages.Length && pages[page] is { } entries)
+        if (page < (uint)pages.Length && Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pages), (nint)page) is { } entries)
         {
-            ref var e = ref entries[address & (PageSize - 1)];
+            // entries has PageSize elements and the offset is masked to the page
+            ref var e = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(entries), (nint)(address & (PageSize - 1)));
             if (e.Length != 0) return ref e;
         }
         return ref Fill(address);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Iced.Intel;
 using VmxLayers.Isa;
 
@@ -7,6 +8,7 @@ namespace VmxLayers.Guest;
 using Code = Iced.Intel.Code;
 
 /// <summary>Runs a guest until it reaches an exiting instruction (in/out/ins/outs, cpuid, hlt, vmcall).</summary>
+[SkipLocalsInit]
 public static class Interpreter
 {
     /// <summary>
@@ -28,7 +30,7 @@ public static class Interpreter
             for (; n < maxInstructions; n++)
             {
                 eip = m.Next;
-                trace[(int)((start + n) & (GuestCpu.TraceLength - 1))] = eip;
+                Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(trace), (int)((start + n) & (GuestCpu.TraceLength - 1))) = eip;
                 // the cached entry itself: a store into code only marks it, and it is dropped after the instruction
                 ref readonly var insn = ref code.At(eip);
                 m.Next = insn.NextIP32;

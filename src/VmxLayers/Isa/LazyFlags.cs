@@ -177,11 +177,30 @@ public static class FlagLogic
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static V SignExtend<V, M>(ref M m, V v, int size) where M : struct, IX86Machine<V> => Operands.SignExtend(ref m, v, size);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static V Not<V, M>(ref M m, V x) where M : struct, IX86Machine<V> => m.Xor(x, m.Const(0xFFFFFFFF));
 
     /// <summary>Condition code <paramref name="cc"/> (0 O … 15 G, as in jcc/setcc/cmovcc) as a 0/1 value.</summary>
     public static V Condition<V, M>(ref M m, int cc) where M : struct, IX86Machine<V>
     {
+        ref var f = ref m.FlagState;
+        // after cmp/sub the conditions are comparisons of the operands (B/BE/E unsigned, L/LE signed):
+        // the same values as through the flags, with fewer operations
+        if (f.Op == FlagOp.Sub && (cc >> 1) is 1 or 2 or 3 or 6 or 7)
+        {
+            V a = f.A, b = f.B;
+            V c = (cc >> 1) switch
+            {
+                1 => m.LtU(a, b),
+                2 => m.Eq(a, b),
+                3 => m.Or(m.LtU(a, b), m.Eq(a, b)),
+                6 => m.LtS(SignExtend<V, M>(ref m, a, f.Size), SignExtend<V, M>(ref m, b, f.Size)),
+                _ => m.Or(m.Eq(a, b), m.LtS(SignExtend<V, M>(ref m, a, f.Size), SignExtend<V, M>(ref m, b, f.Size))),
+            };
+            return (cc & 1) == 0 ? c : Not1<V, M>(ref m, c);
+        }
         V t = (cc >> 1) switch
         {
             0 => Of<V, M>(ref m),

@@ -11,6 +11,7 @@ using Code = Iced.Intel.Code;
 /// runs one decoded instruction over any <see cref="IX86Machine{V}"/>. The guest interpreter instantiates it with
 /// uint values over flat bytes; other executors instantiate it with CompCert values or SMT terms.
 /// </summary>
+[SkipLocalsInit]   // the operand structs are always written before they are read
 public static partial class X86Semantics
 {
     const int Eax = 0, Ecx = 1, Edx = 2, Ebx = 3, Esp = 4, Ebp = 5, Esi = 6, Edi = 7;
