@@ -18,6 +18,7 @@ public static class Interpreter
     /// at the faulting instruction), or when <paramref name="maxInstructions"/> run out (EIP left at the next
     /// instruction, so the guest can go on).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static GuestExit RunUntilExit(GuestCpu cpu, long maxInstructions = 10_000_000)
     {
         var m = new GuestMachine(cpu) { Next = cpu.Eip };

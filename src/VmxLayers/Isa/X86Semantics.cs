@@ -22,6 +22,7 @@ public static partial class X86Semantics
     /// return <see cref="StepOutcome.Exiting"/>. Throws <see cref="IsaFault"/> for an instruction outside the set
     /// (check <see cref="Unsupported"/> when decoding to fail early) and for a divide error.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimized at once: short guest runs never wait for tier-up
     public static StepOutcome Execute<V, M>(ref M m, in Instruction i) where M : struct, IX86Machine<V>
     {
         var form = IsaTable.Forms[(int)i.Code];
