@@ -68,6 +68,8 @@ internal sealed class DecodedCode
         else filled[page] = (Math.Min(filled[page].Lo, at), Math.Max(filled[page].Hi, at + 1));
         ref var e = ref entries[at];
         e = insn;
+        lowest = Math.Min(lowest, address);
+        highest = Math.Max(highest, address + (uint)insn.Length);
         for (uint a = address; a < address + (uint)insn.Length; a++) marks[a >> 3] |= (byte)(1 << (int)(a & 7));
         return ref e;
     }
@@ -77,6 +79,16 @@ internal sealed class DecodedCode
     public bool Covers(uint address, int size) =>
         ((Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(marks), (nint)(address >> 3))) >> (int)(address & 7))
             & ((1 << size) - 1)) != 0;
+
+    /// <summary>The lowest address and one past the highest byte of the instructions decoded since the last <see cref="Clear"/>.</summary>
+    uint lowest = uint.MaxValue, highest;
+
+    /// <summary>
+    /// True when every cached instruction lies in [<paramref name="start"/>, <paramref name="end"/>): a reload that puts
+    /// the same bytes there (which the caller checks) leaves them valid — a cached entry's bytes are unchanged since
+    /// it was decoded, as any store into them drops it.
+    /// </summary>
+    public bool Within(uint start, uint end) => lowest >= start && highest <= end;
 
     /// <summary>True when a store touched cached code since the last <see cref="FlushDirty"/>.</summary>
     public bool Dirty;
@@ -130,6 +142,8 @@ internal sealed class DecodedCode
                 filled[p] = (0, 0);
             }
         Array.Clear(marks);
+        lowest = uint.MaxValue;
+        highest = 0;
     }
 
     /// <summary>What the bytes at <paramref name="address"/> decode to, and the bytes, for messages.</summary>

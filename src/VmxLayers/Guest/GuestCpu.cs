@@ -85,8 +85,12 @@ public sealed class GuestCpu
     public void Reload(GuestProgram p)
     {
         if (p.MemorySize != Memory.Length) throw new ArgumentException($"guest '{p.Name}' needs {p.MemorySize} bytes of memory, this CPU has {Memory.Length}", nameof(p));
+        // a restart of the same image keeps the decoded instructions when they all lie in its (unchanged) code
+        bool keep = p.Segments.Count == 1 && p.Segments[0] is var image
+            && Code.Within(image.Address, image.Address + (uint)image.Bytes.Length)
+            && Memory.AsSpan((int)image.Address, image.Bytes.Length).SequenceEqual(image.Bytes);
         Array.Clear(Memory);
-        Code.Clear();
+        if (!keep) Code.Clear();
         foreach (var s in p.Segments) s.Bytes.CopyTo(Memory, (int)s.Address);
         Array.Clear(Regs);
         Eip = p.Entry;

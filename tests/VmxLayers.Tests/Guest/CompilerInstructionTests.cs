@@ -127,4 +127,24 @@ public class CompilerInstructionTests
         Interpreter.RunUntilExit(cpu);
         Assert.Equal(9u, cpu[GuestReg.EAX]);
     }
+
+    [Fact]
+    public void AReloadAfterTheCodeRewroteItselfRunsTheOriginalCode()
+    {
+        // 1000 mov eax, 1; 1005 mov byte [0x1001], 7; 100C hlt — the second run must again see the immediate 1
+        var p = new GuestProgram("smc", Bytes("B801000000 C60501100000 07 F4"), Base, Base, "");
+        var cpu = GuestCpu.Load(p);
+        Interpreter.RunUntilExit(cpu);
+        Assert.Equal((1u, (byte)7), (cpu[GuestReg.EAX], cpu.Memory[0x1001]));
+        cpu.Reload(p);
+        cpu.Eip = 0x1000;
+        Interpreter.RunUntilExit(cpu);
+        Assert.Equal(1u, cpu[GuestReg.EAX]);
+        // and after a run that did not touch its code, the reload keeps the decoded instructions and still runs right
+        var hello = GuestLibrary.Get("hello");
+        var h = GuestCpu.Load(hello);
+        var first = StandaloneHost.Run(h);
+        h.Reload(hello);
+        Assert.Equal(first, StandaloneHost.Run(h));
+    }
 }
