@@ -83,9 +83,11 @@ public static class IsaTable
             var info = ((Code)c).ToOpCode();
             if (!info.IsInstruction || !info.Mode32 || info.Encoding != EncodingKind.Legacy || info.OperandSize == 64 || info.AddressSize == 16) continue;
             if (info.DecoderOption != DecoderOptions.None) continue;                     // forms only a non-default decoder option produces
-            if (((Code)c).ToString().EndsWith("r1", StringComparison.Ordinal)) continue;  // test F6 /1, F7 /1: undocumented aliases (QEMU: #UD)
-            int cc = ConditionOf(info.Mnemonic, out var op);
-            if (cc < 0 && !byMnemonic.TryGetValue(info.Mnemonic, out op)) continue;
+            int cc = -1;
+            IsaOp op;
+            if (conditional.TryGetValue(info.Mnemonic, out var cond)) (op, cc) = cond;
+            else if (!byMnemonic.TryGetValue(info.Mnemonic, out op)) continue;
+            if (op == IsaOp.Test && ((Code)c).ToString().EndsWith("r1", StringComparison.Ordinal)) continue;  // F6 /1, F7 /1: undocumented aliases (QEMU: #UD)
             if (!OperandsSupported(info)) continue;
             if (op is IsaOp.Jmp or IsaOp.Call && info.Op0Kind == OpCodeOperandKind.mem) continue; // far, through memory
             int size = SizeOf(info, 0);
@@ -114,19 +116,12 @@ public static class IsaTable
     /// <summary>Condition suffixes in condition-code order (0 O … 15 G).</summary>
     static readonly string[] conditions = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"];
 
-    /// <summary>The condition code of Jcc/SETcc/CMOVcc mnemonics, else −1.</summary>
-    static int ConditionOf(Mnemonic m, out IsaOp op)
-    {
-        string name = m.ToString();
-        foreach (var (prefix, kind) in new[] { ("J", IsaOp.Jcc), ("Set", IsaOp.Setcc), ("Cmov", IsaOp.Cmovcc) })
-        {
-            if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            int cc = Array.IndexOf(conditions, name[prefix.Length..]);
-            if (cc >= 0) { op = kind; return cc; }
-        }
-        op = IsaOp.Unsupported;
-        return -1;
-    }
+    /// <summary>Jcc, SETcc, CMOVcc mnemonics with their operation and condition code.</summary>
+    static readonly Dictionary<Mnemonic, (IsaOp Op, int Cc)> conditional =
+        (from prefix in new[] { ("J", IsaOp.Jcc), ("Set", IsaOp.Setcc), ("Cmov", IsaOp.Cmovcc) }
+         from cc in Enumerable.Range(0, conditions.Length)
+         let name = prefix.Item1 + conditions[cc]
+         select (Mnemonic: Enum.Parse<Mnemonic>(name), prefix.Item2, cc)).ToDictionary(x => x.Mnemonic, x => (x.Item2, x.cc));
 
     static bool OperandsSupported(OpCodeInfo info)
     {
