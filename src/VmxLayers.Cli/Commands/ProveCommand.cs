@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using VmxLayers.Cli.Output;
 using VmxLayers.Mutants;
 using VmxLayers.Refinement;
 using VmxLayers.Smt;
@@ -9,72 +10,124 @@ using VmxLayers.Spec;
 
 namespace VmxLayers.Cli.Commands;
 
-/// <summary>`vmxlayers prove`: SMT proof of the six simulation lemmas (exit 0 proved, 1 refuted, 3 unknown, 2 bad input).</summary>
+/// <summary>`vmxlayers prove`: SMT proof of the six simulation lemmas (exit 0 proved, 1 refuted, 3 unknown, 2 bad input, 130 interrupted).</summary>
 public static class ProveCommand
 {
+    const string Name = "prove";
+
+    static readonly Option<string?> primitive = new("--primitive") { Description = "Prove only this primitive (" + string.Join(", ", PrimInfo.All) + "); default: all six.", HelpName = "P" };
+    static readonly Option<string?> emit = new("--emit-smt") { Description = "Write every obligation as a standalone SMT-LIB2 file <prim>__<clause>.smt2 into this directory (re-check with `z3 FILE` or `cvc5 FILE`).", HelpName = "DIR" };
+    static readonly Option<string> solver = new("--solver") { Description = "The SMT solver: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
+    static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none; default {ProveOptions.DefaultRlimit}); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit, HelpName = "N" };
+    static readonly Option<string?> mutant = new("--mutant") { Description = "Switch on a compiled-in mutant (see `mutants --list`); a wrong spec should be REFUTED.", HelpName = "NAME" };
+    static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`).", HelpName = "FILE" };
+    static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the table." };
+
     public static Command Create()
     {
-        var primitive = new Option<string?>("--primitive") { Description = "Prove only this primitive (vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post, vmx_exit, vmx_enter); default: all six." };
-        var emit = new Option<string?>("--emit-smt") { Description = "Write every obligation as a standalone SMT-LIB2 file <prim>__<clause>.smt2 into this directory (re-check with `z3 FILE` or `cvc5 FILE`)." };
-        var solver = new Option<string>("--solver") { Description = "The SMT solver: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3" };
-        var rlimit = new Option<long>("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit };
-        var mutant = new Option<string?>("--mutant") { Description = "Switch on a compiled-in mutant by name (see docs/mutants.md); a wrong spec should be REFUTED." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON document instead of the table." };
-        var cmd = new Command("prove", "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely.")
+        var cmd = new Command(Name, "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely. " +
+            "Exit 0 iff every lemma is PROVED, 1 if one is REFUTED, 3 if one is UNKNOWN and none refuted, 2 on bad input, 130 on Ctrl-C (the finished lemmas are printed).")
         {
-            primitive, emit, solver, rlimit, mutant, json,
+            primitive, emit, solver, rlimit, mutant, save, json,
         };
-        cmd.SetAction(r => Run(r.GetValue(primitive), r.GetValue(emit), r.GetValue(solver)!, r.GetValue(rlimit), r.GetValue(mutant), r.GetValue(json)));
+        cmd.SetAction(Run);
         return cmd;
     }
 
-    static int Bad(string message)
+    sealed record Plan(Prim[] Prims, ProveOptions Options, string? Save, bool Json);
+
+    /// <summary>What ran: the finished lemmas in order, and the one the interrupt stopped (if any).</summary>
+    sealed record Outcome(List<LemmaResult> Lemmas, Prim? Interrupted);
+
+    static int Run(ParseResult r)
     {
-        Console.Error.WriteLine($"vmxlayers prove: {message}");
-        return 2;
+        if (Validate(r) is not { } plan) return ExitCodes.BadInput;
+        var outcome = ProgressLine.Run(Name, report => Prove(plan, report));
+        string? saved = null, saveError = null;
+        if (plan.Save is { } file && outcome.Lemmas.FirstOrDefault(l => l.Counterexample is not null) is { } refuted)
+        {
+            saveError = CounterexampleFile.Save(file, refuted.Counterexample!);
+            if (saveError is null) saved = file;
+        }
+        int code = ExitCode(outcome);
+        if (plan.Json) Console.WriteLine(JsonReport.Text(Json(plan, outcome, saved, code)));
+        else PrintTable(plan, outcome, saved);
+        if (saveError is not null) Errors.Line(Name, saveError);
+        return code;
     }
 
-    static int Run(string? primitive, string? emit, string solver, long rlimit, string? mutantName, bool json)
+    static Outcome Prove(Plan plan, Action<string> report)
+    {
+        var done = new List<LemmaResult>();
+        foreach (var p in plan.Prims)
+        {
+            report($"{done.Count}/{plan.Prims.Length} lemmas done, proving {p}");
+            try { done.Add(Prover.Prove(p, plan.Options)); }
+            catch (OperationCanceledException) when (plan.Options.Cancel.IsCancellationRequested) { return new Outcome(done, p); }
+        }
+        return new Outcome(done, null);
+    }
+
+    /// <summary>130 when interrupted; else 1 if a lemma is refuted, 3 if one is unknown, 0.</summary>
+    static int ExitCode(Outcome o) =>
+        o.Interrupted is not null ? ExitCodes.Interrupted
+        : o.Lemmas.Any(l => l.Verdict == Verdict.Refuted) ? ExitCodes.Failed
+        : o.Lemmas.Any(l => l.Verdict == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
+
+    static Plan? Validate(ParseResult r)
     {
         var prims = PrimInfo.All;
-        if (primitive is not null)
+        if (r.GetValue(primitive) is { } name)
         {
-            if (!PrimInfo.TryParse(primitive, out var p)) return Bad($"--primitive: unknown primitive '{primitive}' (expected one of: {string.Join(", ", PrimInfo.All)})");
+            if (!PrimInfo.TryParse(name, out var p)) return Bad($"--primitive: unknown primitive '{name}' (expected one of: {string.Join(", ", PrimInfo.All)})");
             prims = [p];
         }
-        var mutant = MutantId.None;
-        if (mutantName is not null)
+        var m = MutantId.None;
+        if (r.GetValue(mutant) is { } mn)
         {
-            if (!MutantCatalog.TryParse(mutantName, out var m)) return Bad($"--mutant: unknown mutant '{mutantName}' (see docs/mutants.md for the names)");
-            mutant = m.Id;
+            if (!MutantCatalog.TryParse(mn, out var mu)) return Bad($"--mutant: unknown mutant '{mn}' (see `vmxlayers mutants --list`)");
+            m = mu.Id;
         }
-        if (!SolverFactory.Names.Contains(solver)) return Bad($"--solver: unknown solver '{solver}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
-        if (!SolverFactory.IsAvailable(solver, out var why)) return Bad($"--solver {solver}: not available: {why}");
-        if (rlimit < 0) return Bad("--rlimit: expected a non-negative number of resource units");
-        if (emit is not null)
+        string sv = r.GetValue(solver)!;
+        if (!SolverFactory.Names.Contains(sv)) return Bad($"--solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
+        if (!SolverFactory.IsAvailable(sv, out var why)) return Bad($"--solver {sv}: not available: {why}");
+        long budget = r.GetValue(rlimit);
+        if (budget < 0) return Bad($"--rlimit: expected a non-negative number of resource units, got {budget}");
+        string? dir = r.GetValue(emit);
+        if (dir is not null)
         {
-            try { Directory.CreateDirectory(emit); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return Bad($"--emit-smt {emit}: cannot create the directory: {e.Message}"); }
+            if (File.Exists(dir)) return Bad($"--emit-smt {dir}: is a file, not a directory");
+            try { Directory.CreateDirectory(dir); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return Bad($"--emit-smt {dir}: cannot create the directory: {Io.InputFile.Reason(e)}"); }
         }
-        var options = new ProveOptions(mutant, solver, rlimit, emit);
-        var results = prims.Select(p => Prover.Prove(p, options)).ToList();
-        if (json) PrintJson(results, options); else PrintTable(results, options);
-        if (results.Any(r => r.Verdict == Verdict.Refuted)) return 1;
-        return results.Any(r => r.Verdict == Verdict.Unknown) ? 3 : 0;
+        if (CounterexampleFile.Check(r.GetValue(save)) is { } bad) return Bad(bad);
+        return new Plan(prims, new ProveOptions(m, sv, budget, dir, Cancel: Interrupts.Token), r.GetValue(save), r.GetValue(json));
+    }
+
+    static Plan? Bad(string message)
+    {
+        Errors.Line(Name, message);
+        return null;
     }
 
     static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
-    static void PrintTable(List<LemmaResult> results, ProveOptions o)
+    static void PrintTable(Plan plan, Outcome outcome, string? saved)
     {
+        var o = plan.Options;
         Console.WriteLine($"prove: solver {o.Solver}, rlimit {o.Rlimit} per obligation, mutant {MutantCatalog.NameOf(o.Mutant)}");
         Console.WriteLine($"{"primitive",-14} {"verdict",-8} {"obligations",-12} {"time",10} {"resources",12}");
-        foreach (var r in results)
+        foreach (var r in outcome.Lemmas)
         {
             int proved = r.Obligations.Count(x => x.Verdict == Verdict.Proved);
             Console.WriteLine($"{r.Prim,-14} {r.Verdict.ToString().ToUpperInvariant(),-8} {$"{proved}/{r.Obligations.Count}",-12} {Ms(r.Time),10} {r.Resources,12}");
         }
-        foreach (var r in results.Where(r => r.Verdict != Verdict.Proved))
+        if (outcome.Interrupted is { } stopped)
+        {
+            Console.WriteLine($"{stopped,-14} INTERRUPTED (no verdict)");
+            foreach (var p in plan.Prims.SkipWhile(p => p != stopped).Skip(1)) Console.WriteLine($"{p,-14} not started");
+        }
+        foreach (var r in outcome.Lemmas.Where(r => r.Verdict != Verdict.Proved))
         {
             Console.WriteLine();
             foreach (var ob in r.Obligations.Where(x => x.Verdict == Verdict.Refuted))
@@ -85,31 +138,30 @@ public static class ProveCommand
             if (r.Counterexample is { } c)
                 Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags ikern={c.Flags.Ikern} ihost={c.Flags.Ihost} pg={c.Flags.Pg} init={c.Flags.Init}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
         }
+        if (saved is not null) Console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
         if (o.EmitDir is not null) Console.WriteLine($"SMT-LIB2 queries written to {o.EmitDir}");
+        if (outcome.Interrupted is not null)
+            Console.WriteLine($"interrupted (Ctrl-C): {outcome.Lemmas.Count} of {plan.Prims.Length} lemma(s) finished; the others have no verdict");
     }
 
-    static void PrintJson(List<LemmaResult> results, ProveOptions o)
+    static JsonObject Json(Plan plan, Outcome outcome, string? saved, int code)
     {
-        var doc = new
+        var o = plan.Options;
+        var lemmas = outcome.Lemmas.Select(l => (JsonNode)JsonReport.Lemma(l, o.Solver)).ToList();
+        if (outcome.Interrupted is { } stopped)
+            lemmas.AddRange(plan.Prims.SkipWhile(p => p != stopped).Select(p => (JsonNode)JsonReport.Unfinished(p, o.Solver, started: p == stopped)));
+        return new JsonObject
         {
-            solver = o.Solver,
-            rlimit = o.Rlimit,
-            mutant = MutantCatalog.NameOf(o.Mutant),
-            lemmas = results.Select(r => new
-            {
-                primitive = r.Prim.ToString(),
-                verdict = r.Verdict.ToString().ToUpperInvariant(),
-                timeMs = Math.Round(r.Time.TotalMilliseconds),
-                resources = r.Resources,
-                obligations = r.Obligations.Select(x => new
-                {
-                    clause = x.Clause, why = x.Why, verdict = x.Verdict.ToString().ToUpperInvariant(),
-                    timeMs = Math.Round(x.Time.TotalMilliseconds), resources = x.Resources, message = x.Message, reasonUnknown = x.ReasonUnknown, file = x.File,
-                }),
-                counterexampleCheck = r.CounterexampleCheck,
-                counterexampleConfirmed = r.Counterexample is null ? (bool?)null : r.CounterexampleConfirmed,
-            }),
+            ["tool"] = ToolInfo.Json(),
+            ["command"] = Name,
+            ["mutant"] = o.Mutant == MutantId.None ? null : MutantCatalog.NameOf(o.Mutant),
+            ["solver"] = o.Solver,
+            ["rlimit"] = o.Rlimit,
+            ["proved"] = outcome.Interrupted is null && outcome.Lemmas.All(l => l.Verdict == Verdict.Proved),
+            ["interrupted"] = outcome.Interrupted is not null,
+            ["exitCode"] = code,
+            ["lemmas"] = new JsonArray([.. lemmas]),
+            ["savedCounterexample"] = saved,
         };
-        Console.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -4,17 +4,17 @@ using VmxLayers.Spec;
 
 namespace VmxLayers.Checking;
 
-/// <summary>Runs every case of a primitive's declared scope; stops at the first counterexample in scope order.</summary>
+/// <summary>Runs every case of a primitive's declared scope; stops at the first counterexample in scope order (or when cancelled: OperationCanceledException).</summary>
 public static class ExhaustiveBackend
 {
-    public static BackendReport Run(Prim p, MutantId mutant = MutantId.None, int threads = 0)
+    public static BackendReport Run(Prim p, MutantId mutant = MutantId.None, int threads = 0, CancellationToken cancel = default)
     {
         var scope = ExhaustiveScopes.For(p);
         var tally = new Tally();
         var sw = Stopwatch.StartNew();
         (long Index, CaseOutcome Outcome)? first = null;
         var gate = new object();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancel };
         Parallel.ForEach(scope.Cases(), options, (c, state, index) =>
         {
             var o = CaseCheck.Evaluate(mutant == MutantId.None ? c : c with { Mutant = mutant });

@@ -29,8 +29,8 @@ public sealed record KillRow(Mutant Mutant, IReadOnlyList<KillCell> Cells, Relat
     public KillCell? FirstKill => Cells.Where(c => c.Killed).MinBy(c => c.Time);
 }
 
-/// <summary>How the matrix runs: backends, random budget per primitive, the solver and its budget per obligation, the co-simulation's CPUs.</summary>
-public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, string Solver = "libz3", int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit);
+/// <summary>How the matrix runs: backends, random budget per primitive, the solver and its budget per obligation, the co-simulation's CPUs; Cancel stops it (OperationCanceledException).</summary>
+public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, string Solver = "libz3", int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit, CancellationToken Cancel = default);
 
 /// <summary>
 /// Runs every mutant under each selected backend. A spec mutant is tried on its own primitive, a relation
@@ -47,10 +47,10 @@ public static class KillMatrix
     {
         var cells = o.Backends.Select(b => b switch
         {
-            KillBackend.Prove => Prove(m, o.Solver, o.Rlimit),
-            KillBackend.Exhaustive => Concrete(m, b, p => ExhaustiveBackend.Run(p, m.Id, o.Threads)),
-            KillBackend.Random => Concrete(m, b, p => RandomBackend.Run(p, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads), m.Id)),
-            _ => Simulate(m, o.SimulateCpus),
+            KillBackend.Prove => Prove(m, o.Solver, o.Rlimit, o.Cancel),
+            KillBackend.Exhaustive => Concrete(m, b, p => ExhaustiveBackend.Run(p, m.Id, o.Threads, o.Cancel)),
+            KillBackend.Random => Concrete(m, b, p => RandomBackend.Run(p, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads, Cancel: o.Cancel), m.Id)),
+            _ => Simulate(m, o.SimulateCpus, o.Cancel),
         }).ToList();
         return new KillRow(m, cells, m.Target == MutantTarget.Relation ? RelationProbes.Killer(m.Id) : null);
     }
@@ -66,13 +66,13 @@ public static class KillMatrix
         return new KillCell(b, false, sw.Elapsed, null);
     }
 
-    static KillCell Prove(Mutant m, string solver, long rlimit)
+    static KillCell Prove(Mutant m, string solver, long rlimit, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
         string? note = null;
         foreach (var p in Prims(m))
         {
-            var r = ProveOnce(p, new ProveOptions(m.Id, solver, rlimit, StopAtFirstRefutation: true), out var error);
+            var r = ProveOnce(p, new ProveOptions(m.Id, solver, rlimit, StopAtFirstRefutation: true, Cancel: cancel), out var error);
             if (r is null) { note ??= $"{p}: prover error: {error}"; continue; }
             if (r.Verdict == Verdict.Refuted && r.CounterexampleConfirmed)
                 return new KillCell(KillBackend.Prove, true, sw.Elapsed, r.FirstRefuted?.Message);
@@ -94,10 +94,11 @@ public static class KillMatrix
         return null;
     }
 
-    static KillCell Simulate(Mutant m, int cpus)
+    static KillCell Simulate(Mutant m, int cpus, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
-        var r = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Mutant = m.Id });
+        var r = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Mutant = m.Id, Cancel = cancel });
+        cancel.ThrowIfCancellationRequested();
         bool killed = r.Failure?.Kind is FailureKind.Unrelated or FailureKind.GuestOutput;
         return new KillCell(KillBackend.Simulate, killed, sw.Elapsed, r.Failure?.ToString());
     }

@@ -12,10 +12,11 @@ public sealed record StepResult(int Index, ScenarioStep Step, SideOutcome High, 
 }
 
 /// <summary>A whole replay: the initial relation, every step, the final world, and the verdict.</summary>
-public sealed record ReplayResult(World Initial, string? InitialUnrelated, ImmutableArray<StepResult> Steps, World Final)
+/// <param name="Interrupted">Stopped (Ctrl-C) before the last step: Steps are the ones that ran, and the run is not "related throughout".</param>
+public sealed record ReplayResult(World Initial, string? InitialUnrelated, ImmutableArray<StepResult> Steps, World Final, bool Interrupted = false)
 {
-    /// <summary>Related throughout: initially and after every step.</summary>
-    public bool Related => InitialUnrelated is null && Steps.All(s => s.Related);
+    /// <summary>Related throughout: initially and after every step (an interrupted replay never is).</summary>
+    public bool Related => !Interrupted && InitialUnrelated is null && Steps.All(s => s.Related);
 }
 
 /// <summary>
@@ -24,7 +25,8 @@ public sealed record ReplayResult(World Initial, string? InitialUnrelated, Immut
 /// </summary>
 public static class ScenarioReplay
 {
-    public static ReplayResult Run(Scenario s)
+    /// <summary>Replays every step; <paramref name="cancel"/> stops between two steps, <paramref name="progress"/> hears of each step done.</summary>
+    public static ReplayResult Run(Scenario s, CancellationToken cancel = default, Action<int>? progress = null)
     {
         var w = ScenarioWorld.Build(s);
         var initial = w;
@@ -33,6 +35,8 @@ public static class ScenarioReplay
         var steps = ImmutableArray.CreateBuilder<StepResult>(s.Steps.Length);
         for (int k = 0; k < s.Steps.Length; k++)
         {
+            if (cancel.IsCancellationRequested) return new ReplayResult(initial, unrelated, steps.ToImmutable(), w, Interrupted: true);
+            progress?.Invoke(k);
             var step = s.Steps[k];
             var r = step switch
             {

@@ -8,8 +8,9 @@ namespace VmxLayers.Smt;
 public enum Verdict { Proved, Refuted, Unknown }
 
 /// <summary>How to prove: the mutant switched on, the solver ("libz3", "z3", "cvc5"), its budget per query, where to write the queries.</summary>
-/// <remarks>StopAtFirstRefutation skips the obligations not yet started once one is refuted (the verdict is the same; the table shows them as skipped).</remarks>
-public sealed record ProveOptions(MutantId Mutant = MutantId.None, string Solver = "libz3", long Rlimit = ProveOptions.DefaultRlimit, string? EmitDir = null, bool StopAtFirstRefutation = false)
+/// <remarks>StopAtFirstRefutation skips the obligations not yet started once one is refuted (the verdict is the same; the table shows them as skipped).
+/// Cancel interrupts the running queries: the proof then throws OperationCanceledException and has no verdict.</remarks>
+public sealed record ProveOptions(MutantId Mutant = MutantId.None, string Solver = "libz3", long Rlimit = ProveOptions.DefaultRlimit, string? EmitDir = null, bool StopAtFirstRefutation = false, CancellationToken Cancel = default)
 {
     /// <summary>Z3 resource units per obligation: ≥ 10× the largest obligation of the real lemmas (≈1.5M, docs/prover.md).</summary>
     public const long DefaultRlimit = 20_000_000;

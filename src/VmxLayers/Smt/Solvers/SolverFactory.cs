@@ -5,11 +5,12 @@ public static class SolverFactory
 {
     public static readonly IReadOnlyList<string> Names = ["libz3", "z3", "cvc5"];
 
-    public static ISmtSolver Create(string name) => name switch
+    /// <summary>A solver whose queries <paramref name="cancel"/> interrupts (they then throw OperationCanceledException).</summary>
+    public static ISmtSolver Create(string name, CancellationToken cancel = default) => name switch
     {
-        "libz3" => new Libz3Solver(),
-        "z3" => new ProcessSolver(SolverDialect.Z3),
-        "cvc5" => new ProcessSolver(SolverDialect.Cvc5),
+        "libz3" => new Libz3Solver(cancel),
+        "z3" => new ProcessSolver(SolverDialect.Z3, cancel),
+        "cvc5" => new ProcessSolver(SolverDialect.Cvc5, cancel),
         _ => throw new ArgumentException($"unknown solver '{name}' (expected one of: {string.Join(", ", Names)})", nameof(name)),
     };
 
