@@ -32,6 +32,7 @@ public static class CliApp
         }
         try
         {
+            BeforeCommand?.Invoke(command);
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (Interrupts.Requested && e is OperationCanceledException)
@@ -46,6 +47,9 @@ public static class CliApp
             return ExitCodes.InternalError;
         }
     }
+
+    /// <summary>Tests only: runs before the command (e.g. throws, to show how an internal error is reported).</summary>
+    internal static Action<string>? BeforeCommand { get; set; }
 
     /// <summary>"check", "show vmcs", or "vmxlayers" for the root.</summary>
     static string CommandPath(ParseResult parse)

@@ -20,8 +20,8 @@ public static class CheckCommand
     static readonly Option<string> backend = new("--backend") { Description = "Which concrete backends run: exhaustive, random or all (default all).", DefaultValueFactory = _ => "all", HelpName = "B" };
     static readonly Option<string?> seed = new("--seed") { Description = "Master seed of the random backend (printed by every run): it draws the same cases on any number of threads; its own case is drawn first, so a printed counterexample seed reproduces that case. Default: a fresh one.", HelpName = "S" };
     static readonly Option<int> budget = new("--budget") { Description = "Random cases per primitive. Default 3000.", DefaultValueFactory = _ => 3000, HelpName = "N" };
-    static readonly Option<double> shrink = new("--shrink-seconds") { Description = "Extra time the shrinker gets once the random backend finds a counterexample. Default 1.", DefaultValueFactory = _ => 1.0, HelpName = "SECONDS" };
-    static readonly Option<int> threads = new("--threads") { Description = "Worker threads (default: one per core).", HelpName = "N" };
+    static readonly Option<double> shrink = new("--shrink-seconds") { Description = "Extra time the shrinker gets once the random backend finds a counterexample, 0..3600. Default 1.", DefaultValueFactory = _ => 1.0, HelpName = "SECONDS" };
+    static readonly Option<int> threads = new("--threads") { Description = "Worker threads of the concrete backends, 0..1024 (default 0: one per core).", HelpName = "N" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document (per primitive and backend: cases, hypothesis held, high succeeded, verdict, time, scope, counterexample)." };
     static readonly Option<string?> mutant = new("--mutant") { Description = "Run under a compiled-in mutant (see `mutants --list`); the check should then fail.", HelpName = "NAME" };
     static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the proofs: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
@@ -29,6 +29,8 @@ public static class CheckCommand
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first counterexample (a backend's, else the prover's) as a replayable scenario (docs/scenarios.md; run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
 
     const string Name = "check";
+    const int MaxThreads = 1024;
+    const double MaxShrinkSeconds = 3600;
 
     public static Command Create()
     {
@@ -135,7 +137,8 @@ public static class CheckCommand
         int n = r.GetValue(budget);
         if (n <= 0) return $"--budget: expected a positive number of cases, got {n}";
         double s = r.GetValue(shrink);
-        if (!(s >= 0) || double.IsInfinity(s)) return $"--shrink-seconds: expected a non-negative number, got {s}";
+        if (!(s >= 0)) return $"--shrink-seconds: expected a non-negative number of seconds, got {s}";
+        if (s > MaxShrinkSeconds) return $"--shrink-seconds: {s} is too large (at most {MaxShrinkSeconds})";
         string? sd = r.GetValue(seed);
         if (sd is not null)
         {
@@ -153,6 +156,7 @@ public static class CheckCommand
         }
         int t = r.GetValue(threads);
         if (t < 0) return $"--threads: expected a non-negative number, got {t}";
+        if (t > MaxThreads) return $"--threads: {t} is too large (at most {MaxThreads})";
         bool skipProofs = r.GetValue(noProve);
         if (skipProofs && Given(r, solver)) return "--solver chooses the solver of the proofs, which --no-prove skips";
         string? sv = skipProofs ? null : r.GetValue(solver)!;
