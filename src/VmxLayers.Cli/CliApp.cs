@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Spectre.Console;
 using VmxLayers.Cli.Output;
 
@@ -60,11 +61,22 @@ public static class CliApp
         return names.Count == 0 ? "vmxlayers" : string.Join(" ", names);
     }
 
-    /// <summary>Every --help ends with the exit codes.</summary>
-    static void DocumentExitCodes(Command command)
+    /// <summary>Every --help ends with the exit codes (the help option is recursive: one action serves every command).</summary>
+    static void DocumentExitCodes(RootCommand root)
     {
-        command.Description = $"{command.Description}\n\n{ExitCodes.Help}";
-        foreach (var sub in command.Subcommands) DocumentExitCodes(sub);
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+            if (help.Action is SynchronousCommandLineAction inner) help.Action = new HelpWithExitCodes(inner);
+    }
+
+    sealed class HelpWithExitCodes(SynchronousCommandLineAction inner) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            int code = inner.Invoke(parseResult);
+            Console.Out.WriteLine(ExitCodes.Help);
+            Console.Out.WriteLine();
+            return code;
+        }
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public static class CheckCommand
     public static Command Create()
     {
         var command = new Command(Name,
-            "Check the simulation statement (SPEC §4) of the six primitives with the exhaustive backend (a declared small scope), " +
+            "Check the simulation statement of the six primitives with the exhaustive backend (a declared small scope), " +
             "the random backend (CsCheck, related-pair generators, shrinking) and, unless --no-prove, an SMT proof for all inputs (run alongside). " +
             "Exit 0 iff no counterexample and every lemma PROVED, 1 on a counterexample or a REFUTED lemma, 3 if a lemma is UNKNOWN and nothing failed, " +
             "2 on bad input, 130 on Ctrl-C (what finished is printed).")

@@ -48,7 +48,7 @@ public static class MutantsCommand
         if (b is null)
         {
             if (r.GetValue(json)) Console.WriteLine(JsonReport.Text(ListJson()));
-            else AnsiConsole.Write(ListTable());
+            else AnsiConsole.Write(MatrixText.CatalogTable());
             return ExitCodes.Ok;
         }
         string sv = r.GetValue(solver)!;
@@ -95,16 +95,7 @@ public static class MutantsCommand
     static bool Wrong(KillRow x) =>
         x.Mutant.Equivalent is null ? !x.KilledSomewhere : x.Cells.Any(c => c.Killed);
 
-    static string Target(Mutant m) => m.Target switch { MutantTarget.LowSpec => "low spec", MutantTarget.HighSpec => "high spec", _ => "relation" };
-
-    static Table ListTable()
-    {
-        var t = new Table().Border(TableBorder.Rounded).AddColumns("mutant", "target", "primitive", "description", "equivalent");
-        foreach (var m in MutantCatalog.All)
-            t.AddRow(m.Name, Target(m), m.Primitive?.ToString() ?? "all", Markup.Escape(m.Description),
-                m.Equivalent is { } why ? Markup.Escape("yes: " + why) : "no");
-        return t;
-    }
+    internal static string Target(Mutant m) => m.Target switch { MutantTarget.LowSpec => "low spec", MutantTarget.HighSpec => "high spec", _ => "relation" };
 
     static JsonObject ListJson() => new()
     {

@@ -13,10 +13,10 @@ public static class ReplayCommand
 {
     static readonly Argument<string?> file = new("FILE")
     {
-        Description = "The scenario: {\"cpus\": N, \"init\": {…}, \"steps\": […]} (SPEC §6; format and extensions in docs/scenarios.md).",
+        Description = "The scenario: {\"cpus\": N, \"init\": {…}, \"steps\": […]} (the format: docs/scenarios.md; at most 16 MiB of UTF-8).",
         Arity = ArgumentArity.ZeroOrOne,
     };
-    static readonly Option<bool> json = new("--json") { Description = "Print SPEC §6's JSON document (steps, final states of both layers, related) instead of text." };
+    static readonly Option<bool> json = new("--json") { Description = "Print the JSON document of docs/scenarios.md (steps, final states of both layers, related, tool) instead of text." };
     static readonly Option<string?> mutant = new("--mutant")
     {
         Description = "Replay with a compiled-in mutant (overrides the scenario's \"mutant\"), e.g. exit-skips-edi-store.",

@@ -32,6 +32,16 @@ public static class MatrixText
         return $"{k}/{live.Count} ({100.0 * k / Math.Max(1, live.Count):F0}%)";
     }
 
+    /// <summary>`mutants --list`: every mutant with its target, primitive, description and whether it is equivalent.</summary>
+    public static Table CatalogTable()
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumns("mutant", "target", "primitive", "description", "equivalent");
+        foreach (var m in MutantCatalog.All)
+            t.AddRow(m.Name, Commands.MutantsCommand.Target(m), m.Primitive?.ToString() ?? "all", Markup.Escape(m.Description),
+                m.Equivalent is { } why ? Markup.Escape("yes: " + why) : "no");
+        return t;
+    }
+
     public static void Print(IReadOnlyList<KillRow> rows, KillOptions o, TimeSpan elapsed)
     {
         var spec = new Table().Border(TableBorder.Rounded).AddColumns(["mutant", "description", .. Columns.Select(Name), "time to first kill"]);

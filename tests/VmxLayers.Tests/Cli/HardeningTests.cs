@@ -167,6 +167,19 @@ public class HardeningTests
         Assert.Contains("still running at the exit cap", r.Out);
     }
 
+    // ---- 8. progress ----
+
+    [Fact]
+    public void ALongCheckReportsProgressOnStderrOncePerSecondAndKeepsStdoutClean()
+    {
+        var r = CliProcess.Run("check", "--primitive", "vmx_exit", "--backend", "random", "--no-prove", "--budget", "40000", "--threads", "1", "--json");
+        Assert.Equal(0, r.ExitCode);
+        Assert.NotNull(JsonNode.Parse(r.Out));
+        var progress = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(progress);
+        Assert.All(progress, l => Assert.Matches(@"^vmxlayers check: .*backend runs done.*, \d+\.\d s$", l));
+    }
+
     // ---- 7. reproducibility ----
 
     [Fact]
