@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using VmxLayers.Cosim;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 
@@ -24,7 +25,7 @@ public class ExitRoundTripBench
     [GlobalSetup]
     public void Setup()
     {
-        world = new CheckedWorld(World.Initial(Cpus, stackBlocks: Cpus));
+        world = new CheckedWorld(World.Initial(Cpus, stackBlocks: Cpus), VmxLayerPair.Refinement);
         runner = new CpuRunner(world, Cpus - 1, new PortStub(), () => false);
         RoundTrip();   // launch and first exit
     }

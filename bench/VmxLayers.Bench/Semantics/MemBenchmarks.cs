@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Semantics;
 using VmxLayers.Spec.Concrete;

@@ -2,8 +2,10 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using CsCheck;
 using Spectre.Console;
+using VmxLayers.Cases;
 using VmxLayers.Checking;
 using VmxLayers.Cli.Output;
+using VmxLayers.Layers;
 using VmxLayers.Mutants;
 using VmxLayers.Refinement;
 using VmxLayers.Scenarios;
@@ -16,7 +18,7 @@ namespace VmxLayers.Cli.Commands;
 /// <summary>`vmxlayers check`: the simulation statement of every primitive, by the exhaustive and random backends and the SMT prover.</summary>
 public static class CheckCommand
 {
-    static readonly Option<string?> primitive = new("--primitive") { Description = "Check only this primitive: " + string.Join(", ", PrimInfo.All) + ".", HelpName = "P" };
+    static readonly Option<string?> primitive = new("--primitive") { Description = "Check only this primitive: " + string.Join(", ", VmxLayerPair.Refinement.Names) + ".", HelpName = "P" };
     static readonly Option<string> backend = new("--backend") { Description = "Which concrete backends run: exhaustive, random or all (default all).", DefaultValueFactory = _ => "all", HelpName = "B" };
     static readonly Option<string?> seed = new("--seed") { Description = "Master seed of the random backend (printed by every run): it draws the same cases on any number of threads; its own case is drawn first, so a printed counterexample seed reproduces that case. Default: a fresh one.", HelpName = "S" };
     static readonly Option<int> budget = new("--budget") { Description = "Random cases per primitive. Default 3000.", DefaultValueFactory = _ => 3000, HelpName = "N" };
@@ -47,14 +49,14 @@ public static class CheckCommand
     }
 
     /// <summary>Validated options.</summary>
-    sealed record Plan(Prim[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, MutantId Mutant, int Threads, string? Solver, string? Save, bool Json);
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json);
 
     /// <summary>What finished: the backend reports and lemmas, in order, and whether Ctrl-C stopped the run.</summary>
     sealed record Outcome(List<BackendReport> Reports, List<LemmaResult> Lemmas, bool Interrupted);
 
     static int Run(ParseResult r)
     {
-        if (Validate(r, out var plan) is { } bad) return Errors.Bad(Name, bad);
+        if (Validate(r, out var plan) is { } bad) return Errors.Bad(bad);
         var outcome = ProgressLine.Run(Name, report => Work(plan, report));
         var (saved, saveError) = Save(plan, outcome);
         int code = ExitCode(outcome);
@@ -74,7 +76,7 @@ public static class CheckCommand
             {
                 foreach (var p in plan.Prims)
                 {
-                    var l = Prover.Prove(p, new ProveOptions(plan.Mutant, sv, Cancel: cancel));
+                    var l = Prover.Prove(plan.Refinement.Statement(p), new ProveOptions(sv, Cancel: cancel), plan.Refinement.Name);
                     lock (lemmas) lemmas.Add(l);
                 }
             })
@@ -86,10 +88,10 @@ public static class CheckCommand
         {
             foreach (var p in plan.Prims)
             {
-                report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p}");
-                if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(p, plan.Mutant, plan.Threads, cancel));
-                report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p}");
-                if (plan.Random) reports.Add(RandomBackend.Run(p, plan.RandomOptions, plan.Mutant));
+                report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p.Name}");
+                if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(plan.Refinement, p, plan.Threads, cancel));
+                report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p.Name}");
+                if (plan.Random) reports.Add(RandomBackend.Run(plan.Refinement, p, plan.RandomOptions));
             }
             while (!proofs.Wait(200)) report($"{reports.Count}/{runs} backend runs done{Lemmas()}, proving");
             proofs.GetAwaiter().GetResult();
@@ -113,58 +115,54 @@ public static class CheckCommand
         var c = o.Reports.Select(x => x.Counterexample?.Case).FirstOrDefault(x => x is not null)
             ?? o.Lemmas.Select(l => l.Counterexample).FirstOrDefault(x => x is not null);
         if (c is null) return (null, null);
-        var error = CounterexampleFile.Save(file, c);
+        var error = CounterexampleFile.Save(file, c, plan.Mutant?.Name);
         return error is null ? (file, null) : (null, error);
     }
 
-    /// <summary>130 when interrupted; 1 on a counterexample or a refuted lemma, else 3 if a lemma is unknown, else 0.</summary>
+    /// <summary>130 when interrupted; 1 on a counterexample, a vacuous check, or a refuted or vacuous lemma; else 3 if a lemma is unknown; else 0.</summary>
     static int ExitCode(Outcome o) =>
         o.Interrupted ? ExitCodes.Interrupted
-        : o.Reports.Any(x => !x.Passed) || o.Lemmas.Any(l => l.Verdict == Verdict.Refuted) ? ExitCodes.Failed
+        : o.Reports.Any(x => !x.Passed) || o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
         : o.Lemmas.Any(l => l.Verdict == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
 
+    /// <summary>Null and the plan, or the error line ("check: --x: …").</summary>
     static string? Validate(ParseResult r, out Plan plan)
     {
         plan = null!;
-        Prim[] prims = PrimInfo.All;
-        if (r.GetValue(primitive) is { } name)
-        {
-            if (!PrimInfo.TryParse(name, out var p)) return $"--primitive: unknown primitive '{name}' (known: {string.Join(", ", PrimInfo.All)})";
-            prims = [p];
-        }
+        if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
+        if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
         string b = r.GetValue(backend)!;
-        if (b is not ("all" or "exhaustive" or "random")) return $"--backend: expected exhaustive, random or all, got '{b}'";
+        if (b is not ("all" or "exhaustive" or "random")) return $"{Name}: --backend: expected exhaustive, random or all, got '{b}'";
         int n = r.GetValue(budget);
-        if (n <= 0) return $"--budget: expected a positive number of cases, got {n}";
+        if (n <= 0) return $"{Name}: --budget: expected a positive number of cases, got {n}";
         double s = r.GetValue(shrink);
-        if (!(s >= 0)) return $"--shrink-seconds: expected a non-negative number of seconds, got {s}";
-        if (s > MaxShrinkSeconds) return $"--shrink-seconds: {s} is too large (at most {MaxShrinkSeconds})";
+        if (!(s >= 0)) return $"{Name}: --shrink-seconds: expected a non-negative number of seconds, got {s}";
+        if (s > MaxShrinkSeconds) return $"{Name}: --shrink-seconds: {s} is too large (at most {MaxShrinkSeconds})";
         string? sd = r.GetValue(seed);
         if (sd is not null)
         {
             try { PCG.Parse(sd); }
             catch (Exception e) when (e is CsCheckException or FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
-            { return $"--seed: '{sd}' is not a CsCheck seed (as printed by a random check)"; }
+            { return $"{Name}: --seed: '{sd}' is not a CsCheck seed (as printed by a random check)"; }
         }
         if (b == "exhaustive" && (sd is not null || Given(r, budget) || Given(r, shrink)))
-            return "--seed, --budget and --shrink-seconds configure the random backend, which --backend exhaustive does not run";
-        var m = MutantId.None;
-        if (r.GetValue(mutant) is { } mn)
-        {
-            if (!MutantCatalog.TryParse(mn, out var mut)) return $"--mutant: unknown mutant '{mn}' (see `vmxlayers mutants --list`)";
-            m = mut.Id;
-        }
+            return $"{Name}: --seed, --budget and --shrink-seconds configure the random backend, which --backend exhaustive does not run";
         int t = r.GetValue(threads);
-        if (t < 0) return $"--threads: expected a non-negative number, got {t}";
-        if (t > MaxThreads) return $"--threads: {t} is too large (at most {MaxThreads})";
-        bool skipProofs = r.GetValue(noProve);
-        if (skipProofs && Given(r, solver)) return "--solver chooses the solver of the proofs, which --no-prove skips";
-        string? sv = skipProofs ? null : r.GetValue(solver)!;
-        if (sv is not null && !SolverFactory.Names.Contains(sv)) return $"--solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})";
-        if (sv is not null && !SolverFactory.IsAvailable(sv, out var why)) return $"--solver {sv}: not available: {why} (or pass --no-prove)";
-        if (CounterexampleFile.Check(r.GetValue(save)) is { } bad) return bad;
+        if (t < 0) return $"{Name}: --threads: expected a non-negative number, got {t}";
+        if (t > MaxThreads) return $"{Name}: --threads: {t} is too large (at most {MaxThreads})";
+        SolverKind? sv = null;
+        if (r.GetValue(noProve))
+        {
+            if (Given(r, solver)) return $"{Name}: --solver chooses the solver of the proofs, which --no-prove skips";
+        }
+        else
+        {
+            if (Selection.Solver(Name, r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver + " (or pass --no-prove)";
+            sv = kind;
+        }
+        if (CounterexampleFile.Check(r.GetValue(save)) is { } badSave) return $"{Name}: {badSave}";
         var random = new RandomOptions(n, sd ?? RandomBackend.NewMasterSeed(), s, t, Interrupts.Token);
-        plan = new Plan(prims, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json));
+        plan = new Plan(refinement, prims, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json));
         return null;
     }
 
@@ -175,22 +173,23 @@ public static class CheckCommand
     {
         var console = AnsiConsole.Console;
         var (reports, lemmas) = (o.Reports, o.Lemmas);
-        if (plan.Mutant != MutantId.None) console.MarkupLine($"mutant: [bold]{MutantCatalog.NameOf(plan.Mutant)}[/] — {Markup.Escape(MutantCatalog.Get(plan.Mutant).Description)}");
+        if (plan.Mutant is { } m) console.MarkupLine($"mutant: [bold]{m.Name}[/] — {Markup.Escape(m.Description)}");
         console.Write(plan.Solver is null ? Tables.Reports(reports) : Tables.Reports(reports, lemmas));
         foreach (var r in reports.DistinctBy(x => (x.Prim, x.Backend)).Where(x => x.Backend == Backend.Exhaustive).Take(plan.Prims.Length == 1 ? 1 : 0))
             console.WriteLine($"exhaustive scope of {r.Prim}: {r.Scope}");
         if (plan.Random && reports.Any(x => x.Backend == Backend.Random))
             console.WriteLine($"random cases drawn from master seed {plan.RandomOptions.Seed} (--seed {plan.RandomOptions.Seed} draws the same cases on any number of threads)");
-        foreach (var r in reports.Where(x => x.Counterexample is not null)) CounterexamplePrinter.Print(console, r.Counterexample!);
+        foreach (var r in reports.Where(x => x.Counterexample is not null)) CounterexamplePrinter.Print(console, r.Counterexample!, plan.Mutant?.Name);
         foreach (var l in lemmas.Where(x => x.Verdict != Verdict.Proved)) PrintLemma(console, l);
         if (saved is not null) console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
         long cases = reports.Sum(x => x.Cases);
-        string proved = plan.Solver is null ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({plan.Solver})";
-        int failed = reports.Count(x => !x.Passed), refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
+        string proved = plan.Solver is not { } sv ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({SolverFactory.NameOf(sv)})";
+        int failed = reports.Count(x => x.Verdict == CheckVerdict.Counterexample), vacuous = reports.Count(x => x.Verdict == CheckVerdict.Vacuous);
+        int refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), vacuousLemmas = lemmas.Count(x => x.Verdict == Verdict.Vacuous), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
         console.MarkupLine(ExitCode(o) switch
         {
             ExitCodes.Ok => $"[green]verdict: PASS[/] — {cases} cases, no counterexample{proved}",
-            ExitCodes.Failed => $"[red]verdict: FAIL[/] — {failed} backend run(s) found a counterexample, {refuted} lemma(s) REFUTED",
+            ExitCodes.Failed => $"[red]verdict: FAIL[/] — {failed} backend run(s) found a counterexample, {vacuous} VACUOUS (the high spec never succeeded), {refuted} lemma(s) REFUTED, {vacuousLemmas} VACUOUS",
             ExitCodes.Interrupted => $"[yellow]verdict: INTERRUPTED[/] (Ctrl-C) — finished: {reports.Count} backend run(s) ({failed} with a counterexample), " +
                 $"{lemmas.Count} lemma(s) ({refuted} REFUTED); the rest has no verdict",
             _ => $"[yellow]verdict: INCONCLUSIVE[/] — no counterexample in {cases} cases, but {unknown} lemma(s) UNKNOWN",
@@ -204,19 +203,22 @@ public static class CheckCommand
             console.WriteLine($"proof REFUTED: {ob.Message}");
         foreach (var ob in l.Obligations.Where(x => x.Verdict == Verdict.Unknown))
             console.WriteLine($"proof UNKNOWN: {l.Prim}: {ob.Why}: {ob.ReasonUnknown}");
-        if (l.CounterexampleCheck is not null) console.WriteLine($"  prover's counterexample: {l.CounterexampleCheck}");
+        if (l.Verdict == Verdict.Vacuous) console.WriteLine($"proof VACUOUS: {l.Prim}: no related state lets the high step succeed (the premises are unsatisfiable)");
+        if (l.Vacuity.Result == SatResult.Unknown) console.WriteLine($"proof UNKNOWN: {l.Prim}: whether the premises are satisfiable: {l.Vacuity.Reason}");
+        if (l.Replay is not null) console.WriteLine($"  prover's counterexample: {l.Replay}");
     }
 
     static void PrintJson(Outcome o, Plan plan, string? saved, int code)
     {
-        var lemmas = o.Lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, plan.Solver!)).ToList();
+        string solverName = plan.Solver is { } sv ? SolverFactory.NameOf(sv) : "";
+        var lemmas = o.Lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, solverName)).ToList();
         if (plan.Solver is not null && o.Interrupted)
-            lemmas.AddRange(plan.Prims.Skip(o.Lemmas.Count).Select(p => (JsonNode)JsonReport.Unfinished(p, plan.Solver, started: true)));
+            lemmas.AddRange(plan.Prims.Skip(o.Lemmas.Count).Select(p => (JsonNode)JsonReport.Unfinished(p.Name, solverName, started: true)));
         var doc = new JsonObject
         {
             ["tool"] = ToolInfo.Json(),
             ["command"] = Name,
-            ["mutant"] = plan.Mutant == MutantId.None ? null : MutantCatalog.NameOf(plan.Mutant),
+            ["mutant"] = plan.Mutant?.Name,
             ["seed"] = plan.Random ? plan.RandomOptions.Seed : null,
             ["passed"] = !o.Interrupted && o.Reports.All(x => x.Passed),
             ["proved"] = plan.Solver is null ? null : !o.Interrupted && o.Lemmas.All(x => x.Verdict == Verdict.Proved),

@@ -51,12 +51,9 @@ public static class MutantsCommand
             else AnsiConsole.Write(MatrixText.CatalogTable());
             return ExitCodes.Ok;
         }
-        string sv = r.GetValue(solver)!;
-        if (selected.Contains(KillBackend.Prove))
-        {
-            if (!SolverFactory.Names.Contains(sv)) return Errors.Bad(Cmd, $"--solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
-            if (!SolverFactory.IsAvailable(sv, out var why)) return Errors.Bad(Cmd, $"--solver {sv}: not available: {why}");
-        }
+        string svName = r.GetValue(solver)!;
+        if (!SolverFactory.TryParse(svName, out var sv)) return Errors.Bad(Cmd, $"--solver: unknown solver '{svName}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
+        if (selected.Contains(KillBackend.Prove) && Selection.Solver(Cmd, svName, out _) is { } badSolver) return Errors.Bad(badSolver);
         var options = new KillOptions(selected, r.GetValue(budget), sv, r.GetValue(cpus), Rlimit: r.GetValue(rlimit), Cancel: Interrupts.Token);
         var sw = Stopwatch.StartNew();
         var rows = new List<KillRow>();
@@ -119,7 +116,7 @@ public static class MutantsCommand
             ["interrupted"] = interrupted,
             ["exitCode"] = code,
             ["backends"] = new JsonArray([.. o.Backends.Select(b => (JsonNode)Name(b)!)]),
-            ["randomBudget"] = o.RandomBudget, ["solver"] = o.Solver, ["rlimit"] = o.Rlimit, ["simulateCpus"] = o.SimulateCpus,
+            ["randomBudget"] = o.RandomBudget, ["solver"] = SolverFactory.NameOf(o.Solver), ["rlimit"] = o.Rlimit, ["simulateCpus"] = o.SimulateCpus,
             ["elapsedMs"] = Math.Round(elapsed.TotalMilliseconds),
             ["killRates"] = rates,
             ["mutants"] = new JsonArray([.. rows.Select(x => (JsonNode)Row(x))]),

@@ -1,32 +1,32 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using VmxLayers.Cases;
 using VmxLayers.Cli.Output;
+using VmxLayers.Layers;
 using VmxLayers.Mutants;
-using VmxLayers.Refinement;
 using VmxLayers.Smt;
 using VmxLayers.Smt.Solvers;
-using VmxLayers.Spec;
 
 namespace VmxLayers.Cli.Commands;
 
-/// <summary>`vmxlayers prove`: SMT proof of the six simulation lemmas (exit 0 proved, 1 refuted, 3 unknown, 2 bad input, 130 interrupted).</summary>
+/// <summary>`vmxlayers prove`: SMT proof of the simulation lemmas (exit 0 proved, 1 refuted or vacuous, 3 unknown, 2 bad input, 130 interrupted).</summary>
 public static class ProveCommand
 {
     const string Name = "prove";
 
-    static readonly Option<string?> primitive = new("--primitive") { Description = "Prove only this primitive (" + string.Join(", ", PrimInfo.All) + "); default: all six.", HelpName = "P" };
+    static readonly Option<string?> primitive = new("--primitive") { Description = $"Prove only this primitive ({string.Join(", ", VmxLayerPair.Refinement.Names)}); default: all of them.", HelpName = "P" };
     static readonly Option<string?> emit = new("--emit-smt") { Description = "Write every obligation as a standalone SMT-LIB2 file <prim>__<clause>.smt2 into this directory (re-check with `z3 FILE` or `cvc5 FILE`).", HelpName = "DIR" };
     static readonly Option<string> solver = new("--solver") { Description = "The SMT solver: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
     static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none; default {ProveOptions.DefaultRlimit}); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit, HelpName = "N" };
     static readonly Option<string?> mutant = new("--mutant") { Description = "Switch on a compiled-in mutant (see `mutants --list`); a wrong spec should be REFUTED.", HelpName = "NAME" };
-    static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`).", HelpName = "FILE" };
+    static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the table." };
 
     public static Command Create()
     {
         var cmd = new Command(Name, "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely. " +
-            "Exit 0 iff every lemma is PROVED, 1 if one is REFUTED, 3 if one is UNKNOWN and none refuted, 2 on bad input, 130 on Ctrl-C (the finished lemmas are printed).")
+            "Exit 0 iff every lemma is PROVED, 1 if one is REFUTED or VACUOUS, 3 if one is UNKNOWN and none failed, 2 on bad input, 130 on Ctrl-C (the finished lemmas are printed).")
         {
             primitive, emit, solver, rlimit, mutant, save, json,
         };
@@ -34,19 +34,19 @@ public static class ProveCommand
         return cmd;
     }
 
-    sealed record Plan(Prim[] Prims, ProveOptions Options, string? Save, bool Json);
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, Mutant? Mutant, ProveOptions Options, string? Save, bool Json);
 
-    /// <summary>What ran: the finished lemmas in order, and the one the interrupt stopped (if any).</summary>
-    sealed record Outcome(List<LemmaResult> Lemmas, Prim? Interrupted);
+    /// <summary>What ran: the finished lemmas in order, and the primitive the interrupt stopped (if any).</summary>
+    sealed record Outcome(List<LemmaResult> Lemmas, PrimitiveDef? Interrupted);
 
     static int Run(ParseResult r)
     {
-        if (Validate(r) is not { } plan) return ExitCodes.BadInput;
+        if (Validate(r, out var plan) is { } bad) return Errors.Bad(bad);
         var outcome = ProgressLine.Run(Name, report => Prove(plan, report));
         string? saved = null, saveError = null;
         if (plan.Save is { } file && outcome.Lemmas.FirstOrDefault(l => l.Counterexample is not null) is { } refuted)
         {
-            saveError = CounterexampleFile.Save(file, refuted.Counterexample!);
+            saveError = CounterexampleFile.Save(file, refuted.Counterexample!, plan.Mutant?.Name);
             if (saveError is null) saved = file;
         }
         int code = ExitCode(outcome);
@@ -59,54 +59,39 @@ public static class ProveCommand
     static Outcome Prove(Plan plan, Action<string> report)
     {
         var done = new List<LemmaResult>();
-        foreach (var p in plan.Prims)
+        foreach (var def in plan.Prims)
         {
-            report($"{done.Count}/{plan.Prims.Length} lemmas done, proving {p}");
-            try { done.Add(Prover.Prove(p, plan.Options)); }
-            catch (OperationCanceledException) when (plan.Options.Cancel.IsCancellationRequested) { return new Outcome(done, p); }
+            report($"{done.Count}/{plan.Prims.Length} lemmas done, proving {def.Name}");
+            try { done.Add(Prover.Prove(plan.Refinement.Statement(def), plan.Options, plan.Refinement.Name)); }
+            catch (OperationCanceledException) when (plan.Options.Cancel.IsCancellationRequested) { return new Outcome(done, def); }
         }
         return new Outcome(done, null);
     }
 
-    /// <summary>130 when interrupted; else 1 if a lemma is refuted, 3 if one is unknown, 0.</summary>
+    /// <summary>130 when interrupted; else 1 if a lemma is refuted or vacuous, 3 if one is unknown, 0.</summary>
     static int ExitCode(Outcome o) =>
         o.Interrupted is not null ? ExitCodes.Interrupted
-        : o.Lemmas.Any(l => l.Verdict == Verdict.Refuted) ? ExitCodes.Failed
+        : o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
         : o.Lemmas.Any(l => l.Verdict == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
 
-    static Plan? Validate(ParseResult r)
+    /// <summary>Null and the plan, or the error line ("prove: --x: …").</summary>
+    static string? Validate(ParseResult r, out Plan plan)
     {
-        var prims = PrimInfo.All;
-        if (r.GetValue(primitive) is { } name)
-        {
-            if (!PrimInfo.TryParse(name, out var p)) return Bad($"--primitive: unknown primitive '{name}' (expected one of: {string.Join(", ", PrimInfo.All)})");
-            prims = [p];
-        }
-        var m = MutantId.None;
-        if (r.GetValue(mutant) is { } mn)
-        {
-            if (!MutantCatalog.TryParse(mn, out var mu)) return Bad($"--mutant: unknown mutant '{mn}' (see `vmxlayers mutants --list`)");
-            m = mu.Id;
-        }
-        string sv = r.GetValue(solver)!;
-        if (!SolverFactory.Names.Contains(sv)) return Bad($"--solver: unknown solver '{sv}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
-        if (!SolverFactory.IsAvailable(sv, out var why)) return Bad($"--solver {sv}: not available: {why}");
+        plan = null!;
+        if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
+        if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
+        if (Selection.Solver(Name, r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver;
         long budget = r.GetValue(rlimit);
-        if (budget < 0) return Bad($"--rlimit: expected a non-negative number of resource units, got {budget}");
+        if (budget < 0) return $"{Name}: --rlimit: expected a non-negative number of resource units, got {budget}";
         string? dir = r.GetValue(emit);
         if (dir is not null)
         {
-            if (File.Exists(dir)) return Bad($"--emit-smt {dir}: is a file, not a directory");
+            if (File.Exists(dir)) return $"{Name}: --emit-smt {dir}: is a file, not a directory";
             try { Directory.CreateDirectory(dir); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return Bad($"--emit-smt {dir}: cannot create the directory: {Io.InputFile.Reason(e)}"); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return $"{Name}: --emit-smt {dir}: cannot create the directory: {Io.InputFile.Reason(e)}"; }
         }
-        if (CounterexampleFile.Check(r.GetValue(save)) is { } bad) return Bad(bad);
-        return new Plan(prims, new ProveOptions(m, sv, budget, dir, Cancel: Interrupts.Token), r.GetValue(save), r.GetValue(json));
-    }
-
-    static Plan? Bad(string message)
-    {
-        Errors.Line(Name, message);
+        if (CounterexampleFile.Check(r.GetValue(save)) is { } badSave) return $"{Name}: {badSave}";
+        plan = new Plan(refinement, prims, m, new ProveOptions(kind, budget, dir, Cancel: Interrupts.Token), r.GetValue(save), r.GetValue(json));
         return null;
     }
 
@@ -115,7 +100,7 @@ public static class ProveCommand
     static void PrintTable(Plan plan, Outcome outcome, string? saved)
     {
         var o = plan.Options;
-        Console.WriteLine($"prove: solver {o.Solver}, rlimit {o.Rlimit} per obligation, mutant {MutantCatalog.NameOf(o.Mutant)}");
+        Console.WriteLine($"prove: solver {SolverFactory.NameOf(o.Solver)}, rlimit {o.Rlimit} per obligation, mutant {plan.Mutant?.Name ?? "none"}");
         Console.WriteLine($"{"primitive",-14} {"verdict",-8} {"obligations",-12} {"time",10} {"resources",12}");
         foreach (var r in outcome.Lemmas)
         {
@@ -124,8 +109,8 @@ public static class ProveCommand
         }
         if (outcome.Interrupted is { } stopped)
         {
-            Console.WriteLine($"{stopped,-14} INTERRUPTED (no verdict)");
-            foreach (var p in plan.Prims.SkipWhile(p => p != stopped).Skip(1)) Console.WriteLine($"{p,-14} not started");
+            Console.WriteLine($"{stopped.Name,-14} INTERRUPTED (no verdict)");
+            foreach (var def in plan.Prims.SkipWhile(d => d != stopped).Skip(1)) Console.WriteLine($"{def.Name,-14} not started");
         }
         foreach (var r in outcome.Lemmas.Where(r => r.Verdict != Verdict.Proved))
         {
@@ -134,9 +119,11 @@ public static class ProveCommand
                 Console.WriteLine($"  REFUTED  {ob.Message}");
             foreach (var ob in r.Obligations.Where(x => x.Verdict == Verdict.Unknown))
                 Console.WriteLine($"  UNKNOWN  {r.Prim}: {ob.Why}: {ob.ReasonUnknown}");
-            if (r.CounterexampleCheck is not null) Console.WriteLine($"  counterexample: {r.CounterexampleCheck}");
+            if (r.Verdict == Verdict.Vacuous) Console.WriteLine($"  VACUOUS  {r.Prim}: the premises are unsatisfiable: no related state lets the high step succeed");
+            if (r.Vacuity.Result == SatResult.Unknown) Console.WriteLine($"  UNKNOWN  {r.Prim}: whether the premises are satisfiable: {r.Vacuity.Reason}");
+            if (r.Replay is not null) Console.WriteLine($"  counterexample: {r.Replay}");
             if (r.Counterexample is { } c)
-                Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags ikern={c.Flags.Ikern} ihost={c.Flags.Ihost} pg={c.Flags.Pg} init={c.Flags.Init}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
+                Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags high {Flags(c.FlagsHigh)} low {Flags(c.FlagsLow)}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
         }
         if (saved is not null) Console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
         if (o.EmitDir is not null) Console.WriteLine($"SMT-LIB2 queries written to {o.EmitDir}");
@@ -144,18 +131,21 @@ public static class ProveCommand
             Console.WriteLine($"interrupted (Ctrl-C): {outcome.Lemmas.Count} of {plan.Prims.Length} lemma(s) finished; the others have no verdict");
     }
 
+    static string Flags(Machine.CpuFlags f) => $"ikern={f.Ikern} ihost={f.Ihost} pg={f.Pg} init={f.Init}";
+
     static JsonObject Json(Plan plan, Outcome outcome, string? saved, int code)
     {
         var o = plan.Options;
-        var lemmas = outcome.Lemmas.Select(l => (JsonNode)JsonReport.Lemma(l, o.Solver)).ToList();
+        string solverName = SolverFactory.NameOf(o.Solver);
+        var lemmas = outcome.Lemmas.Select(l => (JsonNode)JsonReport.Lemma(l, solverName)).ToList();
         if (outcome.Interrupted is { } stopped)
-            lemmas.AddRange(plan.Prims.SkipWhile(p => p != stopped).Select(p => (JsonNode)JsonReport.Unfinished(p, o.Solver, started: p == stopped)));
+            lemmas.AddRange(plan.Prims.SkipWhile(d => d != stopped).Select(d => (JsonNode)JsonReport.Unfinished(d.Name, solverName, started: d == stopped)));
         return new JsonObject
         {
             ["tool"] = ToolInfo.Json(),
             ["command"] = Name,
-            ["mutant"] = o.Mutant == MutantId.None ? null : MutantCatalog.NameOf(o.Mutant),
-            ["solver"] = o.Solver,
+            ["mutant"] = plan.Mutant?.Name,
+            ["solver"] = solverName,
             ["rlimit"] = o.Rlimit,
             ["proved"] = outcome.Interrupted is null && outcome.Lemmas.All(l => l.Verdict == Verdict.Proved),
             ["interrupted"] = outcome.Interrupted is not null,

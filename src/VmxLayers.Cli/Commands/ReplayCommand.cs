@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VmxLayers.Cli.Output;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
 using VmxLayers.Scenarios;
@@ -49,9 +50,9 @@ public static class ReplayCommand
         if (r.GetValue(mutant) is { } name)
         {
             if (!MutantCatalog.TryParse(name, out var m)) return Errors.Bad(Name, $"--mutant: unknown mutant '{name}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})");
-            s = s with { Mutant = m.Id };
+            s = s with { Mutant = m.Name };
         }
-        var result = ProgressLine.Run(Name, report => ScenarioReplay.Run(s, Interrupts.Token, k => { if ((k & 255) == 0) report($"step {k:N0}/{s.Steps.Length:N0}"); }));
+        var result = ProgressLine.Run(Name, report => ScenarioReplay.Run(s, cancel: Interrupts.Token, progress: k => { if ((k & 255) == 0) report($"step {k:N0}/{s.Steps.Length:N0}"); }));
         if (r.GetValue(json))
         {
             var doc = ReplayJson.Document(result);
@@ -66,7 +67,7 @@ public static class ReplayCommand
     static void PrintText(string path, Scenario s, ReplayResult r)
     {
         var o = Console.Out;
-        o.WriteLine($"scenario {path}: {s.TotalCpu} CPU(s), {s.Steps.Length} step(s){(s.Mutant == Spec.MutantId.None ? "" : $", mutant {MutantCatalog.NameOf(s.Mutant)}")}");
+        o.WriteLine($"scenario {path}: {s.TotalCpu} CPU(s), {s.Steps.Length} step(s){(s.Mutant is null ? "" : $", mutant {s.Mutant}")}");
         if (s.Description is { } d) o.WriteLine($"  {d}");
         o.WriteLine(r.InitialUnrelated is null ? "initial state: related" : $"initial state: NOT related: {r.InitialUnrelated}");
         foreach (var step in r.Steps)
@@ -84,11 +85,11 @@ public static class ReplayCommand
 
     static string Call(ScenarioStep step) => step switch
     {
-        CallStep { Prim: var p } c when Refinement.PrimInfo.IsAsm(p) => $"{p} with {Defined(c.RegsHigh)}"
+        CallStep { Prim.IsAsm: true } c => $"{c.Prim} with {Defined(c.RegsHigh)}"
             + (c.RegsHigh.Equals(c.RegsLow) ? "" : $" [low gets: {Changed(c.RegsHigh, c.RegsLow)}]"),
         CallStep c => $"{c.Prim}({string.Join(", ", c.ArgsHigh.Select(Text))})"
             + (c.ArgsLow.SequenceEqual(c.ArgsHigh) ? "" : $" [low: ({string.Join(", ", c.ArgsLow.Select(Text))})]"),
-        GuestStep g => $"guest exits{(g.Vmcs.IsEmpty ? "" : ": " + string.Join(", ", g.Vmcs.Select(f => $"{Layers.VmcsFields.Name(f.Encoding)} = {Text(f.Value)}")))}",
+        GuestStep g => $"guest exits{(g.Vmcs.IsEmpty ? "" : ": " + string.Join(", ", g.Vmcs.Select(f => $"{VmcsFields.Name(f.Encoding)} = {Text(f.Value)}")))}",
         _ => step.Name,
     };
 
@@ -100,8 +101,8 @@ public static class ReplayCommand
         if (!o.Ok) return $"no behaviour: {o.Why}";
         var what = step.Step switch
         {
-            CallStep { Prim: var p } when Refinement.PrimInfo.IsAsm(p) => $"ok, registers changed: {Changed(step.InputRegs(high), o.Regs)}",
-            CallStep { Prim: Refinement.Prim.vmx_readz } => $"ok, returns {Text(o.Ret)}",
+            CallStep { Prim.IsAsm: true } => $"ok, registers changed: {Changed(step.InputRegs(high), o.Regs)}",
+            CallStep { Prim.Arity: > 0 } when !o.Ret.IsUndef => $"ok, returns {Text(o.Ret)}",
             CallStep => "ok",
             _ => "ok (hostin, VMCS fields written)",
         };

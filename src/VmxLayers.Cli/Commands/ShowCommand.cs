@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Refinement;
 using VmxLayers.Spec;
@@ -131,12 +132,13 @@ public static class ShowCommand
     static void Primitives(IAnsiConsole console)
     {
         var t = NewTable("PVMXIntro primitives", "primitive", "kind", "args", "summary");
-        foreach (var p in PrimInfo.All) t.AddRow(p.ToString(), p.IsAsm() ? "asm" : "C", p.IsAsm() ? "regs" : p.Arity().ToString(), Markup.Escape(p.Summary()));
+        foreach (var p in VmxLayerPair.Refinement.Primitives.Select(d => d.Primitive))
+            t.AddRow(p.Name, p.IsAsm ? "asm" : "C", p.IsAsm ? "regs" : p.Arity.ToString(), Markup.Escape(p.Summary));
         console.Write(t);
     }
 
-    static JsonNode PrimitivesJson() => new JsonArray([.. PrimInfo.All.Select(p => (JsonNode)new JsonObject
+    static JsonNode PrimitivesJson() => new JsonArray([.. VmxLayerPair.Refinement.Primitives.Select(d => d.Primitive).Select(p => (JsonNode)new JsonObject
     {
-        ["name"] = p.ToString(), ["kind"] = p.IsAsm() ? "asm" : "C", ["arity"] = p.Arity(), ["summary"] = p.Summary(),
+        ["name"] = p.Name, ["kind"] = p.IsAsm ? "asm" : "C", ["arity"] = p.Arity, ["summary"] = p.Summary,
     })]);
 }

@@ -88,7 +88,7 @@ public static class SimulateCommand
         if (Value(r, mutant) is { } m)
         {
             if (!MutantCatalog.TryParse(m, out var mu)) { error = $"--mutant: unknown mutant '{m}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})"; return null; }
-            o = o with { Mutant = mu.Id };
+            o = o with { Refinement = mu.On(o.Refinement), MutantName = mu.Name };
         }
         var g = r.GetValue(guests) ?? [];
         if (r.GetResult(guests) is not null && g.Length == 0) { error = "--guest: expected a guest name or a .bin file"; return null; }
@@ -141,7 +141,7 @@ public static class SimulateCommand
     {
         var o = r.Options;
         var w = Console.Out;
-        w.WriteLine($"simulate: {o.Cpus} CPU(s), interleave {(o.Interleave == Interleave.RoundRobin ? "rr" : $"random (seed {o.Seed})")}, mutant {(o.Mutant == MutantId.None ? "none" : MutantCatalog.NameOf(o.Mutant))}" +
+        w.WriteLine($"simulate: {o.Cpus} CPU(s), interleave {(o.Interleave == Interleave.RoundRobin ? "rr" : $"random (seed {o.Seed})")}, mutant {o.MutantName ?? "none"}" +
             (o.MaxExits is { } k ? $", exit cap {k:N0} (ended guests restart)" : ", every guest runs once"));
         w.WriteLine($"exits: {r.Exits:N0} ({string.Join(", ", r.ExitsByReason.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
         w.WriteLine($"primitives: {r.PrimitiveCalls:N0} checked calls on both layers ({string.Join(", ", r.PrimitiveCallsByName.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); vmcs_readz passthrough {r.PassthroughCalls:N0}; guest steps {r.GuestSteps:N0}");
@@ -202,7 +202,7 @@ public static class SimulateCommand
         ["related"] = r.Related,
         ["failure"] = r.Failure is { } f ? new Dictionary<string, object?> { ["kind"] = f.Kind.ToString(), ["cpu"] = f.Cpu, ["step"] = f.Step, ["clause"] = f.Clause, ["high"] = f.High, ["low"] = f.Low } : null,
         ["cpus"] = r.Options.Cpus,
-        ["mutant"] = r.Options.Mutant == MutantId.None ? null : MutantCatalog.NameOf(r.Options.Mutant),
+        ["mutant"] = r.Options.MutantName,
         ["exits"] = r.Exits,
         ["exitsByReason"] = r.ExitsByReason,
         ["primitiveCalls"] = r.PrimitiveCalls,

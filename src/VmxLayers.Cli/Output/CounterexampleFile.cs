@@ -1,4 +1,4 @@
-using VmxLayers.Machine;
+using VmxLayers.Cases;
 using VmxLayers.Scenarios;
 
 namespace VmxLayers.Cli.Output;
@@ -11,7 +11,7 @@ public static class CounterexampleFile
         path is null || AtomicFile.WhyNotWritable(path) is not { } why ? null : $"--save-counterexample {path}: {why}";
 
     /// <summary>Writes the case; null on success, else the error line (the result is still printed, the exit code is the result's).</summary>
-    public static string? Save(string path, ConcreteCase c) =>
-        AtomicFile.Write(path, ScenarioWriter.FromCase(c) + Environment.NewLine) is { } why
+    public static string? Save(string path, ConcreteCase c, string? mutant) =>
+        AtomicFile.Write(path, ScenarioWriter.FromCase(c, mutant: mutant) + Environment.NewLine) is { } why
             ? $"--save-counterexample {path}: cannot write the counterexample: {why}" : null;
 }

@@ -1,9 +1,8 @@
 using Spectre.Console;
+using VmxLayers.Cases;
 using VmxLayers.Checking;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
-using VmxLayers.Mutants;
-using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 using VmxLayers.Spec;
 
@@ -12,13 +11,13 @@ namespace VmxLayers.Cli.Output;
 /// <summary>Prints a counterexample as a readable diff: the call, the failed guard, the violated clauses, high vs low place by place.</summary>
 public static class CounterexamplePrinter
 {
-    public static void Print(IAnsiConsole console, Counterexample cx)
+    public static void Print(IAnsiConsole console, Counterexample cx, string? mutant = null)
     {
         var c = cx.Case;
         var o = cx.Outcome;
-        console.MarkupLine($"[red bold]counterexample[/] for [bold]{c.Prim}[/] ({cx.Backend}{(cx.Seed is { } s ? $", {Markup.Escape(Reproduce(cx, s))}" : "")})");
-        if (c.Mutant != MutantId.None) console.MarkupLine($"  mutant: {MutantCatalog.NameOf(c.Mutant)}");
-        console.WriteLine($"  case: TOTAL_CPU = {c.TotalCpu}, cpu = {c.Cpu}, flags {FlagsText(c.Flags)}, {Layout(c)}");
+        console.MarkupLine($"[red bold]counterexample[/] for [bold]{c.Prim}[/] ({cx.Backend.ToString().ToLowerInvariant()}{(cx.Seed is { } s ? $", {Markup.Escape(Reproduce(cx, s, mutant))}" : "")})");
+        if (mutant is not null) console.MarkupLine($"  mutant: {mutant}");
+        console.WriteLine($"  case: TOTAL_CPU = {c.TotalCpu}, cpu = {c.Cpu}, flags {Flags(c)}, {Layout(c)}");
         foreach (var line in CallLines(c)) console.WriteLine($"  {line}");
         if (o.Error is { } err) console.WriteLine($"  evaluation failed: {err}");
         console.WriteLine($"  high: succeeds");
@@ -33,9 +32,12 @@ public static class CounterexamplePrinter
     }
 
     /// <summary>The command line that reproduces a counterexample.</summary>
-    public static string Reproduce(Counterexample cx, string seed) => cx.Backend == "random"
-        ? $"reproduce: check --primitive {cx.Case.Prim} --backend random --seed {seed}{(cx.Case.Mutant == MutantId.None ? "" : $" --mutant {MutantCatalog.NameOf(cx.Case.Mutant)}")}"
+    public static string Reproduce(Counterexample cx, string seed, string? mutant = null) => cx.Backend == Backend.Random
+        ? $"reproduce: check --primitive {cx.Case.Prim} --backend random --seed {seed}{(mutant is null ? "" : $" --mutant {mutant}")}"
         : seed;
+
+    /// <summary>The current CPU's flags; both layers' when they differ.</summary>
+    static string Flags(ConcreteCase c) => c.FlagsHigh == c.FlagsLow ? FlagsText(c.FlagsHigh) : $"high {FlagsText(c.FlagsHigh)}, low {FlagsText(c.FlagsLow)}";
 
     static string FlagsText(CpuFlags f) => $"ikern={B(f.Ikern)} ihost={B(f.Ihost)} pg={B(f.Pg)} init={B(f.Init)}";
     static string B(bool b) => b ? "1" : "0";
@@ -48,7 +50,7 @@ public static class CounterexamplePrinter
     /// <summary>The arguments or the registers (non-Vundef, with the low value where it differs), and the slots/fields read.</summary>
     static IEnumerable<string> CallLines(ConcreteCase c)
     {
-        if (!c.Prim.IsAsm())
+        if (!c.Prim.IsAsm)
         {
             yield return $"call: {c.Prim}({string.Join(", ", c.ArgsHigh.Zip(c.ArgsLow).Select(a => Pair(a.First, a.Second)))})";
         }

@@ -11,13 +11,13 @@ public static class JsonReport
 {
     public static JsonObject Report(BackendReport r) => new()
     {
-        ["primitive"] = r.Prim.ToString(),
+        ["primitive"] = r.Prim.Name,
         ["backend"] = r.Backend.ToString().ToLowerInvariant(),
         ["cases"] = r.Cases,
         ["hypothesisHeld"] = r.HypothesisHeld,
         ["highSucceeded"] = r.HighSucceeded,
         ["highShare"] = Math.Round(r.HighShare, 4),
-        ["verdict"] = r.Passed ? "pass" : "counterexample",
+        ["verdict"] = r.Verdict.ToString().ToLowerInvariant(),
         ["timeMs"] = Math.Round(r.Time.TotalMilliseconds, 1),
         ["scope"] = r.Scope,
         ["seed"] = r.Seed,
@@ -31,9 +31,8 @@ public static class JsonReport
         foreach (var (k, v) in cx.Witnesses) witness[k] = v;
         return new JsonObject
         {
-            ["backend"] = cx.Backend,
+            ["backend"] = cx.Backend.ToString().ToLowerInvariant(),
             ["seed"] = cx.Seed,
-            ["mutant"] = cx.Case.Mutant == MutantId.None ? null : MutantCatalog.NameOf(cx.Case.Mutant),
             ["totalCpu"] = cx.Case.TotalCpu,
             ["cpu"] = cx.Case.Cpu,
             ["high"] = new JsonObject { ["ok"] = true },
@@ -48,9 +47,10 @@ public static class JsonReport
     /// <summary>One lemma's proof (the same object in `check` and `prove`): verdict, time, resources, every obligation, and the counterexample's concrete replay.</summary>
     public static JsonObject Lemma(LemmaResult l, string solver) => new()
     {
-        ["primitive"] = l.Prim.ToString(),
+        ["primitive"] = l.Prim.Name,
         ["solver"] = solver,
         ["verdict"] = l.Verdict.ToString().ToUpperInvariant(),
+        ["premisesSatisfiable"] = l.Vacuity.Result.ToString().ToLowerInvariant(),
         ["timeMs"] = Math.Round(l.Time.TotalMilliseconds, 1),
         ["resources"] = l.Resources,
         ["obligationsProved"] = l.Obligations.Count(x => x.Verdict == Verdict.Proved),
@@ -60,14 +60,14 @@ public static class JsonReport
             ["timeMs"] = Math.Round(x.Time.TotalMilliseconds, 1), ["resources"] = x.Resources,
             ["message"] = x.Message, ["reasonUnknown"] = x.ReasonUnknown, ["file"] = x.File,
         })]),
-        ["counterexampleCheck"] = l.CounterexampleCheck,
+        ["counterexampleCheck"] = l.Replay?.ToString(),
         ["counterexampleConfirmed"] = l.Counterexample is null ? null : l.CounterexampleConfirmed,
     };
 
     /// <summary>A lemma the interrupt stopped (or never started): no verdict at all.</summary>
-    public static JsonObject Unfinished(Refinement.Prim p, string solver, bool started) => new()
+    public static JsonObject Unfinished(string primitive, string solver, bool started) => new()
     {
-        ["primitive"] = p.ToString(), ["solver"] = solver, ["verdict"] = started ? "INTERRUPTED" : "NOT STARTED",
+        ["primitive"] = primitive, ["solver"] = solver, ["verdict"] = started ? "INTERRUPTED" : "NOT STARTED",
     };
 
     /// <summary>Indented JSON, the form every --json document is printed in.</summary>

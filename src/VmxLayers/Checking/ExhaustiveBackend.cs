@@ -1,15 +1,16 @@
 using System.Diagnostics;
-using VmxLayers.Refinement;
-using VmxLayers.Spec;
+using VmxLayers.Cases;
+using VmxLayers.Layers;
 
 namespace VmxLayers.Checking;
 
 /// <summary>Runs every case of a primitive's declared scope; stops at the first counterexample in scope order (or when cancelled: OperationCanceledException).</summary>
 public static class ExhaustiveBackend
 {
-    public static BackendReport Run(Prim p, MutantId mutant = MutantId.None, int threads = 0, CancellationToken cancel = default)
+    public static BackendReport Run(RefinementDef refinement, PrimitiveDef def, int threads = 0, CancellationToken cancel = default)
     {
-        var scope = ExhaustiveScopes.For(p);
+        var scope = ExhaustiveScope.For(def);
+        var statement = refinement.Statement(def);
         var tally = new Tally();
         var sw = Stopwatch.StartNew();
         (long Index, CaseOutcome Outcome)? first = null;
@@ -17,14 +18,14 @@ public static class ExhaustiveBackend
         var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancel };
         Parallel.ForEach(scope.Cases(), options, (c, state, index) =>
         {
-            var o = CaseCheck.Evaluate(mutant == MutantId.None ? c : c with { Mutant = mutant });
+            var o = CaseCheck.Evaluate(statement, c);
             tally.Add(o.Status);
             if (o.Status != CaseStatus.Violated) return;
             lock (gate) if (first is null || index < first.Value.Index) first = (index, o);
             state.Break();   // cases before this one still run, so the reported one is the first in scope order
         });
-        var cx = first is { } f ? new Counterexample("exhaustive", f.Outcome, $"case #{f.Index}") : null;
-        return new BackendReport(p, Backend.Exhaustive, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed,
+        var cx = first is { } f ? new Counterexample(Backend.Exhaustive, f.Outcome, $"case #{f.Index}") : null;
+        return new BackendReport(def.Primitive, Backend.Exhaustive, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed,
             $"{scope.Count} cases: {scope.Description}", cx);
     }
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using CsCheck;
-using VmxLayers.Machine;
-using VmxLayers.Refinement;
-using VmxLayers.Spec;
+using VmxLayers.Cases;
+using VmxLayers.Layers;
 
 namespace VmxLayers.Checking;
 
@@ -17,7 +16,7 @@ namespace VmxLayers.Checking;
 public sealed record RandomOptions(int Budget = 1500, string? Seed = null, double ShrinkSeconds = 1.0, int Threads = 0, CancellationToken Cancel = default);
 
 /// <summary>
-/// Property-based checking with CsCheck: draws cases from <see cref="Generators.For"/>, fails on a
+/// Property-based checking with CsCheck: draws cases from <see cref="Gens.For"/>, fails on a
 /// violated case, shrinks (CsCheck keeps the failing case of smallest size), prints the seed.
 /// </summary>
 public static partial class RandomBackend
@@ -25,9 +24,10 @@ public static partial class RandomBackend
     [GeneratedRegex("Set seed: \"([^\"]+)\"")]
     private static partial Regex SeedPattern();
 
-    public static BackendReport Run(Prim p, RandomOptions options, MutantId mutant = MutantId.None)
+    public static BackendReport Run(RefinementDef refinement, PrimitiveDef def, RandomOptions options)
     {
-        var gen = Generators.For(p).Select(c => mutant == MutantId.None ? c : c with { Mutant = mutant });
+        var gen = Gens.For(def);
+        var statement = refinement.Statement(def);
         var tally = new Tally();
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         string master = options.Seed ?? NewMasterSeed();
@@ -36,52 +36,51 @@ public static partial class RandomBackend
         var gate = new Lock();
         Parallel.For(0L, options.Budget, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = options.Cancel }, (i, state) =>
         {
-            var o = CaseCheck.Evaluate(gen.Generate(PCG.Parse(CaseSeed(master, p, i)), null, out _));
+            var o = CaseCheck.Evaluate(statement, gen.Generate(PCG.Parse(CaseSeed(master, def.Name, i)), null, out _));
             tally.Add(o.Status);
             if (o.Status != CaseStatus.Violated) return;
             lock (gate) if (first is null || i < first) first = i;
             state.Break();   // cases before this one still run, so the first failing case is the same on any number of threads
         });
         Counterexample? cx = null;
-        string? seed = first is { } f ? CaseSeed(master, p, f) : null;
+        string? seed = first is { } f ? CaseSeed(master, def.Name, f) : null;
         if (seed is not null)
         {
             if (options.ShrinkSeconds > 0 && !options.Cancel.IsCancellationRequested)
-                seed = Sample(gen, c => CaseCheck.Evaluate(c).Status != CaseStatus.Violated, seed, 1, (int)Math.Ceiling(options.ShrinkSeconds), threads) ?? seed;
+                seed = Sample(gen, c => CaseCheck.Evaluate(statement, c).Status != CaseStatus.Violated, seed, 1, (int)Math.Ceiling(options.ShrinkSeconds), threads) ?? seed;
             options.Cancel.ThrowIfCancellationRequested();
             var c = gen.Generate(PCG.Parse(seed), null, out _);
-            var outcome = CaseCheck.Evaluate(c);
+            var outcome = CaseCheck.Evaluate(statement, c);
             if (outcome.Status != CaseStatus.Violated)
                 throw new InvalidOperationException($"seed {seed} does not reproduce its counterexample (nondeterministic evaluation?)");
-            cx = new Counterexample("random", outcome, seed);
+            cx = new Counterexample(Backend.Random, outcome, seed);
         }
-        var scope = $"{tally.Cases} random cases from master seed {master}: TOTAL_CPU ∈ {{{string.Join(",", Generators.TotalCpus)}}}, any cpu, 4 block layouts, every slot and the exit VMCS fields of every CPU drawn as related pairs";
-        return new BackendReport(p, Backend.Random, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed, scope, cx, seed ?? master);
+        var scope = $"{tally.Cases} random cases from master seed {master}: TOTAL_CPU ∈ {{{string.Join(",", Gens.TotalCpus)}}}, any cpu, 4 block layouts, every slot and the exit VMCS fields of every CPU drawn as related pairs";
+        return new BackendReport(def.Primitive, Backend.Random, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed, scope, cx, seed ?? master);
     }
 
     /// <summary>A fresh master seed.</summary>
     public static string NewMasterSeed() => new PCG((uint)Random.Shared.Next(), (ulong)Random.Shared.NextInt64()).ToString();
 
     /// <summary>
-    /// The CsCheck seed of case <paramref name="index"/> of primitive <paramref name="p"/>: case 0 is the master seed itself
-    /// (so `--seed CASE-SEED --budget 1` replays a printed case), the others a SplitMix64 hash of (master, primitive, index).
+    /// The CsCheck seed of case <paramref name="index"/> of the primitive named <paramref name="primitive"/>: case 0 is the
+    /// master seed itself (so `--seed CASE-SEED --budget 1` replays a printed case), the others a SplitMix64 hash of
+    /// (master, the name's FNV-1a hash, index).
     /// </summary>
-    public static string CaseSeed(string master, Prim p, long index)
+    public static string CaseSeed(string master, string primitive, long index)
     {
         if (index == 0) return master;
         var pcg = PCG.Parse(master);
-        ulong z = pcg.Seed + 0x9E3779B97F4A7C15UL * (ulong)(index + 1) + 0xD1B54A32D192ED03UL * (ulong)((int)p + 1);
+        ulong name = 14695981039346656037UL;
+        foreach (char ch in primitive) name = (name ^ ch) * 1099511628211UL;
+        ulong z = pcg.Seed + 0x9E3779B97F4A7C15UL * (ulong)(index + 1) + 0xD1B54A32D192ED03UL * name;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return new PCG(pcg.Stream, z ^ (z >> 31)).ToString();
     }
 
     /// <summary>Regenerates the case of a CsCheck seed (what `--seed` replays).</summary>
-    public static ConcreteCase CaseOf(Prim p, string seed, MutantId mutant = MutantId.None)
-    {
-        var c = Generators.For(p).Generate(PCG.Parse(seed), null, out _);
-        return c with { Mutant = mutant };
-    }
+    public static ConcreteCase CaseOf(PrimitiveDef def, string seed) => Gens.For(def).Generate(PCG.Parse(seed), null, out _);
 
     /// <summary>Runs CsCheck; returns the seed of the smallest failing case, or null if all passed.</summary>
     static string? Sample(Gen<ConcreteCase> gen, Func<ConcreteCase, bool> ok, string? seed, long iter, int time, int threads)
@@ -98,5 +97,5 @@ public static partial class RandomBackend
         }
     }
 
-    static string Describe(ConcreteCase c) => $"{c.Prim} TOTAL_CPU={c.TotalCpu} cpu={c.Cpu} {c.Flags}";
+    static string Describe(ConcreteCase c) => $"{c.Prim} TOTAL_CPU={c.TotalCpu} cpu={c.Cpu} {c.FlagsHigh}";
 }

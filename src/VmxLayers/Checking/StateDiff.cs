@@ -1,8 +1,6 @@
-using VmxLayers.Layers;
-using VmxLayers.Machine;
+using VmxLayers.Constants;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
-using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;
 
 namespace VmxLayers.Checking;
@@ -10,73 +8,64 @@ namespace VmxLayers.Checking;
 /// <summary>One place where the high and low sides do not correspond.</summary>
 public readonly record struct DiffLine(string Where, string High, string Low, string Why);
 
-/// <summary>Where the post-states (or results) of a violated case fail to correspond, place by place.</summary>
+/// <summary>
+/// Where a violated case's results and post-states fail to correspond, place by place: the failing goals and the
+/// failing instances the relation's own clauses reported (<see cref="CaseOutcome.Failures"/>), with the values
+/// found there on each side. Nothing here decides whether something is related.
+/// </summary>
 public static class StateDiff
 {
     public static IReadOnlyList<DiffLine> Of(CaseOutcome o)
     {
         var lines = new List<DiffLine>();
         if (o.Run is not { } run) return lines;
-        var f = o.World.Context.Inject;
         if (run is { HighOk: true, LowOk: false })
         {
             lines.Add(new("low step", "succeeds", "fails", o.Why ?? "?"));
             return lines;
         }
         if (run.Post is not { } post) return lines;
-        if (o.Case.Prim.IsAsm())
+        foreach (var g in run.Goals.Where(g => !g.Formula.Raw.B))
         {
-            RegSet h = run.RegsHigh.As<RegBox>().Regs, l = run.RegsLow.As<RegBox>().Regs;
-            foreach (var r in PregInfo.All)
-                if (!Inject.Val(f, h[r], l[r])) lines.Add(new($"register {r}", ValueText.Of(h[r]), ValueText.Of(l[r]), "val_inject fails"));
+            if (g.Clause == VmxRelationCode<CTerm, ConcreteDomain>.Result)
+                lines.Add(new("result", ValueText.Of(run.RetHigh.Raw.V), ValueText.Of(run.RetLow.Raw.V), "val_inject fails"));
+            else if (Registers.TryGetValue(g.Clause, out var r))
+                lines.Add(new(g.Clause, ValueText.Of(run.RegsHigh.Raw.As<RegBox>()[r]), ValueText.Of(run.RegsLow.Raw.As<RegBox>()[r]), "val_inject fails"));
+            else if (g.Clause == VmxRelation.RelateFlags)
+                lines.Add(new($"CPU {o.Case.Cpu} flags and CPU id", Flags(post.High), Flags(post.Low), g.Clause));
         }
-        else if (!Inject.Val(f, run.RetHigh.V, run.RetLow.V))
-            lines.Add(new("result", ValueText.Of(run.RetHigh.V), ValueText.Of(run.RetLow.V), "val_inject fails"));
-        Flags(post, lines);
-        Vmcs(f, post, o.Case.TotalCpu, lines);
-        Vmx(f, post, o.Case.TotalCpu, lines);
-        if (o.Violated.Contains(Relation.Memory) && o.Witness.TryGetValue(Relation.Memory, out var mem))
-            lines.Add(new("memory", "", "", mem));
+        foreach (var f in o.Failures) lines.Add(Line(f, post, o.Case.Cpu));
         return lines;
     }
 
-    static void Flags(LayerPair<CTerm> p, List<DiffLine> lines)
-    {
-        (string, CTerm, CTerm)[] flags = [("ikern", p.High.Ikern, p.Low.Ikern), ("ihost", p.High.Ihost, p.Low.Ihost),
-            ("pg", p.High.Pg, p.Low.Pg), ("init", p.High.Init, p.Low.Init)];
-        foreach (var (name, h, l) in flags)
-            if (h.B != l.B) lines.Add(new($"flag {name}", h.B.ToString().ToLowerInvariant(), l.B.ToString().ToLowerInvariant(), "relate: flags differ"));
-        if (p.High.CpuId.Z != p.Low.CpuId.Z) lines.Add(new("CpuId", p.High.CpuId.Z.ToString(), p.Low.CpuId.Z.ToString(), "relate: CPU ids differ"));
-    }
+    static string Flags(Spec.AbsData<CTerm> a) =>
+        $"ikern={Bit(a.Ikern)} ihost={Bit(a.Ihost)} pg={Bit(a.Pg)} init={Bit(a.Init)} cpu={a.CpuId.Raw.Z}";
 
-    static void Vmcs(MemInj f, LayerPair<CTerm> p, int totalCpu, List<DiffLine> lines)
+    static int Bit(Spec.Bool<CTerm> b) => b.Raw.B ? 1 : 0;
+
+    static readonly Dictionary<string, Preg> Registers = PregInfo.All.ToDictionary(VmxRelationCode<CTerm, ConcreteDomain>.RegisterClause);
+
+    /// <summary>A failing instance with the values at its place.</summary>
+    static DiffLine Line(ClauseWitness f, LayerPair<CTerm> post, int currentCpu)
     {
-        VmcsArea h = p.High.Vmcs.As<VmcsArea>(), l = p.Low.Vmcs.As<VmcsArea>();
-        for (int c = 0; c < totalCpu; c++)
+        long cpu = f.Cpu < 0 ? currentCpu : f.Cpu;
+        switch (f.Kind)
         {
-            if (h[c].Revid != l[c].Revid) lines.Add(new($"CPU {c} VMCS revid", ValueText.Of(h[c].Revid), ValueText.Of(l[c].Revid), "relate: revids differ"));
-            if (h[c].Abrtid != l[c].Abrtid) lines.Add(new($"CPU {c} VMCS abrtid", ValueText.Of(h[c].Abrtid), ValueText.Of(l[c].Abrtid), "relate: abrtids differ"));
-            foreach (var (enc, _) in VmcsFields.All)
-                if (!Inject.Val(f, h[c].Get(enc), l[c].Get(enc)))
-                    lines.Add(new($"CPU {c} VMCS {VmcsFields.Describe(enc)}", ValueText.Of(h[c].Get(enc)), ValueText.Of(l[c].Get(enc)), "relate: val_inject fails"));
+            case WitnessKind.Slot:
+                var high = post.High.Vmx.Raw.As<VmxArea>().Get(cpu, f.Index);
+                var low = post.MemLow.Raw.As<Mem>().Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(cpu, f.Index));
+                return new($"CPU {cpu} {VmxSlots.Describe(f.Index)}", ValueText.Of(high), low is { } v ? ValueText.Of(v) : "(load fails)", f.Clause);
+            case WitnessKind.VmcsField:
+                var h = post.High.Vmcs.Raw.As<VmcsArea>()[cpu];
+                var l = post.Low.Vmcs.Raw.As<VmcsArea>()[cpu];
+                bool ids = h.Revid != l.Revid || h.Abrtid != l.Abrtid;
+                return ids
+                    ? new($"CPU {cpu} VMCS revid/abrtid", $"{ValueText.Of(h.Revid)}/{ValueText.Of(h.Abrtid)}", $"{ValueText.Of(l.Revid)}/{ValueText.Of(l.Abrtid)}", f.Clause)
+                    : new($"CPU {cpu} VMCS {VmcsFields.Describe(f.Index)}", ValueText.Of(h.Get(f.Index)), ValueText.Of(l.Get(f.Index)), f.Clause);
+            case WitnessKind.Whole:
+                return new(f.Clause, "", "", f.Where);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(f), f.Kind, "unknown witness kind");
         }
-    }
-
-    static void Vmx(MemInj f, LayerPair<CTerm> p, int totalCpu, List<DiffLine> lines)
-    {
-        var vmx = p.High.Vmx.As<VmxArea>();
-        var mem = p.MemLow.As<Mem>();
-        for (int c = 0; c < totalCpu; c++)
-            for (int i = 0; i < VmxSlots.Size; i++)
-            {
-                long ofs = VmxSlots.Offset(c, i);
-                Val high = ValOps.LoadResult(Chunk.Mint32, vmx.Get(c, i));
-                Val? low = mem.Load(Chunk.Mint32, Genv.VmxLocBlock, ofs);
-                string where = $"CPU {c} {VmxSlots.Describe(i)}";
-                if (low is not { } v) lines.Add(new(where, ValueText.Of(high), "(load fails)", "match: Mint32 load of VMX_LOC fails"));
-                else if (!mem.ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, ofs, Permission.Writable))
-                    lines.Add(new(where, ValueText.Of(high), ValueText.Of(v), "match: VMX_LOC word not writable"));
-                else if (!Inject.Val(f, high, v)) lines.Add(new(where, ValueText.Of(high), ValueText.Of(v), "match: val_inject fails"));
-            }
     }
 }

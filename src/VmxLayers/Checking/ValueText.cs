@@ -1,5 +1,5 @@
 using System.Globalization;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Semantics;
 using VmxLayers.Spec.Concrete;
 

@@ -1,4 +1,6 @@
+using VmxLayers.Constants;
 using VmxLayers.Layers;
+using VmxLayers.Primitives;
 using VmxLayers.Machine;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
@@ -18,45 +20,61 @@ internal sealed class CheckedWorld
 {
     readonly IncrementalRelation incremental;
     readonly TouchLog touched = new();   // where the domain wrote during the current step
-    readonly long[] calls = new long[PrimInfo.All.Length];
+    readonly long[] calls;
+    readonly Primitive[] primitives;
+    readonly SimStatement[] statements;   // by the refinement's primitive order: the co-simulation's calls find theirs by reference
+    readonly VmxRelation relation;
     StepOutcome step;   // reused: the outcome of the last step (two 400-byte register sets; no allocation per call)
-    static readonly string[] primNames = [.. PrimInfo.All.Select(p => p.ToString())];
 
     public World World { get; private set; }
     public long PassthroughCalls { get; private set; }
     public long GuestSteps { get; private set; }
     public long FullChecks { get; private set; }
-    public IReadOnlyList<long> CallsByPrim => calls;
+    /// <summary>Calls per primitive, in the refinement's order.</summary>
+    public IReadOnlyList<(Primitive Primitive, long Calls)> CallsByPrim => [.. primitives.Select((p, k) => (p, calls[k]))];
+    public long TotalCalls => calls.Sum();
     public CheckCounts Checks => new(incremental.Steps, incremental.Slots, incremental.Fields, FullChecks);
 
     /// <summary>
     /// `owned`: run on <see cref="World.Owned"/>, updated in place (the default: nothing else sees this world's past).
     /// `verifyTouchLog` (tests, needs the persistent world): also diff every step and fail on a change the touch log missed.
     /// </summary>
-    public CheckedWorld(World world, bool owned = true, bool verifyTouchLog = false)
+    public CheckedWorld(World world, RefinementDef refinement, bool owned = true, bool verifyTouchLog = false)
     {
         if (owned && verifyTouchLog) throw new ArgumentException("verifying the touch log needs the persistent world (it diffs before and after)");
         World = owned ? world.Owned() : world;
-        incremental = new IncrementalRelation(verifyTouchLog);
+        relation = refinement.Relation as VmxRelation ?? throw new ArgumentException($"the co-simulation checks the VMX relation; {refinement.Name} has {refinement.Relation.Name}");
+        primitives = [.. refinement.Primitives.Select(p => p.Primitive)];
+        statements = [.. primitives.Select(refinement.Statement)];
+        calls = new long[primitives.Length];
+        incremental = new IncrementalRelation(relation, verifyTouchLog);
         World.Context.Touched = touched;
     }
 
+    int IndexOf(Primitive p)
+    {
+        for (int k = 0; k < primitives.Length; k++) if (ReferenceEquals(primitives[k], p)) return k;
+        throw new ArgumentException($"the refinement has no primitive {p}");
+    }
+
     /// <summary>A C primitive (vmx_readz, vmx_writez, vmx_enter_pre, vmx_exit_post); returns the high result.</summary>
-    public Val CallC(int cpu, Prim p, Val a0 = default, Val a1 = default)
+    public Val CallC(int cpu, Primitive p, Val a0 = default, Val a1 = default)
     {
         Span<Val> args = [a0, a1];
+        int k = IndexOf(p);
         touched.Clear();
-        Lockstep.Call(World, cpu, p, args[..p.Arity()], args[..p.Arity()], in RegSet.Undef, in RegSet.Undef, false, ref step);
-        Accept(cpu, p);
+        Lockstep.Call(World, cpu, statements[k], args[..p.Arity], args[..p.Arity], in RegSet.Undef, in RegSet.Undef, false, ref step);
+        Accept(cpu, k);
         return step.High.Ret;
     }
 
     /// <summary>An asm primitive (vmx_exit, vmx_enter); returns the low layer's output registers (what the CPU really holds).</summary>
-    public RegBox CallAsm(int cpu, Prim p, RegBox regs)
+    public RegBox CallAsm(int cpu, Primitive p, RegBox regs)
     {
+        int k = IndexOf(p);
         touched.Clear();
-        Lockstep.CallAsm(World, cpu, p, regs, ref step);
-        Accept(cpu, p);
+        Lockstep.CallAsm(World, cpu, statements[k], regs, ref step);
+        Accept(cpu, k);
         return step.Low.RegsBox;
     }
 
@@ -69,7 +87,7 @@ internal sealed class CheckedWorld
             (VmcsFields.EXIT_QUALIFICATION, Val.Vint(e.Qualification)), (VmcsFields.EXIT_INSTRUCTION_LENGTH, Val.Vint(e.InstructionLength)),
         ];
         touched.Clear();
-        Lockstep.Guest(World, cpu, fields, false, ref step);
+        Lockstep.Guest(World, cpu, fields, null, ref step);
         GuestSteps++;
         Commit(cpu, "guest step (hostin + VMCS exit fields)");
     }
@@ -98,22 +116,22 @@ internal sealed class CheckedWorld
     {
         var d = World.Domain();
         World.Context.Why = null;
-        bool ok = VmcsInit.VmcsReadz<CTerm, ConcreteDomain>(ref d, m.View(cpu), new CTerm(encoding), VmcsFields.Name(encoding), out var v);
-        return (ok, ok ? v.Z : 0, World.Context.Why);
+        bool ok = VmcsInit.VmcsReadz<CTerm, ConcreteDomain>(ref d, m.View(cpu), new(new CTerm(encoding)), VmcsFields.Name(encoding), out var v);
+        return (ok, ok ? v.Raw.Z : 0, World.Context.Why);
     }
 
     /// <summary>The full relation (every CPU, slot, VMCS field and memory clause).</summary>
     public void FullCheck(string when)
     {
         FullChecks++;
-        if (WorldRelation.Check(World) is { } why)
+        if (WorldRelation.Check(World, relation) is { } why)
             throw new CosimStop(new(FailureKind.Unrelated, -1, $"full relation check ({when})", why));
     }
 
-    void Accept(int cpu, Prim p)
+    void Accept(int cpu, int k)
     {
-        calls[(int)p]++;
-        Commit(cpu, primNames[(int)p]);
+        calls[k]++;
+        Commit(cpu, primitives[k].Name);
     }
 
     void Commit(int cpu, string name)

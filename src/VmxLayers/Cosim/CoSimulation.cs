@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using VmxLayers.Guest;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Refinement;
 
@@ -32,7 +32,7 @@ public static class CoSimulation
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
-        var world = new CheckedWorld(World.Initial(options.Cpus, options.Mutant, stackBlocks: options.Cpus), owned: !options.Persistent && !options.VerifyTouchLog, options.VerifyTouchLog);
+        var world = new CheckedWorld(World.Initial(options.Cpus, stackBlocks: options.Cpus), options.Refinement, owned: !options.Persistent && !options.VerifyTouchLog, options.VerifyTouchLog);
         long exits = 0;
         var byReason = new long[64];
         bool Restart() => options.MaxExits is not null;
@@ -72,14 +72,14 @@ public static class CoSimulation
         return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime, heap, allocated) with { Interrupted = interrupted };
     }
 
-    static long Sum(CheckedWorld w) => w.CallsByPrim.Sum();
+    static long Sum(CheckedWorld w) => w.TotalCalls;
 
     static SimulationReport Report(SimulateOptions options, CheckedWorld world, CpuRunner[] runners, long exits, long[] byReason,
         SimulationFailure? failure, TimeSpan elapsed, TimeSpan cpuTime, HeapSamples heap, long allocated)
     {
         var reasons = new Dictionary<string, long>();
         for (int r = 0; r < byReason.Length; r++) if (byReason[r] > 0) reasons[ExitReasons.Name(r)] = byReason[r];
-        var calls = PrimInfo.All.ToDictionary(p => p.ToString(), p => world.CallsByPrim[(int)p]);
+        var calls = world.CallsByPrim.ToDictionary(c => c.Primitive.Name, c => c.Calls);
         var cpus = runners.Select((r, c) => new CpuReport(c, r.GuestName, r.Console.CompletedRuns, r.Exits, r.Console.Text, r.Expected)).ToArray();
         using var self = Process.GetCurrentProcess();
         return new SimulationReport(options, failure, exits, reasons, calls, world.PassthroughCalls, world.GuestSteps, world.Checks,

@@ -1,5 +1,6 @@
 using VmxLayers.Guest;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
+using VmxLayers.Primitives;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 using VmxLayers.Spec.Concrete;
@@ -86,19 +87,19 @@ internal sealed class CpuRunner
     {
         foreach (var (slot, reg, _) in saved)
         {
-            world.CallC(cpu, Prim.vmx_writez, Val.Vint((uint)slot), Val.Vint(guest.Regs[reg]));
+            world.CallC(cpu, VmxWritez.Primitive, Val.Vint((uint)slot), Val.Vint(guest.Regs[reg]));
             yield return true;
         }
-        world.CallC(cpu, Prim.vmx_writez, Val.Vint(VmxSlots.G_RIP), Val.Vint(guest.Eip));
+        world.CallC(cpu, VmxWritez.Primitive, Val.Vint(VmxSlots.G_RIP), Val.Vint(guest.Eip));
         yield return true;
         foreach (var _ in Enter()) yield return true;
     }
 
     IEnumerable<bool> Enter()
     {
-        world.CallC(cpu, Prim.vmx_enter_pre);
+        world.CallC(cpu, VmxEnterPre.Primitive);
         yield return true;
-        var regs = world.CallAsm(cpu, Prim.vmx_enter, enterRegs);
+        var regs = world.CallAsm(cpu, VmxEnter.Primitive, enterRegs);
         // the what-texts are built only on failure: this runs on every exit
         foreach (var (_, reg, preg) in saved) { var v = regs[preg]; guest.Regs[reg] = v.IsInt ? v.IntValue.Bits : Int32Of(v, $"vmx_enter returned guest {preg}"); }
         guest.Eip = Int32Of(regs[Preg.PC], "vmx_enter returned the guest PC");
@@ -115,11 +116,11 @@ internal sealed class CpuRunner
     {
         Span<(Preg, Val)> guestRegs = stackalloc (Preg, Val)[saved.Length];
         for (int k = 0; k < saved.Length; k++) guestRegs[k] = (saved[k].Preg, Val.Vint(guest.Regs[saved[k].Reg]));
-        var host = world.CallAsm(cpu, Prim.vmx_exit, exitRegs.With(guestRegs));
+        var host = world.CallAsm(cpu, VmxExit.Primitive, exitRegs.With(guestRegs));
         if (host[Preg.EBP] != HostAbi.HostEbp(cpu) || host[Preg.EDI] != HostAbi.HostEdi(cpu))
             throw Stop(FailureKind.Host, "vmx_exit", $"the host's EBP/EDI are not restored: EBP = {host[Preg.EBP]}, EDI = {host[Preg.EDI]}");
         yield return false;
-        world.CallC(cpu, Prim.vmx_exit_post);
+        world.CallC(cpu, VmxExitPost.Primitive);
         yield return false;
         uint reason = ReadSlot(VmxSlots.EXIT_REASON);
         yield return false;
@@ -147,7 +148,7 @@ internal sealed class CpuRunner
             default:
                 throw Stop(FailureKind.Host, "exit handler", $"unexpected exit reason {ExitReasons.Name(reason)}");
         }
-        world.CallC(cpu, Prim.vmx_writez, Val.Vint(VmxSlots.G_RIP), Val.Vint(rip + length));
+        world.CallC(cpu, VmxWritez.Primitive, Val.Vint(VmxSlots.G_RIP), Val.Vint(rip + length));
         yield return false;
     }
 
@@ -193,11 +194,11 @@ internal sealed class CpuRunner
 
     uint ReadSlot(int slot)
     {
-        var v = world.CallC(cpu, Prim.vmx_readz, Val.Vint((uint)slot));
+        var v = world.CallC(cpu, VmxReadz.Primitive, Val.Vint((uint)slot));
         return v.IsInt ? v.IntValue.Bits : Int32Of(v, $"vmx_readz({VmxSlots.Describe(slot)})");
     }
 
-    void WriteSlot(int slot, uint value) => world.CallC(cpu, Prim.vmx_writez, Val.Vint((uint)slot), Val.Vint(value));
+    void WriteSlot(int slot, uint value) => world.CallC(cpu, VmxWritez.Primitive, Val.Vint((uint)slot), Val.Vint(value));
 
     void Print(char ch)
     {

@@ -1,4 +1,4 @@
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Semantics;
 using VmxLayers.Spec.Concrete;
 

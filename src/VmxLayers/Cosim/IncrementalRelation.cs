@@ -1,7 +1,8 @@
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
+using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;
 
 namespace VmxLayers.Cosim;
@@ -19,7 +20,7 @@ namespace VmxLayers.Cosim;
 /// <see cref="WorldRelation.Check"/> under the precondition. With `verifyLog`, every step also runs the diffs
 /// and reports any change the log missed (the tests' proof that the log is complete).
 /// </summary>
-internal sealed class IncrementalRelation(bool verifyLog = false)
+internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog = false)
 {
     readonly List<int> slots = [];   // cpu · VmxSlots.Size + slot: an int list dedupes with a vectorised IndexOf
     readonly List<(int Cpu, int Slot)> diffSlots = [];
@@ -42,8 +43,10 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
     string? Memory(World before, World after)
     {
         if (!MemoryShapeChanged(before.High.Mem, after.High.Mem) && !MemoryShapeChanged(before.Low.Mem, after.Low.Mem)) return null;
-        var why = MemoryFacts.Check(after.Context, after.High.Mem, after.Low.Mem);
-        return why is null ? null : $"{Relation.Memory}: {why}";
+        var d = after.Domain();
+        after.Context.Witness.Clear();
+        if (relation.Code<CTerm, ConcreteDomain>().Memory(ref d, new(new CTerm(after.High.Mem)), new(new CTerm(after.Low.Mem))).Raw.B) return null;
+        return after.Context.Witness.TryGetValue(VmxRelation.Memory, out var why) ? $"{VmxRelation.Memory}: {why}" : VmxRelation.Memory;
     }
 
     /// <summary>True when anything but VMX_LOC's contents changed (another block, VMX_LOC's bounds or permissions, nextblock).</summary>
@@ -61,12 +64,13 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
         return false;
     }
 
-    static string? Flags(World before, World after)
+    /// <summary>relate's flag clause on every CPU whose flags changed on either layer.</summary>
+    string? Flags(World before, World after)
     {
         if (before.High.Flags.Equals(after.High.Flags) && before.Low.Flags.Equals(after.Low.Flags)) return null;
         for (int c = 0; c < after.TotalCpu; c++)
-            if (after.High.Flags[c] != after.Low.Flags[c])
-                return $"{Relation.RelateFlags}: CPU {c}: high {after.High.Flags[c]}, low {after.Low.Flags[c]}";
+            if (before.High.Flags[c] != after.High.Flags[c] || before.Low.Flags[c] != after.Low.Flags[c])
+                if (WorldRelation.CheckFlags(after, relation, c) is { } why) return why;
         return null;
     }
 
@@ -84,13 +88,16 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
         foreach (var (cpu, enc) in fields)
         {
             Fields++;
-            var why = VmcsFields.IsValid(enc) ? WorldRelation.CheckVmcsField(after, cpu, enc) : WorldRelation.CheckVmcsCpu(after, cpu);
+            var why = enc == WholeCpu ? WorldRelation.CheckVmcsCpu(after, relation, cpu) : WorldRelation.CheckVmcsField(after, relation, cpu, enc);
             if (why is not null) return why;
         }
         return null;
     }
 
-    /// <summary>The VMCS fields that differ on either layer; a CPU whose revid, abrtid or invalid encodings changed is listed whole (encoding -1).</summary>
+    /// <summary>Stands for "every encoding of the CPU" in the list of VMCS places to check.</summary>
+    const long WholeCpu = long.MinValue;
+
+    /// <summary>The VMCS fields that differ on either layer; a CPU whose revid, abrtid or invalid encodings changed is listed whole (<see cref="WholeCpu"/>).</summary>
     void DiffVmcs(World before, World after, List<(int Cpu, long Encoding)> changed)
     {
         cpus.Clear();
@@ -102,7 +109,7 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
             if (ReferenceEquals(bh, ah) && ReferenceEquals(bl, al)) continue;
             bool whole = bh.Revid != ah.Revid || bh.Abrtid != ah.Abrtid || bl.Revid != al.Revid || bl.Abrtid != al.Abrtid
                 || !ReferenceEquals(bh.Extra, ah.Extra) || !ReferenceEquals(bl.Extra, al.Extra);
-            if (whole) { Add(changed, (c, -1)); continue; }
+            if (whole) { Add(changed, (c, WholeCpu)); continue; }
             ordinals.Clear();
             VmcsData.ChangedFields(bh, ah, ordinals);
             VmcsData.ChangedFields(bl, al, ordinals);
@@ -129,7 +136,7 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
         foreach (int key in slots)
         {
             Slots++;
-            if (WorldRelation.CheckSlot(after, key / VmxSlots.Size, key % VmxSlots.Size) is { } why) return why;
+            if (WorldRelation.CheckSlot(after, relation, key / VmxSlots.Size, key % VmxSlots.Size) is { } why) return why;
         }
         return null;
     }
@@ -190,8 +197,8 @@ internal sealed class IncrementalRelation(bool verifyLog = false)
         fields.Clear();
         if (!ReferenceEquals(before.High.Vmcs, after.High.Vmcs) || !ReferenceEquals(before.Low.Vmcs, after.Low.Vmcs)) DiffVmcs(before, after, fields);
         foreach (var (cpu, enc) in fields)
-            if (!log.VmcsFields.Exists(e => e.Cpu == cpu && (e.Encoding == enc || enc == -1 && !VmcsFields.IsValid(e.Encoding))))
-                return $"touch log: the VMCS of CPU {cpu} changed at {(enc == -1 ? "revid/abrtid or an invalid encoding" : VmcsFields.Describe(enc))} with no logged write";
+            if (!log.VmcsFields.Exists(e => e.Cpu == cpu && (e.Encoding == enc || enc == WholeCpu && !VmcsFields.IsValid(e.Encoding))))
+                return $"touch log: the VMCS of CPU {cpu} changed at {(enc == WholeCpu ? "revid/abrtid or an invalid encoding" : VmcsFields.Describe(enc))} with no logged write";
         return null;
     }
 }

@@ -1,4 +1,4 @@
-using VmxLayers.Spec;
+using VmxLayers.Layers;
 
 namespace VmxLayers.Cosim;
 
@@ -17,7 +17,10 @@ public sealed record SimulateOptions
     public long? MaxExits { get; init; }
     public Interleave Interleave { get; init; } = Interleave.RoundRobin;
     public int Seed { get; init; } = 1;
-    public MutantId Mutant { get; init; } = MutantId.None;
+    /// <summary>The refinement whose layers run in lockstep (a mutant's, to show the co-simulation catches it).</summary>
+    public RefinementDef Refinement { get; init; } = VmxLayerPair.Refinement;
+    /// <summary>The name of the mutant <see cref="Refinement"/> carries, for reports (null: the real layers).</summary>
+    public string? MutantName { get; init; }
     /// <summary>
     /// A full relation check every this many exits (besides the first and the last state); null: every
     /// <see cref="DefaultFullCheckPerCpu"/> × <see cref="Cpus"/> exits (1000 for 4 CPUs), because a full check costs

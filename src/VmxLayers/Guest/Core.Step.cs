@@ -1,4 +1,4 @@
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using static VmxLayers.Guest.GuestCpu;
 
 namespace VmxLayers.Guest;

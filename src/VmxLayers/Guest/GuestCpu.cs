@@ -82,7 +82,7 @@ public sealed class GuestCpu
 public readonly record struct GuestExit(int Reason, uint Qualification, uint InstructionLength, uint GuestRip)
 {
     public override string ToString() =>
-        $"{Layers.ExitReasons.Name(Reason)} rip=0x{GuestRip:X} len={InstructionLength} qual=0x{Qualification:X}";
+        $"{Constants.ExitReasons.Name(Reason)} rip=0x{GuestRip:X} len={InstructionLength} qual=0x{Qualification:X}";
 }
 
 /// <summary>Why a guest stopped without a VM exit.</summary>

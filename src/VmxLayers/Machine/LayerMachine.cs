@@ -35,16 +35,16 @@ public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs,
         var f = Flags[cpu];
         var cache = views is { } c && c.Length == Flags.Length ? c : views = new AbsData<CTerm>?[Flags.Length];
         if (cache[cpu] is { } v && IsView(v, cpu, f, Vmcs, Vmx)) return v;
-        return cache[cpu] = new AbsData<CTerm>(CTerm.Of(f.Ikern), CTerm.Of(f.Ihost), CTerm.Of(f.Pg), CTerm.Of(f.Init),
-            new CTerm(cpu), new CTerm(Vmcs), new CTerm(Vmx));
+        return cache[cpu] = new AbsData<CTerm>(new(CTerm.Of(f.Ikern)), new(CTerm.Of(f.Ihost)), new(CTerm.Of(f.Pg)), new(CTerm.Of(f.Init)),
+            new(new CTerm(cpu)), new(new CTerm(Vmcs)), new(new CTerm(Vmx)));
     }
 
-    public LayerMachine Commit(int cpu, AbsData<CTerm> data, CTerm mem)
+    public LayerMachine Commit(int cpu, AbsData<CTerm> data, Mem<CTerm> mem)
     {
-        var flags = new CpuFlags(data.Ikern.B, data.Ihost.B, data.Pg.B, data.Init.B);
-        VmcsArea vmcs = data.Vmcs.As<VmcsArea>();
-        VmxArea vmx = data.Vmx.As<VmxArea>();
-        Mem m = mem.As<Mem>();
+        var flags = new CpuFlags(data.Ikern.Raw.B, data.Ihost.Raw.B, data.Pg.Raw.B, data.Init.Raw.B);
+        VmcsArea vmcs = data.Vmcs.Raw.As<VmcsArea>();
+        VmxArea vmx = data.Vmx.Raw.As<VmxArea>();
+        Semantics.Mem m = mem.Raw.As<Semantics.Mem>();
         bool sameFlags = flags == Flags[cpu];
         // a step that changed nothing (e.g. vmx_readz) keeps this machine: the co-simulation's hot path
         if (sameFlags && ReferenceEquals(vmcs, Vmcs) && ReferenceEquals(vmx, Vmx) && ReferenceEquals(m, Mem)) return this;
@@ -55,9 +55,9 @@ public sealed record LayerMachine(ImmutableArray<CpuFlags> Flags, VmcsArea Vmcs,
 
     /// <summary>Whether `data` is exactly what View(cpu) of a machine with these parts would build.</summary>
     static bool IsView(AbsData<CTerm> data, int cpu, CpuFlags f, VmcsArea vmcs, VmxArea vmx) =>
-        ReferenceEquals(data.Vmcs.O, vmcs) && ReferenceEquals(data.Vmx.O, vmx) && data.CpuId.IsZ(cpu)
-        && data.Ikern.IsZ(f.Ikern ? 1 : 0) && data.Ihost.IsZ(f.Ihost ? 1 : 0) && data.Pg.IsZ(f.Pg ? 1 : 0) && data.Init.IsZ(f.Init ? 1 : 0)
-        && Plain(data.Vmcs) && Plain(data.Vmx);
+        ReferenceEquals(data.Vmcs.Raw.O, vmcs) && ReferenceEquals(data.Vmx.Raw.O, vmx) && data.CpuId.Raw.IsZ(cpu)
+        && data.Ikern.Raw.IsZ(f.Ikern ? 1 : 0) && data.Ihost.Raw.IsZ(f.Ihost ? 1 : 0) && data.Pg.Raw.IsZ(f.Pg ? 1 : 0) && data.Init.Raw.IsZ(f.Init ? 1 : 0)
+        && Plain(data.Vmcs.Raw) && Plain(data.Vmx.Raw);
 
     /// <summary>A state term as View builds it: the object alone.</summary>
     static bool Plain(CTerm t) => t.Z == 0;

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 using VmxLayers.Spec;
@@ -16,7 +16,7 @@ public sealed record World(ConcreteContext Context, LayerMachine High, LayerMach
     /// The default start: every flag true, every VMX slot Vint 0, every valid VMCS field Vint 0, and
     /// `stackBlocks` extra 64-byte blocks allocated on both sides and mapped to themselves.
     /// </summary>
-    public static World Initial(int totalCpu, MutantId mutant = MutantId.None, int stackBlocks = 0)
+    public static World Initial(int totalCpu, int stackBlocks = 0)
     {
         var genv = new Genv(totalCpu);
         Mem high = genv.InitialMemory(high: true), low = genv.InitialMemory(high: false);
@@ -30,7 +30,7 @@ public sealed record World(ConcreteContext Context, LayerMachine High, LayerMach
                 vmx = vmx.Set(c, i, Val.Vzero);
                 low = low.Store(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(c, i), Val.Vzero)!;
             }
-        var ctx = new ConcreteContext(genv, MemInj.Flat(high.NextBlock), mutant);
+        var ctx = new ConcreteContext(genv, MemInj.Flat(high.NextBlock));
         return new World(ctx, new LayerMachine(flags, vmcs, vmx, high), new LayerMachine(flags, vmcs, VmxArea.Init(totalCpu), low));
     }
 
@@ -47,7 +47,7 @@ public sealed record World(ConcreteContext Context, LayerMachine High, LayerMach
 
     /// <summary>The pair of states CPU `cpu` sees.</summary>
     public LayerPair<CTerm> Pair(int cpu) =>
-        new(High.View(cpu), new CTerm(High.Mem), Low.View(cpu), new CTerm(Low.Mem));
+        new(High.View(cpu), new(new CTerm(High.Mem)), Low.View(cpu), new(new CTerm(Low.Mem)));
 
     public ConcreteDomain Domain() => new(Context);
 }

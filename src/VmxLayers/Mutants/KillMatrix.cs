@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using VmxLayers.Cases;
 using VmxLayers.Checking;
 using VmxLayers.Cosim;
-using VmxLayers.Refinement;
+using VmxLayers.Layers;
 using VmxLayers.Smt;
+using VmxLayers.Smt.Solvers;
 
 namespace VmxLayers.Mutants;
 
@@ -30,7 +32,7 @@ public sealed record KillRow(Mutant Mutant, IReadOnlyList<KillCell> Cells, Relat
 }
 
 /// <summary>How the matrix runs: backends, random budget per primitive, the solver and its budget per obligation, the co-simulation's CPUs; Cancel stops it (OperationCanceledException).</summary>
-public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, string Solver = "libz3", int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit, CancellationToken Cancel = default);
+public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, SolverKind Solver = SolverKind.Libz3, int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit, CancellationToken Cancel = default);
 
 /// <summary>
 /// Runs every mutant under each selected backend. A spec mutant is tried on its own primitive, a relation
@@ -45,61 +47,63 @@ public static class KillMatrix
 
     public static KillRow Row(Mutant m, KillOptions o)
     {
+        var refinement = m.On(VmxLayerPair.Refinement);
         var cells = o.Backends.Select(b => b switch
         {
-            KillBackend.Prove => Prove(m, o.Solver, o.Rlimit, o.Cancel),
-            KillBackend.Exhaustive => Concrete(m, b, p => ExhaustiveBackend.Run(p, m.Id, o.Threads, o.Cancel)),
-            KillBackend.Random => Concrete(m, b, p => RandomBackend.Run(p, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads, Cancel: o.Cancel), m.Id)),
-            _ => Simulate(m, o.SimulateCpus, o.Cancel),
+            KillBackend.Prove => Prove(m, refinement, o.Solver, o.Rlimit, o.Cancel),
+            KillBackend.Exhaustive => Concrete(m, refinement, b, def => ExhaustiveBackend.Run(refinement, def, o.Threads, o.Cancel)),
+            KillBackend.Random => Concrete(m, refinement, b, def => RandomBackend.Run(refinement, def, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads, Cancel: o.Cancel))),
+            KillBackend.Simulate => Simulate(refinement, m.Name, o.SimulateCpus, o.Cancel),
+            _ => throw new ArgumentOutOfRangeException(nameof(o), b, "unknown backend"),
         }).ToList();
-        return new KillRow(m, cells, m.Target == MutantTarget.Relation ? RelationProbes.Killer(m.Id) : null);
+        return new KillRow(m, cells, m.Target == MutantTarget.Relation ? RelationProbes.Killer(m) : null);
     }
 
-    static Prim[] Prims(Mutant m) => m.Primitive is { } p ? [p] : PrimInfo.All;
+    static IEnumerable<PrimitiveDef> Defs(Mutant m, RefinementDef r) => m.Primitive is { } p ? [r.Def(p)] : r.Primitives;
 
-    static KillCell Concrete(Mutant m, KillBackend b, Func<Prim, BackendReport> run)
+    static KillCell Concrete(Mutant m, RefinementDef r, KillBackend b, Func<PrimitiveDef, BackendReport> run)
     {
         var sw = Stopwatch.StartNew();
-        foreach (var p in Prims(m))
-            if (run(p).Counterexample is { } cx)
-                return new KillCell(b, true, sw.Elapsed, $"{p}: {string.Join("; ", cx.Clauses)}");
+        foreach (var def in Defs(m, r))
+            if (run(def).Counterexample is { } cx)
+                return new KillCell(b, true, sw.Elapsed, $"{def.Name}: {string.Join("; ", cx.Clauses)}");
         return new KillCell(b, false, sw.Elapsed, null);
     }
 
-    static KillCell Prove(Mutant m, string solver, long rlimit, CancellationToken cancel)
+    static KillCell Prove(Mutant m, RefinementDef r, SolverKind solver, long rlimit, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
         string? note = null;
-        foreach (var p in Prims(m))
+        foreach (var def in Defs(m, r))
         {
-            var r = ProveOnce(p, new ProveOptions(m.Id, solver, rlimit, StopAtFirstRefutation: true, Cancel: cancel), out var error);
-            if (r is null) { note ??= $"{p}: prover error: {error}"; continue; }
-            if (r.Verdict == Verdict.Refuted && r.CounterexampleConfirmed)
-                return new KillCell(KillBackend.Prove, true, sw.Elapsed, r.FirstRefuted?.Message);
+            var result = ProveOnce(r, def, new ProveOptions(solver, rlimit, StopAtFirstRefutation: true, Cancel: cancel), out var error);
+            if (result is null) { note ??= $"{def.Name}: prover error: {error}"; continue; }
+            if (result.Verdict == Verdict.Refuted && result.CounterexampleConfirmed)
+                return new KillCell(KillBackend.Prove, true, sw.Elapsed, result.FirstRefuted?.Message);
             // a refutation whose model cannot be replayed concretely is not a kill, but worth saying
-            if (r.Verdict != Verdict.Proved) note ??= $"{p}: {r.Verdict.ToString().ToUpperInvariant()}, {r.CounterexampleCheck ?? r.Obligations.FirstOrDefault(x => x.Verdict == Verdict.Unknown)?.ReasonUnknown}";
+            if (result.Verdict != Verdict.Proved) note ??= $"{def.Name}: {result.Verdict.ToString().ToUpperInvariant()}, {result.Replay?.ToString() ?? result.Obligations.FirstOrDefault(x => x.Verdict == Verdict.Unknown)?.ReasonUnknown}";
         }
         return new KillCell(KillBackend.Prove, false, sw.Elapsed, note);
     }
 
     /// <summary>A proof; an exception inside the prover is retried once, then reported (never a kill, never a crash of the matrix).</summary>
-    static LemmaResult? ProveOnce(Prim p, ProveOptions o, out string? error)
+    static LemmaResult? ProveOnce(RefinementDef r, PrimitiveDef def, ProveOptions o, out string? error)
     {
         error = null;
         for (int attempt = 0; attempt < 2; attempt++)
         {
-            try { return Prover.Prove(p, o); }
+            try { return Prover.Prove(r.Statement(def), o, r.Name); }
             catch (Exception e) when (e is AggregateException or InvalidOperationException) { error = e.Message; }
         }
         return null;
     }
 
-    static KillCell Simulate(Mutant m, int cpus, CancellationToken cancel)
+    static KillCell Simulate(RefinementDef r, string mutant, int cpus, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
-        var r = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Mutant = m.Id, Cancel = cancel });
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Refinement = r, MutantName = mutant, Cancel = cancel });
         cancel.ThrowIfCancellationRequested();
-        bool killed = r.Failure?.Kind is FailureKind.Unrelated or FailureKind.GuestOutput;
-        return new KillCell(KillBackend.Simulate, killed, sw.Elapsed, r.Failure?.ToString());
+        bool killed = report.Failure?.Kind is FailureKind.Unrelated or FailureKind.GuestOutput;
+        return new KillCell(KillBackend.Simulate, killed, sw.Elapsed, report.Failure?.ToString());
     }
 }

@@ -1,4 +1,4 @@
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Spec;
 using static VmxLayers.Spec.SpecHelpers;
 
@@ -7,37 +7,64 @@ namespace VmxLayers.Primitives;
 /// <summary>unsigned vmx_readz(unsigned i): read slot i of the current CPU's VMX save area.</summary>
 public static class VmxReadz
 {
-    public const string Summary = "C: ikern∧pg∧ihost, 0≤i<38, V[i]=Vint v → returns v; low: Mint32 load of VMX_LOC[152·cpu+4i]";
+    public static readonly Primitive Primitive = new("vmx_readz", PrimKind.C, 1,
+        "C: ikern∧pg∧ihost, 0≤i<38, V[i]=Vint v → returns v; low: Mint32 load of VMX_LOC[152·cpu+4i]");
 
-    /// <summary>PVMXIntro: the save area is abstract state.</summary>
-    public static CStep<T> High<T, D>(ref D d, AbsData<T> a, T mem, T arg) where D : ISpecDomain<T>
+    /// <summary>PVMXIntro's vmx_readz_spec: the save area is abstract state.</summary>
+    public sealed class High() : PrimSpec(VmxReadz.Primitive, LayerNames.PVMXIntro)
     {
-        var fail = new CStep<T>(false, a, mem, d.Vundef);
-        if (!d.Require(All(ref d, a.Ikern, a.Pg, a.Ihost), "vmx_readz: needs ikern ∧ pg ∧ ihost")) return fail;
-        if (!d.Require(d.IsInt(arg), "vmx_readz: the argument is not a Vint")) return fail;
-        T i = d.Unsigned(d.IntOf(arg));
-        T inRange = d.Mutant == MutantId.HighReadzSignedRange
-            ? d.Or(d.Lt(i, d.Z(VmxSlots.Size)), d.Le(d.Z(1L << 31), i))   // signed i < 38
-            : InRange(ref d, i, d.Z(VmxSlots.Size));
-        if (!d.Require(inRange, "vmx_readz: index out of [0, 38)")) return fail;
-        T x = d.Slot(a.Vmx, a.CpuId, i);
-        if (!d.Require(d.IsInt(x), "vmx_readz: the slot is not a Vint")) return fail;
-        return new CStep<T>(true, a, mem, d.Vint(d.IntOf(x)));
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
-    /// <summary>The VMX module over VMCSInit: a Mint32 load from VMX_LOC.</summary>
-    public static CStep<T> Low<T, D>(ref D d, AbsData<T> a, T mem, T arg) where D : ISpecDomain<T>
+    public class HighCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>
     {
-        var fail = new CStep<T>(false, a, mem, d.Vundef);
-        T mode = d.Mutant == MutantId.ReadzIgnoresIhost ? a.Ikern : KernelMode(ref d, a);
-        if (!d.Require(mode, "vmx_readz (low): needs kernel_mode")) return fail;
-        if (!d.Require(d.IsInt(arg), "vmx_readz (low): the argument is not a Vint")) return fail;
-        T i = d.Unsigned(d.IntOf(arg));
-        if (!d.Require(InRange(ref d, i, d.Z(VmxSlots.Size)), "vmx_readz (low): index out of [0, 38)")) return fail;
-        T v = d.LoadVmxLoc(mem, SlotOffset(ref d, a.CpuId, i), out T ok);
-        if (!d.Require(ok, "vmx_readz (low): Mint32 load of the slot fails")) return fail;
-        if (d.Mutant == MutantId.ReadzNoVintCheck) return new CStep<T>(true, a, mem, v);
-        if (!d.Require(d.IsInt(v), "vmx_readz (low): the loaded slot is not a Vint")) return fail;
-        return new CStep<T>(true, a, mem, d.Vint(d.IntOf(v)));
+        public override CStep<T> Call(ref D d, AbsData<T> a, Mem<T> mem, ReadOnlySpan<Val<T>> args)
+        {
+            var fail = new CStep<T>(false, a, mem, d.Vundef);
+            if (!d.Require(Flags(ref d, a), "vmx_readz: needs ikern ∧ pg ∧ ihost")) return fail;
+            if (!d.Require(d.IsInt(args[0]), "vmx_readz: the argument is not a Vint")) return fail;
+            var i = d.Unsigned(d.IntOf(args[0]));
+            if (!d.Require(IndexInRange(ref d, i), "vmx_readz: index out of [0, 38)")) return fail;
+            var x = d.Slot(a.Vmx, a.CpuId, i);
+            if (!d.Require(d.IsInt(x), "vmx_readz: the slot is not a Vint")) return fail;
+            return new CStep<T>(true, a, mem, d.Vint(d.IntOf(x)));
+        }
+
+        /// <summary>ikern ∧ pg ∧ ihost.</summary>
+        protected virtual Bool<T> Flags(ref D d, AbsData<T> a) => All(ref d, a.Ikern, a.Pg, a.Ihost);
+
+        /// <summary>0 ≤ i &lt; VMX_Size.</summary>
+        protected virtual Bool<T> IndexInRange(ref D d, Z<T> i) => InRange(ref d, i, d.Z(VmxSlots.Size));
+    }
+
+    /// <summary>The VMX module's vmx_readz over VMCSInit: a Mint32 load from VMX_LOC.</summary>
+    public sealed class Low() : PrimSpec(VmxReadz.Primitive, LayerNames.VMCSInit)
+    {
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+    }
+
+    public class LowCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>
+    {
+        public override CStep<T> Call(ref D d, AbsData<T> a, Mem<T> mem, ReadOnlySpan<Val<T>> args)
+        {
+            var fail = new CStep<T>(false, a, mem, d.Vundef);
+            if (!d.Require(Mode(ref d, a), "vmx_readz (low): needs kernel_mode")) return fail;
+            if (!d.Require(d.IsInt(args[0]), "vmx_readz (low): the argument is not a Vint")) return fail;
+            var i = d.Unsigned(d.IntOf(args[0]));
+            if (!d.Require(InRange(ref d, i, d.Z(VmxSlots.Size)), "vmx_readz (low): index out of [0, 38)")) return fail;
+            var v = d.LoadVmxLoc(mem, SlotOffset(ref d, a.CpuId, i), out var ok);
+            if (!d.Require(ok, "vmx_readz (low): Mint32 load of the slot fails")) return fail;
+            return Result(ref d, a, mem, v);
+        }
+
+        /// <summary>kernel_mode.</summary>
+        protected virtual Bool<T> Mode(ref D d, AbsData<T> a) => KernelMode(ref d, a);
+
+        /// <summary>The loaded word must be a Vint; its integer is returned.</summary>
+        protected virtual CStep<T> Result(ref D d, AbsData<T> a, Mem<T> mem, Val<T> v)
+        {
+            if (!d.Require(d.IsInt(v), "vmx_readz (low): the loaded slot is not a Vint")) return new CStep<T>(false, a, mem, d.Vundef);
+            return new CStep<T>(true, a, mem, d.Vint(d.IntOf(v)));
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Semantics;
 using VmxLayers.Spec.Concrete;
@@ -37,7 +37,7 @@ public static class ReplayJson
     {
         var j = new JsonObject { ["ok"] = o.Ok };
         if (!o.Ok) j["why"] = o.Why ?? "no behaviour";
-        else if (step is CallStep { Prim: var p }) j[Refinement.PrimInfo.IsAsm(p) ? "regs" : "ret"] = Refinement.PrimInfo.IsAsm(p) ? Regs(o.Regs) : ScenarioValues.Write(o.Ret);
+        else if (step is CallStep { Prim: var p }) j[p.IsAsm ? "regs" : "ret"] = p.IsAsm ? Regs(o.Regs) : ScenarioValues.Write(o.Ret);
         return j;
     }
 

@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using VmxLayers.Machine;
-using VmxLayers.Refinement;
+using VmxLayers.Cases;
+using VmxLayers.Constants;
+using VmxLayers.Layers;
+using VmxLayers.Mutants;
 using VmxLayers.Semantics;
 using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;
@@ -16,10 +19,10 @@ public sealed record LayerInit(ImmutableArray<CpuFlags> Flags, ImmutableArray<Va
     /// <summary>Every flag true, every slot Vint 0, every VMCS field Vint 0 (SPEC §6 defaults).</summary>
     public static LayerInit Default(int totalCpu) => new(
         [.. Enumerable.Repeat(CpuFlags.AllTrue, totalCpu)],
-        [.. Enumerable.Repeat(Val.Vzero, totalCpu * Layers.VmxSlots.Size)],
+        [.. Enumerable.Repeat(Val.Vzero, totalCpu * VmxSlots.Size)],
         [.. Enumerable.Repeat(ImmutableSortedDictionary<int, Val>.Empty, totalCpu)]);
 
-    public Val Slot(int cpu, int slot) => Slots[cpu * Layers.VmxSlots.Size + slot];
+    public Val Slot(int cpu, int slot) => Slots[cpu * VmxSlots.Size + slot];
 }
 
 /// <summary>Extra (stack) blocks after the globals on each layer, and how high blocks map to low ones (delta 0).</summary>
@@ -37,10 +40,11 @@ public abstract record ScenarioStep(int Cpu)
 }
 
 /// <summary>A primitive call with each layer's arguments (C) and registers (asm), defaults already applied.</summary>
-public sealed record CallStep(int Cpu, Prim Prim, ImmutableArray<Val> ArgsHigh, ImmutableArray<Val> ArgsLow, RegSet RegsHigh, RegSet RegsLow)
+public sealed record CallStep(int Cpu, PrimitiveDef Def, ImmutableArray<Val> ArgsHigh, ImmutableArray<Val> ArgsLow, RegSet RegsHigh, RegSet RegsLow)
     : ScenarioStep(Cpu)
 {
-    public override string Name => Prim.ToString();
+    public Primitive Prim => Def.Primitive;
+    public override string Name => Prim.Name;
 }
 
 /// <summary>A guest run until a VM exit: hostin, then the hardware writes these VMCS fields, on both layers.</summary>
@@ -62,7 +66,7 @@ public sealed record Scenario(
     LayerInit Low,
     ImmutableArray<OverflowSlot> HighOverflow,
     ScenarioBlocks Blocks,
-    MutantId Mutant,
+    string? Mutant,
     ImmutableArray<ScenarioStep> Steps,
     string? Description = null,
     ImmutableArray<(int Cpu, int Slot)> LowReadOnly = default)
@@ -76,13 +80,12 @@ public sealed record Scenario(
     /// <summary>The default stack pointer: the middle of the first extra block.</summary>
     public const uint StackOffset = 32;
 
-    /// <summary>Default registers of an asm call on cpu: PC = &amp;symbol, RA = &amp;vmx_enter, ESP = stack, ECX = 152·cpu for vmx_exit.</summary>
-    public static RegSet DefaultRegs(Prim p, int cpu)
-    {
-        var rs = RegSet.Undef
-            .Set(Preg.PC, Val.Vptr(p == Prim.vmx_exit ? Genv.VmxExitBlock : Genv.VmxEnterBlock, 0u))
-            .Set(Preg.RA, Val.Vptr(Genv.VmxEnterBlock, 0u))
-            .Set(Preg.ESP, Val.Vptr(Genv.Next, StackOffset));
-        return p == Prim.vmx_exit ? rs.Set(Preg.ECX, Val.Vint((uint)(Layers.VmxSlots.Stride * cpu))) : rs;
-    }
+    /// <summary>The default stack pointer of a call: the middle of the first extra block.</summary>
+    public static readonly Val DefaultEsp = Val.Vptr(Genv.Next, StackOffset);
+
+    /// <summary>Default registers of a call on cpu (asm: PC = &amp;symbol, RA = &amp;vmx_enter, ESP = stack, ECX = 152·cpu for vmx_exit).</summary>
+    public static RegSet DefaultRegs(PrimitiveDef def, int cpu) => def.DefaultRegs(cpu, DefaultEsp);
+
+    /// <summary>The refinement this scenario replays: the layer pair's, or its mutant's.</summary>
+    public RefinementDef Refinement(RefinementDef basis) => Mutant is null ? basis : MutantCatalog.Get(Mutant).On(basis);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using VmxLayers.Refinement;
+using VmxLayers.Cases;
+using VmxLayers.Layers;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Scenarios;
@@ -7,7 +8,7 @@ namespace VmxLayers.Scenarios;
 /// <summary>The steps of a scenario: primitive calls (C args, asm regs with defaults, per-layer overrides) and guest steps.</summary>
 public static partial class ScenarioParser
 {
-    static ScenarioStep Step(JsonIn j, int n)
+    static ScenarioStep Step(JsonIn j, int n, RefinementDef refinement)
     {
         var o = j.Object("a step object {\"cpu\": c, \"call\": name, …} or {\"cpu\": c, \"guest\": {…}}", "cpu", "call", "args", "regs", "guest", "high", "low");
         int cpu = Cpu(Required(j, o, "cpu"), n);
@@ -17,9 +18,9 @@ public static partial class ScenarioParser
             throw new ScenarioError(g.Path, $"a step is a primitive call or a guest step, not both (it has \"call\": \"{call}\")");
         if (guest || call == "guest") return Guest(j, o, cpu);
         if (call is null) throw new ScenarioError(j.Path, "missing key \"call\" (or \"guest\" for a guest step)");
-        if (!PrimInfo.TryParse(call, out var p))
-            throw new ScenarioError(c.Path, $"unknown primitive \"{call}\" (expected one of: {string.Join(", ", PrimInfo.All)}, guest)");
-        return p.IsAsm() ? AsmCall(o, cpu, p) : CCall(j, o, cpu, p);
+        if (refinement.Find(call) is not { } p)
+            throw new ScenarioError(c.Path, $"unknown primitive \"{call}\" (expected one of: {string.Join(", ", refinement.Names)}, guest)");
+        return p.Primitive.IsAsm ? AsmCall(o, cpu, p) : CCall(j, o, cpu, p);
     }
 
     static GuestStep Guest(JsonIn j, Dictionary<string, JsonIn> o, int cpu)
@@ -31,30 +32,30 @@ public static partial class ScenarioParser
         return new GuestStep(cpu, go.TryGetValue("vmcs", out var v) ? [.. Fields(v)] : []);
     }
 
-    static CallStep CCall(JsonIn j, Dictionary<string, JsonIn> o, int cpu, Prim p)
+    static CallStep CCall(JsonIn j, Dictionary<string, JsonIn> o, int cpu, PrimitiveDef p)
     {
         if (o.TryGetValue("regs", out var r)) throw new ScenarioError(r.Path, $"{p} is a C primitive: it takes \"args\", not \"regs\"");
-        var args = o.TryGetValue("args", out var a) ? Args(a, p) : p.Arity() == 0 ? [] : throw new ScenarioError(j.Path, $"missing key \"args\" ({p} takes {p.Arity()} argument(s))");
+        var args = o.TryGetValue("args", out var a) ? Args(a, p) : p.Primitive.Arity == 0 ? [] : throw new ScenarioError(j.Path, $"missing key \"args\" ({p} takes {p.Primitive.Arity} argument(s))");
         ImmutableArray<Val> high = args, low = args;
         if (o.TryGetValue("high", out var h)) high = SideArgs(h, p, args);
         if (o.TryGetValue("low", out var l)) low = SideArgs(l, p, args);
         return new CallStep(cpu, p, high, low, RegSet.Undef, RegSet.Undef);
     }
 
-    static ImmutableArray<Val> SideArgs(JsonIn j, Prim p, ImmutableArray<Val> common)
+    static ImmutableArray<Val> SideArgs(JsonIn j, PrimitiveDef p, ImmutableArray<Val> common)
     {
         var o = j.Object("a per-layer override {\"args\": […]}", "args");
         return o.TryGetValue("args", out var a) ? Args(a, p) : common;
     }
 
-    static ImmutableArray<Val> Args(JsonIn j, Prim p)
+    static ImmutableArray<Val> Args(JsonIn j, PrimitiveDef p)
     {
         var xs = j.Array("an array of arguments");
-        if (xs.Count != p.Arity()) throw new ScenarioError(j.Path, $"expected {p.Arity()} argument(s) for {p}, got {xs.Count}");
+        if (xs.Count != p.Primitive.Arity) throw new ScenarioError(j.Path, $"expected {p.Primitive.Arity} argument(s) for {p}, got {xs.Count}");
         return [.. xs.Select(ScenarioValues.Parse)];
     }
 
-    static CallStep AsmCall(Dictionary<string, JsonIn> o, int cpu, Prim p)
+    static CallStep AsmCall(Dictionary<string, JsonIn> o, int cpu, PrimitiveDef p)
     {
         if (o.TryGetValue("args", out var a) && a.Array("an empty array").Count != 0)
             throw new ScenarioError(a.Path, $"{p} is an asm primitive: it takes \"regs\", not \"args\"");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
@@ -19,8 +20,8 @@ public static partial class ScenarioParser
 {
     static readonly JsonDocumentOptions options = new() { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
-    /// <summary>Parses a scenario; throws <see cref="ScenarioError"/> on bad input.</summary>
-    public static Scenario Parse(string json)
+    /// <summary>Parses a scenario of the layer pair's refinement (or of the given one: its primitives are the names a step may call); throws <see cref="ScenarioError"/> on bad input.</summary>
+    public static Scenario Parse(string json, RefinementDef? refinement = null)
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, options); }
@@ -28,19 +29,19 @@ public static partial class ScenarioParser
         {
             throw new ScenarioError("$", $"malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {FirstLine(e.Message)}");
         }
-        using (doc) return Document(new JsonIn(doc.RootElement, "$"));
+        using (doc) return Document(new JsonIn(doc.RootElement, "$"), refinement ?? VmxLayerPair.Refinement);
     }
 
     /// <summary>The largest scenario file read (docs/scenarios.md): about 100 000 steps; a larger file, or a device such as /dev/zero, is refused unread.</summary>
     public const long MaxFileBytes = 16 << 20;
 
     /// <summary>Reads (at most <see cref="MaxFileBytes"/>, strict UTF-8) and parses a scenario file; an unreadable file is a <see cref="ScenarioError"/> at "$".</summary>
-    public static Scenario ParseFile(string path)
+    public static Scenario ParseFile(string path, RefinementDef? refinement = null)
     {
         string text;
         try { text = Io.InputFile.ReadText(path, MaxFileBytes, "a scenario"); }
         catch (Io.InputFileException e) { throw new ScenarioError("$", $"cannot read the file: {e.Reason}"); }
-        return Parse(text);
+        return Parse(text, refinement);
     }
 
     static string FirstLine(string s)
@@ -50,28 +51,28 @@ public static partial class ScenarioParser
         return cut > 0 ? line[..cut] : line;
     }
 
-    static Scenario Document(JsonIn root)
+    static Scenario Document(JsonIn root, RefinementDef refinement)
     {
         var top = root.Object("a scenario object {\"cpus\": N, \"init\": {…}, \"steps\": […]}", "cpus", "init", "steps", "blocks", "mutant", "description");
         int n = (int)Required(root, top, "cpus").Integer(1, Scenario.MaxCpus, $"a number of CPUs in [1, {Scenario.MaxCpus}]");
         var blocks = top.TryGetValue("blocks", out var b) ? Blocks(b) : ScenarioBlocks.Default;
-        var mutant = top.TryGetValue("mutant", out var m) ? Mutant(m) : MutantId.None;
+        string? mutant = top.TryGetValue("mutant", out var m) ? Mutant(m) : null;
         string? description = top.TryGetValue("description", out var d) ? d.String("a string") : null;
         LayerBuilder high = new(n), low = new(n);
         var overflow = ImmutableArray<OverflowSlot>.Empty;
         var readOnly = ImmutableArray<(int, int)>.Empty;
         if (top.TryGetValue("init", out var init)) (overflow, readOnly) = Init(init, high, low);
-        var steps = Required(root, top, "steps").Array("an array of steps").Select(s => Step(s, n)).ToImmutableArray();
+        var steps = Required(root, top, "steps").Array("an array of steps").Select(s => Step(s, n, refinement)).ToImmutableArray();
         return new Scenario(n, high.Build(), low.Build(), overflow, blocks, mutant, steps, description, readOnly);
     }
 
     static JsonIn Required(JsonIn parent, Dictionary<string, JsonIn> obj, string key, string? hint = null) =>
         obj.TryGetValue(key, out var v) ? v : throw new ScenarioError(parent.Path, $"missing key \"{key}\"{hint}");
 
-    static MutantId Mutant(JsonIn j)
+    static string Mutant(JsonIn j)
     {
         var name = j.String("a mutant name");
-        return MutantCatalog.TryParse(name, out var mutant) ? mutant.Id
+        return MutantCatalog.TryParse(name, out var mutant) ? mutant.Name
             : throw new ScenarioError(j.Path, $"unknown mutant \"{name}\" (see `vmxlayers mutants` or docs/mutants.md for the names)");
     }
 
@@ -257,7 +258,7 @@ public static partial class ScenarioParser
 
     static IEnumerable<(int Encoding, Val Value)> Fields(JsonIn j)
     {
-        var seen = new Seen<int>("VMCS field", e => $"0x{e:X4} ({Layers.VmcsFields.Name(e)})");
+        var seen = new Seen<int>("VMCS field", e => $"0x{e:X4} ({VmcsFields.Name(e)})");
         return j.Members("an object {VMCS field name or encoding: value}")
             .Select(m => (seen.Add(ScenarioValues.ParseField(m.Key, m.Value.Path), m.Key, m.Value), ScenarioValues.Parse(m.Value)))
             .ToList();

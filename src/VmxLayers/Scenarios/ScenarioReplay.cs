@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using VmxLayers.Layers;
 using VmxLayers.Machine;
+using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Scenarios;
@@ -25,12 +27,17 @@ public sealed record ReplayResult(World Initial, string? InitialUnrelated, Immut
 /// </summary>
 public static class ScenarioReplay
 {
-    /// <summary>Replays every step; <paramref name="cancel"/> stops between two steps, <paramref name="progress"/> hears of each step done.</summary>
-    public static ReplayResult Run(Scenario s, CancellationToken cancel = default, Action<int>? progress = null)
+    /// <summary>
+    /// Replays s on the layer pair's refinement (under the scenario's mutant, if it names one), or on the given one;
+    /// <paramref name="cancel"/> stops between two steps, <paramref name="progress"/> hears of each step begun.
+    /// </summary>
+    public static ReplayResult Run(Scenario s, RefinementDef? basis = null, CancellationToken cancel = default, Action<int>? progress = null)
     {
+        var refinement = s.Refinement(basis ?? VmxLayerPair.Refinement);
+        var relation = refinement.Relation as VmxRelation ?? throw new ArgumentException($"replay checks the VMX relation; {refinement.Name} has {refinement.Relation.Name}");
         var w = ScenarioWorld.Build(s);
         var initial = w;
-        string? unrelated = WorldRelation.Check(w);
+        string? unrelated = WorldRelation.Check(w, relation);
         bool related = unrelated is null;
         var steps = ImmutableArray.CreateBuilder<StepResult>(s.Steps.Length);
         for (int k = 0; k < s.Steps.Length; k++)
@@ -40,8 +47,8 @@ public static class ScenarioReplay
             var step = s.Steps[k];
             var r = step switch
             {
-                CallStep c => Lockstep.Call(w, c.Cpu, c.Prim, c.ArgsHigh.AsSpan(), c.ArgsLow.AsSpan(), c.RegsHigh, c.RegsLow),
-                GuestStep g => Lockstep.Guest(w, g.Cpu, g.Vmcs.AsSpan()),
+                CallStep c => Lockstep.Call(w, c.Cpu, refinement.Statement(c.Prim), c.ArgsHigh.AsSpan(), c.ArgsLow.AsSpan(), c.RegsHigh, c.RegsLow),
+                GuestStep g => Lockstep.Guest(w, g.Cpu, g.Vmcs.AsSpan(), relation),
                 _ => throw new InvalidOperationException($"unknown step {step}"),
             };
             // A failed high step changes nothing, so the layers stay exactly as related as they were.

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Semantics;
 using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;

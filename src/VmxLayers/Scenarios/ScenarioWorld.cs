@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using VmxLayers.Layers;
+using VmxLayers.Cases;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Semantics;
 using VmxLayers.Spec.Concrete;
@@ -32,7 +33,7 @@ public static class ScenarioWorld
         foreach (var o in s.HighOverflow) vmx = vmx.Set(o.Cpu, o.Slot, o.Value);
         var f = MemInj.Flat(Genv.Next);
         foreach (var (from, to) in s.Blocks.Inject) f = f.With(from, to, 0);
-        var ctx = new ConcreteContext(genv, f, s.Mutant);
+        var ctx = new ConcreteContext(genv, f);
         return new World(ctx,
             new LayerMachine(s.High.Flags, Vmcs(s.High, s.TotalCpu), vmx, high),
             new LayerMachine(s.Low.Flags, Vmcs(s.Low, s.TotalCpu), VmxArea.Init(s.TotalCpu), low));
@@ -63,7 +64,7 @@ public static class ScenarioWorld
     /// <summary>The scenario-level view of a world, for comparisons: flags, VMX (high abstract, low loaded), VMCS, blocks, injection.</summary>
     public static string Fingerprint(World w) =>
         ReplayJson.State(w, high: true).ToJsonString() + ReplayJson.State(w, high: false).ToJsonString()
-        + $"|next {w.High.Mem.NextBlock}/{w.Low.Mem.NextBlock}|f {w.Context.Inject}|mutant {w.Context.Mutant}"
+        + $"|next {w.High.Mem.NextBlock}/{w.Low.Mem.NextBlock}|f {w.Context.Inject}"
         + $"|overflow {string.Join(",", w.High.Vmx.OverflowKeys.OrderBy(k => k).Select(k => $"{k}={w.High.Vmx.Get(k.Cpu, k.Slot)}"))}"
         + $"|readonly {string.Join(",", ReadOnlyWords(w))}"
         + $"|extra {string.Join(",", Enumerable.Range(0, w.TotalCpu).SelectMany(c => Extras(w, c)))}";

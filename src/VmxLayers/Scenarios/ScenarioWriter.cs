@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using VmxLayers.Cases;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
@@ -18,22 +20,22 @@ namespace VmxLayers.Scenarios;
 public static class ScenarioWriter
 {
     /// <summary>A replayable scenario for a case (the way `check --save-counterexample` saves one).</summary>
-    public static string FromCase(ConcreteCase c, string? description = null)
+    public static string FromCase(ConcreteCase c, string? description = null, string? mutant = null, RefinementDef? refinement = null)
     {
-        var json = Write(ToScenario(c, description));
-        try { ScenarioParser.Parse(json); }
+        var json = Write(ToScenario(c, description, mutant, refinement));
+        try { ScenarioParser.Parse(json, refinement); }
         catch (ScenarioError e) { throw new ArgumentException($"the case cannot be written as a scenario: {e.Message}", nameof(c)); }
         return json;
     }
 
     /// <summary>The one-step scenario of a case: its world as init, its call as the only step.</summary>
-    public static Scenario ToScenario(ConcreteCase c, string? description = null)
+    public static Scenario ToScenario(ConcreteCase c, string? description = null, string? mutant = null, RefinementDef? refinement = null)
     {
         int n = c.TotalCpu, size = n * VmxSlots.Size;
         if (c.HighSlots.Length != size || c.LowSlots.Length != size)
             throw new ArgumentException($"a case with {n} CPUs needs {size} slots per layer", nameof(c));
         if (c.Cpu < 0 || c.Cpu >= n) throw new ArgumentException($"CPU {c.Cpu} is outside [0, {n})", nameof(c));
-        var flags = Enumerable.Repeat(CpuFlags.AllTrue, n).ToImmutableArray().SetItem(c.Cpu, c.Flags);
+        var others = Enumerable.Repeat(CpuFlags.AllTrue, n).ToImmutableArray();
         var vmcsH = Enumerable.Range(0, n).Select(_ => ImmutableSortedDictionary<int, Val>.Empty).ToArray();
         var vmcsL = (ImmutableSortedDictionary<int, Val>[])vmcsH.Clone();
         foreach (var o in c.Vmcs)
@@ -42,17 +44,19 @@ public static class ScenarioWriter
             vmcsH[o.Cpu] = vmcsH[o.Cpu].SetItem(o.Encoding, o.High);
             vmcsL[o.Cpu] = vmcsL[o.Cpu].SetItem(o.Encoding, o.Low);
         }
-        int arity = c.Prim.Arity();
+        int arity = c.Prim.Arity;
         if (c.ArgsHigh.Length < arity || c.ArgsLow.Length < arity) throw new ArgumentException($"{c.Prim} needs {arity} argument(s)", nameof(c));
-        bool asm = c.Prim.IsAsm();
-        var step = new CallStep(c.Cpu, c.Prim, [.. c.ArgsHigh.Take(arity)], [.. c.ArgsLow.Take(arity)],
+        bool asm = c.Prim.IsAsm;
+        var r = refinement ?? VmxLayerPair.Refinement;
+        var def = r.Primitives.FirstOrDefault(d => d.Primitive == c.Prim) ?? throw new ArgumentException($"{c.Prim} is not a primitive of {r.Name}", nameof(c));
+        var step = new CallStep(c.Cpu, def, [.. c.ArgsHigh.Take(arity)], [.. c.ArgsLow.Take(arity)],
             asm ? c.RegsHigh : RegSet.Undef, asm ? c.RegsLow : RegSet.Undef);
         return new Scenario(n,
-            new LayerInit(flags, c.HighSlots, [.. vmcsH]),
-            new LayerInit(flags, c.LowSlots, [.. vmcsL]),
+            new LayerInit(others.SetItem(c.Cpu, c.FlagsHigh), c.HighSlots, [.. vmcsH]),
+            new LayerInit(others.SetItem(c.Cpu, c.FlagsLow), c.LowSlots, [.. vmcsL]),
             [.. c.HighOverflow.Select(o => new OverflowSlot(o.Cpu, o.Slot, o.Value))],
             new ScenarioBlocks(c.HighBlocks, c.LowBlocks, c.Inject),
-            c.Mutant, [step], description, c.LowReadOnly.IsDefault ? [] : c.LowReadOnly);
+            mutant, [step], description, c.LowReadOnly.IsDefault ? [] : c.LowReadOnly);
     }
 
     public static string Write(Scenario s) => JsonPretty.Write(ToJson(s));
@@ -62,7 +66,7 @@ public static class ScenarioWriter
         var j = new JsonObject();
         if (s.Description is not null) j["description"] = s.Description;
         j["cpus"] = s.TotalCpu;
-        if (s.Mutant != MutantId.None) j["mutant"] = MutantCatalog.NameOf(s.Mutant);
+        if (s.Mutant is not null) j["mutant"] = s.Mutant;
         if (!IsDefault(s.Blocks))
             j["blocks"] = new JsonObject
             {
@@ -151,14 +155,14 @@ public static class ScenarioWriter
 
     static JsonObject Call(CallStep c)
     {
-        var j = new JsonObject { ["cpu"] = c.Cpu, ["call"] = c.Prim.ToString() };
-        if (!c.Prim.IsAsm())
+        var j = new JsonObject { ["cpu"] = c.Cpu, ["call"] = c.Prim.Name };
+        if (!c.Prim.IsAsm)
         {
             j["args"] = Args(c.ArgsHigh);
             if (!c.ArgsLow.SequenceEqual(c.ArgsHigh)) j["low"] = new JsonObject { ["args"] = Args(c.ArgsLow) };
             return j;
         }
-        j["regs"] = RegDiff(c.RegsHigh, Scenario.DefaultRegs(c.Prim, c.Cpu));
+        j["regs"] = RegDiff(c.RegsHigh, Scenario.DefaultRegs(c.Def, c.Cpu));
         if (!c.RegsLow.Equals(c.RegsHigh)) j["low"] = new JsonObject { ["regs"] = RegDiff(c.RegsLow, c.RegsHigh) };
         return j;
     }

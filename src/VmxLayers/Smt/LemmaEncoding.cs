@@ -1,6 +1,5 @@
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Refinement;
-using VmxLayers.Semantics;
 using VmxLayers.Spec;
 
 namespace VmxLayers.Smt;
@@ -8,69 +7,44 @@ namespace VmxLayers.Smt;
 /// <summary>What an obligation states: a low guard (the low spec does not fail there) or a goal clause.</summary>
 public enum ObligationKind { LowGuard, Goal }
 
-/// <summary>One thing to prove: premises (by index into the lemma's premise list) ⇒ formula.</summary>
+/// <summary>One thing to prove: premises (and the low guards before it) ⇒ formula.</summary>
 public sealed record Obligation(int Index, ObligationKind Kind, string Clause, string Why, Node Formula, int LowGuardsAssumed);
 
-/// <summary>The symbolic input of a lemma: the constants the decoder reads back.</summary>
-public sealed record SymbolicInput(SimInput<Sx> Input, Node[] ArgsHigh, Node[] ArgsLow);
-
 /// <summary>
-/// The whole simulation lemma of one primitive as SMT terms: premises (hypothesis, high guards,
-/// instances of the universal premises, well-formedness of inputs, consequences of the memory
-/// clauses) and obligations (low guards and goal clauses), built by running <see cref="Simulation.Run"/>
-/// on <see cref="SymbolicDomain"/>.
+/// The whole simulation lemma of one primitive as SMT terms: premises (hypothesis, high guards, instances of the
+/// universal premises, well-formedness of inputs, consequences of the memory clauses, the named memory
+/// assumptions) and obligations (low guards and goal clauses), built by running <see cref="Simulation.Run"/> on
+/// <see cref="SymbolicDomain"/>.
 /// </summary>
 public sealed class LemmaEncoding
 {
-    public Prim Prim { get; }
+    public SimStatement Statement { get; }
+    public Primitive Prim => Statement.Primitive;
+    /// <summary>What the lemma is about, for file headers (the refinement's name, and a variant's if any).</summary>
+    public string Label { get; }
     public SymbolicContext Context { get; }
-    public SymbolicInput Input { get; }
+    public InputSymbols Symbols => Context.Symbols;
     public List<(string Comment, Node Fact)> Premises { get; } = [];
     public List<Node> LowGuards { get; } = [];
     public List<Obligation> Obligations { get; } = [];
-    public SimRun<Sx> Run { get; }
+    public SimRun<Node> Run { get; }
 
-    LemmaEncoding(Prim p, SymbolicContext ctx, SymbolicInput input, SimRun<Sx> run)
+    LemmaEncoding(SimStatement s, string label, SymbolicContext ctx, SimRun<Node> run)
     {
-        Prim = p; Context = ctx; Input = input; Run = run;
+        Statement = s; Label = label; Context = ctx; Run = run;
     }
 
-    public static LemmaEncoding Build(Prim p, MutantId mutant)
+    public static LemmaEncoding Build(SimStatement s, string label)
     {
-        var ctx = new SymbolicContext(mutant);
-        var input = MakeInput(ctx, p);
+        var ctx = new SymbolicContext(s.Primitive.Arity);
         var d = new SymbolicDomain(ctx);
-        var run = Simulation.Run<Sx, SymbolicDomain>(ref d, p, input.Input);
+        var run = Simulation.Run(ref d, s, ctx.Symbols.Input);
         // a seed point: match at (cpu, slot 0) is what makes 0 ≤ cpu < TOTAL_CPU visible to the solver even
         // when the spec only touches out-of-range slots (e.g. a high spec that accepts index 2^32-1)
-        ctx.SlotPoint(input.Input.Pre.High.CpuId.N, ctx.T.Int(0));
-        var lemma = new LemmaEncoding(p, ctx, input, run);
+        ctx.SlotPoint(ctx.Symbols.High.Cpu, ctx.T.Int(0));
+        var lemma = new LemmaEncoding(s, label, ctx, run);
         lemma.Assemble();
         return lemma;
-    }
-
-    static AbsData<Sx> Data(Terms t, string side) => new(
-        new(t.Const($"ikern_{side}", Sort.Bool)), new(t.Const($"ihost_{side}", Sort.Bool)),
-        new(t.Const($"pg_{side}", Sort.Bool)), new(t.Const($"init_{side}", Sort.Bool)),
-        new(t.Const($"cpu_{side}", Sort.Int)),
-        new(t.Record(Sort.Vmcs, t.Const($"vmcs_{side}", Sort.Area), t.Const($"revid_{side}", Sort.Row), t.Const($"abrtid_{side}", Sort.Row))),
-        new(t.Const($"vmx_{side}", Sort.Area)));
-
-    static Sx Memory(Terms t, string side) => new(t.Record(Sort.Mem,
-        t.Const($"words_{side}", Sort.Row), t.Const($"rd_{side}", Sort.BoolRow), t.Const($"wr_{side}", Sort.BoolRow),
-        t.Const($"nextblock_{side}", Sort.Int), t.Const($"mem_{side}", Sort.Bool)));
-
-    public static Sx Regs(Terms t, string side) =>
-        new(t.Record(Sort.Regs, [.. PregInfo.All.Select(r => t.Const($"{r}_{side}", Sort.Val))]));
-
-    static SymbolicInput MakeInput(SymbolicContext ctx, Prim p)
-    {
-        var t = ctx.T;
-        var pre = new LayerPair<Sx>(Data(t, "H"), Memory(t, "H"), Data(t, "L"), Memory(t, "L"));
-        var argsH = Enumerable.Range(0, p.Arity()).Select(k => t.Const($"arg{k}_H", Sort.Val)).ToArray();
-        var argsL = Enumerable.Range(0, p.Arity()).Select(k => t.Const($"arg{k}_L", Sort.Val)).ToArray();
-        var sim = new SimInput<Sx>(pre, [.. argsH.Select(n => new Sx(n))], [.. argsL.Select(n => new Sx(n))], Regs(t, "H"), Regs(t, "L"));
-        return new SymbolicInput(sim, argsH, argsL);
     }
 
     void Assemble()
@@ -78,9 +52,9 @@ public sealed class LemmaEncoding
         var t = Context.T;
         var tc = Context.TotalCpu;
         Premises.Add(("TOTAL_CPU >= 1", t.Le(t.Int(1), tc)));
-        Premises.Add(("CPU ids are natural numbers", t.Le(t.Int(0), t.Const("cpu_H", Sort.Int))));
-        Premises.Add(("the globals are allocated: nextblock >= genv_next", t.And(t.Le(t.Int(4), t.Const("nextblock_H", Sort.Int)), t.Le(t.Int(4), t.Const("nextblock_L", Sort.Int)))));
-        Premises.Add(("hypothesis: MatchExtcall/MatchPrimcallStates, invariants, injecting arguments", Run.Hypothesis.N));
+        Premises.Add(("CPU ids are natural numbers", t.Le(t.Int(0), Symbols.High.Cpu)));
+        Premises.Add(("the globals are allocated: nextblock >= genv_next", t.And(t.Le(t.Int(Genv.Next), Symbols.High.NextBlock), t.Le(t.Int(Genv.Next), Symbols.Low.NextBlock))));
+        Premises.Add(("hypothesis: MatchExtcall/MatchPrimcallStates, invariants, injecting arguments", Run.Hypothesis.Raw));
         foreach (var g in Context.Guards.Where(g => g.Phase == SpecPhase.High))
             Premises.Add(($"high guard: {g.Why}", g.Cond));
 
@@ -91,12 +65,13 @@ public sealed class LemmaEncoding
             LowGuards.Add(g.Cond);
         }
         foreach (var goal in Run.Goals)
-            Obligations.Add(new Obligation(k++, ObligationKind.Goal, goal.Clause, $"goal: {goal.Clause}", goal.Formula.N, LowGuards.Count));
+            Obligations.Add(new Obligation(k++, ObligationKind.Goal, goal.Clause, $"goal: {goal.Clause}", goal.Formula.Raw, LowGuards.Count));
 
         InstantiateUniversals();
         foreach (var def in Context.Definitions) Premises.Add(("the slot an offset falls in", def));
         AddSlotDisjointness();
         AddMemoryConsequences();
+        AddWritableImpliesReadable();
         AddWellFormedness();
     }
 
@@ -160,11 +135,20 @@ public sealed class LemmaEncoding
             }
     }
 
+    /// <summary>A9 (Mem.perm_order: Writable ≥ Readable) at every offset whose permissions a query reads: wr[ofs] ⇒ rd[ofs].</summary>
+    void AddWritableImpliesReadable()
+    {
+        var t = Context.T;
+        foreach (var (rd, wr, ofs) in Context.PermissionPoints)
+            Premises.Add(("A9: a writable word is readable", t.Implies(t.Select(wr, ofs), t.Select(rd, ofs))));
+    }
+
     IEnumerable<(Node? Cpu, Node Index)> Points(QuantKind kind) => kind switch
     {
         QuantKind.CpuSlot => Context.SlotPoints.Select(p => ((Node?)p.Cpu, p.Slot)),
         QuantKind.Slot => Context.SlotPoints.Select(p => p.Slot).Distinct().Select(i => ((Node?)null, i)),
-        _ => Context.FieldPoints.Select(p => ((Node?)p.Cpu, p.Enc)),
+        QuantKind.CpuField => Context.FieldPoints.Select(p => ((Node?)p.Cpu, p.Enc)),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown quantifier kind"),
     };
 
     /// <summary>
@@ -180,7 +164,7 @@ public sealed class LemmaEncoding
         {
             var none = t.App(Sort.BoolRow, "(as const (Array Int Bool))", t.False);
             Premises.Add(("no high permission on VMX_LOC", t.Implies(m.Flag, t.And(t.Eq(m.RdHigh, none), t.Eq(m.WrHigh, none)))));
-            for (int b = 1; b < Spec.Concrete.Genv.Next; b++)
+            for (int b = 1; b < Genv.Next; b++)
             {
                 var blk = t.Int(b);
                 Premises.Add(($"inject_incr (flat_inj genv_next) f at block {b}", t.Implies(m.Flag, t.And(new[] {
@@ -206,10 +190,25 @@ public sealed class LemmaEncoding
         return list;
     }
 
+    /// <summary>
+    /// The assertions of the lemma's vacuity query: the premises alone (hypothesis and the high step's guards). Unsat
+    /// means no input satisfies them: the high spec never succeeds on a related state, and every obligation holds
+    /// only vacuously (SPEC §5).
+    /// </summary>
+    public List<(string? Comment, Node Fact)> PremisesOnly(IEnumerable<(string? Comment, Node Fact)>? extra = null)
+    {
+        var list = new List<(string?, Node)>(Premises.Select(p => ((string?)p.Comment, p.Fact)));
+        if (extra is not null) list.AddRange(extra);
+        return list;
+    }
+
     public static string Slug(string clause) =>
         new string([.. clause.Select(ch => char.IsAsciiLetterOrDigit(ch) ? char.ToLowerInvariant(ch) : '_')]).Trim('_') is var s && s.Length > 0 ? s : "clause";
 
     /// <summary>The file-name stem of an obligation: low guards are numbered, goals named.</summary>
     public string FileStem(Obligation o) =>
         $"{Prim}__{(o.Kind == ObligationKind.LowGuard ? $"low_guard_{o.Index}_{Slug(o.Why.Split(':').Last())}" : Slug(o.Clause))}";
+
+    /// <summary>The file-name stem of the vacuity query.</summary>
+    public string VacuityStem => $"{Prim}__premises_satisfiable";
 }

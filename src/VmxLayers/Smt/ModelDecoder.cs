@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
 using System.Numerics;
-using VmxLayers.Layers;
+using VmxLayers.Cases;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
+using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 using VmxLayers.Smt.Solvers;
 using VmxLayers.Spec.Concrete;
@@ -54,32 +56,31 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     public const int MaxCpus = 64, MaxBlocks = 64;
 
     Terms T => lemma.Context.T;
-    Node C(string name, Sort s) => T.Const(name, s);
+    InputSymbols S => lemma.Symbols;
 
-    Node LowWord(Node c, Node i) =>
-        T.App(Sort.Val, "lr32", T.Select(C("words_L", Sort.Row), T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i))));
-    Node Writable(Node c, Node i) =>
-        T.Select(C("wr_L", Sort.BoolRow), T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i)));
-    Node HighSlot(Node c, Node i) => T.Select(T.Select(C("vmx_H", Sort.Area), c), i);
-    Node Field(string side, Node c, Node e) => T.Select(T.Select(C($"vmcs_{side}", Sort.Area), c), e);
+    Node Offset(Node c, Node i) => T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i));
+    Node LowWord(Node c, Node i) => T.App(Sort.Val, "lr32", T.Select(S.Low.Words, Offset(c, i)));
+    Node Writable(Node c, Node i) => T.Select(S.Low.Writable, Offset(c, i));
+    Node HighSlot(Node c, Node i) => T.Select(T.Select(S.High.Vmx, c), i);
+    Node Field(SideSymbols side, Node c, Node e) => T.Select(T.Select(side.VmcsFields, c), e);
     Node Blk(Node v) => T.App(Sort.Int, "blk", v);
     Node IsPtr(Node v) => T.App(Sort.Bool, "(_ is Vptr)", v);
 
-    IEnumerable<Node> Regs(string side) => PregInfo.All.Select(r => C($"{r}_{side}", Sort.Val));
+    static IEnumerable<Node> Flags(SideSymbols s) => [s.Ikern, s.Ihost, s.Pg, s.Init];
 
     /// <summary>Every term the decoder reads.</summary>
     public IEnumerable<Node> Terms()
     {
-        foreach (var n in new[] { "total_cpu", "cpu_H", "nextblock_H", "nextblock_L" }) yield return C(n, Sort.Int);
-        foreach (var n in new[] { "ikern_H", "ihost_H", "pg_H", "init_H" }) yield return C(n, Sort.Bool);
-        foreach (var r in Regs("H").Concat(Regs("L")).Concat(lemma.Input.ArgsHigh).Concat(lemma.Input.ArgsLow)) yield return r;
+        foreach (var n in new[] { S.TotalCpu, S.High.Cpu, S.High.NextBlock, S.Low.NextBlock }) yield return n;
+        foreach (var n in Flags(S.High).Concat(Flags(S.Low))) yield return n;
+        foreach (var r in S.High.Regs.Concat(S.Low.Regs).Concat(S.High.Args).Concat(S.Low.Args)) yield return r;
         foreach (var (c, i) in lemma.Context.SlotPoints)
         {
             yield return c; yield return i; yield return HighSlot(c, i); yield return LowWord(c, i); yield return Writable(c, i);
         }
         foreach (var (c, e) in lemma.Context.FieldPoints)
         {
-            yield return c; yield return e; yield return Field("H", c, e); yield return Field("L", c, e);
+            yield return c; yield return e; yield return Field(S.High, c, e); yield return Field(S.Low, c, e);
         }
         foreach (var v in lemma.Context.BlockVals)
         {
@@ -96,27 +97,51 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     public static readonly IReadOnlyList<(int Total, int Cpu)> Scopes = [(2, 1), (1, 0), (2, 0), (3, 1), (4, 3)];
 
     /// <summary>
+    /// Bounds tried after <see cref="Scopes"/> when a refutation has no model there: TOTAL_CPU ≤ bound with any current
+    /// CPU below it. Searching upward finds the smallest machine (to a factor of two) a genuine counterexample needs,
+    /// so one that needs CPU ≥ 4 still replays (decoded cases have at most <see cref="MaxCpus"/> CPUs).
+    /// </summary>
+    public static readonly IReadOnlyList<int> CpuBounds = [8, 16, 32, MaxCpus];
+
+    /// <summary>A bounded scope: TOTAL_CPU ≤ bound (and an injective f); see <see cref="SmallScope"/>.</summary>
+    public IEnumerable<(string? Comment, Node Fact)> BoundedScope(int bound)
+    {
+        yield return ($"bounded scope: TOTAL_CPU <= {bound}", T.Le(S.TotalCpu, T.Int(bound)));
+        foreach (var f in Injective()) yield return f;
+    }
+
+    /// <summary>
     /// A small scope: TOTAL_CPU and the current CPU fixed to <paramref name="scope"/>, and an injective f.
     /// Only ever added to a query (never removed), so a model of the restricted query is a model of the full one: sat there is a genuine
     /// counterexample, unsat there proves nothing (docs/prover.md).
     /// </summary>
     public IEnumerable<(string? Comment, Node Fact)> SmallScope((int Total, int Cpu) scope)
     {
-        Node tc = C("total_cpu", Sort.Int), cpu = C("cpu_H", Sort.Int);
-        yield return ($"small scope: TOTAL_CPU = {scope.Total}, current CPU = {scope.Cpu}", T.And(T.Eq(tc, T.Int(scope.Total)), T.Eq(cpu, T.Int(scope.Cpu))));
-        // Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it
+        yield return ($"small scope: TOTAL_CPU = {scope.Total}, current CPU = {scope.Cpu}", T.And(T.Eq(S.TotalCpu, T.Int(scope.Total)), T.Eq(S.High.Cpu, T.Int(scope.Cpu))));
+        foreach (var f in Injective()) yield return f;
+    }
+
+    /// <summary>Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it.</summary>
+    IEnumerable<(string? Comment, Node Fact)> Injective()
+    {
         foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
             yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));
     }
 
-    /// <summary>The case the model describes, or why it cannot be one.</summary>
-    public (ConcreteCase? Case, string? Why) Decode(Model m, Skolem? failing = null)
+    /// <summary>The statement the lemma is about (what a decoded case is replayed against).</summary>
+    public SimStatement Statement => lemma.Statement;
+
+    /// <summary>
+    /// The case the model describes, or why it cannot be one: Expressible is false when the model is a genuine
+    /// counterexample no <see cref="ConcreteCase"/> can describe, true when the model itself is malformed.
+    /// </summary>
+    public (ConcreteCase? Case, string? Why, bool Expressible) Decode(Model m, Skolem? failing = null)
     {
-        try { return (Build(m, failing), null); }
-        catch (NotExpressibleException e) { return (null, Prover.NotReplayable + ": " + e.Message); }
+        try { return (Build(m, failing), null, true); }
+        catch (NotExpressibleException e) { return (null, e.Message, false); }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException or FormatException or OverflowException or InvalidOperationException)
         {
-            return (null, e.Message);
+            return (null, e.Message, true);
         }
     }
 
@@ -141,7 +166,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
 
     ConcreteCase Build(Model m, Skolem? failing)
     {
-        long tc = m.Int(C("total_cpu", Sort.Int)), cpu = m.Int(C("cpu_H", Sort.Int));
+        long tc = m.Int(S.TotalCpu), cpu = m.Int(S.High.Cpu);
         if (cpu < 0 || cpu >= tc) throw new ArgumentException($"CPU id {cpu} is outside [0, TOTAL_CPU = {tc})");
         var slots = lemma.Context.SlotPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Slot)).Select(p => (C: m.Int(p.Cpu), I: m.Int(p.Slot), P: p)).ToList();
         var fields = lemma.Context.FieldPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Enc)).Select(p => (C: m.Int(p.Cpu), E: m.Int(p.Enc), P: p)).ToList();
@@ -158,12 +183,12 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         }
         if (inject.GroupBy(kv => kv.Value).FirstOrDefault(g => g.Count() > 1) is { } shared)
             throw new NotExpressibleException($"the model maps blocks {string.Join(" and ", shared.Select(kv => kv.Key))} onto block {shared.Key}; ConcreteCase's extra blocks are disjoint 64-byte Freeable blocks, so Mem.inject would need them not to overlap");
-        long nbH = m.Int(C("nextblock_H", Sort.Int)), nbL = m.Int(C("nextblock_L", Sort.Int));
+        long nbH = m.Int(S.High.NextBlock), nbL = m.Int(S.Low.NextBlock);
         // pass 1: every block a value, mapping or nextblock names, renumbered 4, 5, 6… in order
         var valueNodes = slots.Where(x => x.C >= 0 && x.C < tc && x.I >= 0 && x.I < VmxSlots.Size).SelectMany(x => new[] { HighSlot(x.P.Cpu, x.P.Slot), LowWord(x.P.Cpu, x.P.Slot) })
             .Concat(slots.Select(x => HighSlot(x.P.Cpu, x.P.Slot)))
-            .Concat(fields.SelectMany(x => new[] { Field("H", x.P.Cpu, x.P.Enc), Field("L", x.P.Cpu, x.P.Enc) }))
-            .Concat(Regs("H")).Concat(Regs("L")).Concat(lemma.Input.ArgsHigh).Concat(lemma.Input.ArgsLow);
+            .Concat(fields.SelectMany(x => new[] { Field(S.High, x.P.Cpu, x.P.Enc), Field(S.Low, x.P.Cpu, x.P.Enc) }))
+            .Concat(S.High.Regs).Concat(S.Low.Regs).Concat(S.High.Args).Concat(S.Low.Args);
         var blocks = valueNodes.Select(m.PtrBlock).OfType<long>()
             .Concat(inject.Keys).Concat(inject.Values).Append(nbH).Append(nbL)
             .Where(b => b >= Genv.Next).Distinct().Order().ToList();
@@ -191,25 +216,27 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         foreach (var (c, e, (cn, en)) in fields)
         {
             if (c < 0 || c > int.MaxValue || e < int.MinValue || e > int.MaxValue) continue;   // never read by the case
-            vmcs.Add(new VmcsOverride((int)c, (int)e, Get(Field("H", cn, en)), Get(Field("L", cn, en))));
+            vmcs.Add(new VmcsOverride((int)c, (int)e, Get(Field(S.High, cn, en)), Get(Field(S.Low, cn, en))));
         }
-        var rsH = RegSet(m, "H", R);
-        var rsL = RegSet(m, "L", R);
-        var argsH = lemma.Input.ArgsHigh.Select(Get).ToList();
-        var argsL = lemma.Input.ArgsLow.Select(Get).ToList();
+        var rsH = RegSet(m, S.High, R);
+        var rsL = RegSet(m, S.Low, R);
+        var argsH = S.High.Args.Select(Get).ToList();
+        var argsL = S.Low.Args.Select(Get).ToList();
         long hb = R(nbH) - Genv.Next, lb = R(nbL) - Genv.Next;
         if (hb > MaxBlocks || lb > MaxBlocks) throw new NotExpressibleException($"the counterexample needs {Math.Max(hb, lb)} extra blocks; decoded cases have at most {MaxBlocks}");
 
-        var flags = new CpuFlags(m.Bool(C("ikern_H", Sort.Bool)), m.Bool(C("ihost_H", Sort.Bool)), m.Bool(C("pg_H", Sort.Bool)), m.Bool(C("init_H", Sort.Bool)));
-        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, flags, [.. high], [.. low], [.. vmcs], [.. overflow],
+        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, FlagsOf(m, S.High), FlagsOf(m, S.Low), [.. high], [.. low], [.. vmcs], [.. overflow],
             (int)hb, (int)lb, [.. inject.OrderBy(kv => kv.Key).Select(kv => ((int)R(kv.Key), (int)R(kv.Value)))],
-            [.. argsH], [.. argsL], rsH, rsL, lemma.Context.Mutant, [.. readOnly]);
+            [.. argsH], [.. argsL], rsH, rsL, [.. readOnly]);
     }
 
-    RegSet RegSet(Model m, string side, Func<long, long> block)
+    /// <summary>The current CPU's flags on one layer (each layer's own: a relation that forgets a flag lets them differ).</summary>
+    static CpuFlags FlagsOf(Model m, SideSymbols s) => new(m.Bool(s.Ikern), m.Bool(s.Ihost), m.Bool(s.Pg), m.Bool(s.Init));
+
+    static RegSet RegSet(Model m, SideSymbols side, Func<long, long> block)
     {
         var rs = Semantics.RegSet.Undef;
-        foreach (var r in PregInfo.All) rs = rs.Set(r, m.Val(C($"{r}_{side}", Sort.Val), block));
+        foreach (var r in PregInfo.All) rs = rs.Set(r, m.Val(side.Reg(r), block));
         return rs;
     }
 

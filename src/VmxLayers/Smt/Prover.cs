@@ -1,35 +1,33 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
-using VmxLayers.Layers;
-using VmxLayers.Machine;
+using VmxLayers.Cases;
+using VmxLayers.Constants;
 using VmxLayers.Refinement;
 using VmxLayers.Smt.Solvers;
+using VmxLayers.Spec.Concrete;
 
 namespace VmxLayers.Smt;
 
 /// <summary>
-/// Proves the simulation lemma of a primitive for all inputs: one SMT query per obligation
-/// ("premises ∧ ¬obligation" unsat ⇒ proved), and for a refuted lemma a decoded, concretely replayed counterexample.
+/// Proves the simulation lemma of a primitive for all inputs: one SMT query per obligation ("premises ∧
+/// ¬obligation" unsat ⇒ proved), a vacuity query ("premises" sat ⇒ the lemma is about something), and for a
+/// refuted lemma a decoded, concretely replayed counterexample.
 /// </summary>
 public static class Prover
 {
-    public const string Confirmed = "replayed concretely: fails";
-    public const string EncodingError = "ENCODING ERROR";
-    public const string NotReplayable = "NOT REPLAYABLE";
     /// <summary>Budget of the first, full query of an obligation: ≈3× the largest obligation of the real lemmas (docs/prover.md).</summary>
     public const long ProbeRlimit = 5_000_000;
     /// <summary>Budget of each concrete small-scope query (after an UNKNOWN probe, or to find a replayable model).</summary>
     public const long SmallScopeRlimit = 5_000_000;
-    /// <summary>Budget of each concrete small-scope query of the retry that looks for a replayable model of an already refuted obligation.</summary>
+    /// <summary>Budget of each small-scope query of the retry that looks for a replayable model of an already refuted obligation.</summary>
     public const long ReplayRlimit = 10_000_000;
-    public const string SmallScopeNote = " [found in the small scope {0}]";
-    public const string Skipped = "skipped: the lemma is already refuted";
-    public const string NotSpent = "full budget not spent: the lemma is already refuted";
+    const string SmallScopeNote = " [found in the small scope {0}]";
 
-    public static LemmaResult Prove(Prim p, ProveOptions o)
+    public static LemmaResult Prove(SimStatement s, ProveOptions o, string label = "")
     {
         var clock = Stopwatch.StartNew();
-        var lemma = LemmaEncoding.Build(p, o.Mutant);
+        var lemma = LemmaEncoding.Build(s, label);
         var decoder = new ModelDecoder(lemma);
         var results = new ObligationResult[lemma.Obligations.Count];
         var models = new Model?[lemma.Obligations.Count];
@@ -39,40 +37,57 @@ public static class Prover
         bool probing = o.Rlimit <= 0 || o.Rlimit > ProbeRlimit;
         // pass 1: every obligation's full query with the probe budget (decides all of the real lemmas)
         Pass(lemma, order, o, results, k => Solve(lemma, decoder, lemma.Obligations[k], probing ? o with { Rlimit = ProbeRlimit } : o, null), models);
-        // pass 2: the undecided ones in the small scope, where sat is a genuine counterexample and unsat proves nothing
+        // pass 2: the undecided ones in the small scopes, where sat is a genuine counterexample and unsat proves nothing
         var open = order.Where(k => Undecided(results[k])).ToArray();
-        Pass(lemma, open, o, results, k => Merge(results[k], SolveSmall(lemma, decoder, lemma.Obligations[k], SmallOptions(o)), smallScope: true), models);
+        Pass(lemma, open, o, results, k => Merge(results[k], SolveScoped(lemma, decoder, lemma.Obligations[k], SmallOptions(o), SmallScopes(decoder)), smallScope: true), models);
         // pass 3: the whole budget for the still undecided ones, only while it can still change the lemma's verdict
         open = [.. open.Where(k => probing && Undecided(results[k]))];
         if (results.Any(r => r?.Verdict == Verdict.Refuted))
-            foreach (var k in open) results[k] = results[k] with { ReasonUnknown = results[k].ReasonUnknown + "; " + NotSpent };
+            foreach (var k in open) results[k] = results[k] with { Cause = UnknownCause.NotSpent, ReasonUnknown = results[k].ReasonUnknown + "; full budget not spent: the lemma is already refuted" };
         else
             Pass(lemma, open, o, results, k => Merge(results[k], Solve(lemma, decoder, lemma.Obligations[k], o, null), smallScope: false), models);
 
-        Verdict verdict = results.Any(r => r.Verdict == Verdict.Refuted) ? Verdict.Refuted
-            : results.All(r => r.Verdict == Verdict.Proved) ? Verdict.Proved : Verdict.Unknown;
-        ConcreteCase? cex = null;
-        string? check = null;
+        bool refuted = results.Any(r => r.Verdict == Verdict.Refuted);
+        var vacuity = refuted ? VacuityCheck.ShownByRefutation : CheckVacuity(lemma, o);
+        Verdict verdict = refuted ? Verdict.Refuted
+            : vacuity.Result == SatResult.Unsat ? Verdict.Vacuous
+            : results.All(r => r.Verdict == Verdict.Proved) && vacuity.Result == SatResult.Sat ? Verdict.Proved : Verdict.Unknown;
+        var (cex, replay) = refuted ? ReplayFirstRefutation(lemma, decoder, o, results, models) : (null, null);
+        return new LemmaResult(s.Primitive, verdict, results, vacuity, clock.Elapsed, results.Sum(r => r.Resources) + vacuity.Resources, cex, replay);
+    }
+
+    /// <summary>
+    /// Decodes and replays the first refuted obligation's model; when that model cannot be replayed (two blocks mapped
+    /// onto one, or more CPUs than a case has), retries in the small scopes and then in growing CPU bounds until a
+    /// model replays.
+    /// </summary>
+    static (ConcreteCase?, CounterexampleReplay?) ReplayFirstRefutation(LemmaEncoding lemma, ModelDecoder decoder, ProveOptions o, ObligationResult[] results, Model?[] models)
+    {
         int first = Array.FindIndex(results, r => r.Verdict == Verdict.Refuted);
-        if (first >= 0)
+        var ob = lemma.Obligations[first];
+        var (cex, replay) = Replay(decoder, models[first]!, FailingSkolem(lemma, ob, models[first]!));
+        if (replay.Status == ReplayStatus.Confirmed) return (cex, replay);
+        var (scoped, scopedModel) = SolveScoped(lemma, decoder, ob, SmallOptions(o, ReplayRlimit), SmallScopes(decoder).Concat(BoundedScopes(decoder)));
+        if (scoped.Verdict != Verdict.Refuted || scopedModel is null) return (cex, replay);
+        var (cex2, replay2) = Replay(decoder, scopedModel, FailingSkolem(lemma, ob, scopedModel));
+        if (replay2.Status != ReplayStatus.Confirmed && cex is not null) return (cex, replay);
+        results[first] = scoped with { Time = results[first].Time + scoped.Time, Resources = results[first].Resources + scoped.Resources, File = results[first].File };
+        return (cex2, replay2);
+    }
+
+    /// <summary>The vacuity query: the premises alone. Unsat = VACUOUS.</summary>
+    static VacuityCheck CheckVacuity(LemmaEncoding lemma, ProveOptions o)
+    {
+        var query = new SmtPrinter.Query(lemma.PremisesOnly(), []);
+        string? file = null;
+        if (o.EmitDir is not null)
         {
-            (cex, check) = Replay(decoder, models[first]!, FailingSkolem(lemma, lemma.Obligations[first], models[first]!));
-            if (!check.StartsWith(Confirmed, StringComparison.Ordinal))
-            {
-                // the first model may map two blocks onto one (not expressible with disjoint 64-byte blocks): retry steered to a small, injective model
-                var (small, smallModel) = SolveSmall(lemma, decoder, lemma.Obligations[first], SmallOptions(o, ReplayRlimit));
-                if (small.Verdict == Verdict.Refuted && smallModel is not null)
-                {
-                    var (cex2, check2) = Replay(decoder, smallModel, FailingSkolem(lemma, lemma.Obligations[first], smallModel));
-                    if (check2.StartsWith(Confirmed, StringComparison.Ordinal) || cex is null)
-                    {
-                        (cex, check) = (cex2, check2);
-                        results[first] = small with { Time = results[first].Time + small.Time, Resources = results[first].Resources + small.Resources, File = results[first].File };
-                    }
-                }
-            }
+            file = Path.Combine(o.EmitDir, lemma.VacuityStem + ".smt2");
+            File.WriteAllText(file, Standalone(lemma, "premises satisfiable", "sat = the lemma is about something; unsat = VACUOUS (no related state lets the high step succeed)", query.Text));
         }
-        return new LemmaResult(p, verdict, results, clock.Elapsed, results.Sum(r => r.Resources), cex, check);
+        var (outcome, error) = Check(o.Solver, query.Text, o.Rlimit, [], o.Cancel);
+        if (outcome is null) return new VacuityCheck(SatResult.Unknown, TimeSpan.Zero, 0, $"solver error: {error}", file);
+        return new VacuityCheck(outcome.Result, outcome.Time, outcome.Resources ?? 0, outcome.ReasonUnknown, file);
     }
 
     /// <summary>
@@ -95,8 +110,11 @@ public static class Prover
         {
             if (o.StopAtFirstRefutation && Volatile.Read(ref refuted) != 0)
             {
+                const string skipped = "skipped: the lemma is already refuted";
                 var prev = results[k];
-                results[k] = prev is null ? new ObligationResult(lemma.Obligations[k].Clause, lemma.Obligations[k].Why, Verdict.Unknown, TimeSpan.Zero, 0, null, Skipped) : prev with { ReasonUnknown = prev.ReasonUnknown + "; " + Skipped };
+                results[k] = prev is null
+                    ? new ObligationResult(lemma.Obligations[k].Clause, lemma.Obligations[k].Why, Verdict.Unknown, TimeSpan.Zero, 0, null, UnknownCause.Skipped, skipped)
+                    : prev with { Cause = UnknownCause.Skipped, ReasonUnknown = prev.ReasonUnknown + "; " + skipped };
                 return;
             }
             (results[k], models[k]) = step(k);
@@ -104,8 +122,7 @@ public static class Prover
         });
     }
 
-    static bool Undecided(ObligationResult r) =>
-        r.Verdict == Verdict.Unknown && r.ReasonUnknown?.StartsWith("solver error", StringComparison.Ordinal) != true && r.ReasonUnknown?.Contains(Skipped, StringComparison.Ordinal) != true;
+    static bool Undecided(ObligationResult r) => r.Verdict == Verdict.Unknown && r.Cause == UnknownCause.Solver;
 
     /// <summary>A later attempt's result with the earlier attempts' time and resources added; an unsat small scope keeps the earlier UNKNOWN.</summary>
     static (ObligationResult, Model?) Merge(ObligationResult before, (ObligationResult R, Model? M) now, bool smallScope)
@@ -121,32 +138,38 @@ public static class Prover
     static ProveOptions SmallOptions(ProveOptions o, long budget = SmallScopeRlimit) =>
         o with { EmitDir = null, Rlimit = o.Rlimit <= 0 ? budget : Math.Min(o.Rlimit, budget) };
 
+    static IEnumerable<(string Name, IEnumerable<(string? Comment, Node Fact)> Facts)> SmallScopes(ModelDecoder decoder) =>
+        ModelDecoder.Scopes.Select(s => ($"TOTAL_CPU = {s.Total}, CPU {s.Cpu}", decoder.SmallScope(s)));
+
+    static IEnumerable<(string Name, IEnumerable<(string? Comment, Node Fact)> Facts)> BoundedScopes(ModelDecoder decoder) =>
+        ModelDecoder.CpuBounds.Select(b => ($"TOTAL_CPU ≤ {b}", decoder.BoundedScope(b)));
+
     /// <summary>
-    /// The obligation in each concrete small scope in turn (<see cref="ModelDecoder.Scopes"/>), each with the full
-    /// budget of <paramref name="o"/>, up to the first sat: a genuine, injective counterexample. Unsat in every scope
-    /// proves nothing, so the result is then UNKNOWN (time and resources summed over the scopes).
+    /// The obligation in each restricted scope in turn, each with the full budget of <paramref name="o"/>, up to the
+    /// first sat: a genuine, injective counterexample. Unsat in every scope proves nothing, so the result is then
+    /// UNKNOWN (time and resources summed over the scopes).
     /// </summary>
-    static (ObligationResult, Model?) SolveSmall(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o)
+    static (ObligationResult, Model?) SolveScoped(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o,
+        IEnumerable<(string Name, IEnumerable<(string? Comment, Node Fact)> Facts)> scopes)
     {
         var (time, res) = (TimeSpan.Zero, 0L);
         var reasons = new List<string>();
-        foreach (var scope in ModelDecoder.Scopes)
+        foreach (var (name, facts) in scopes)
         {
-            var (r, m) = Solve(lemma, decoder, ob, o, decoder.SmallScope(scope));
+            var (r, m) = Solve(lemma, decoder, ob, o, facts);
             (time, res) = (time + r.Time, res + r.Resources);
-            string name = $"TOTAL_CPU = {scope.Total}, CPU {scope.Cpu}";
             if (r.Verdict == Verdict.Refuted)
-                return (r with { Time = time, Resources = res, Message = r.Message + string.Format(System.Globalization.CultureInfo.InvariantCulture, SmallScopeNote, name) }, m);
-            if (r.ReasonUnknown?.StartsWith("solver error", StringComparison.Ordinal) == true) return (r with { Time = time, Resources = res }, null);
+                return (r with { Time = time, Resources = res, Message = r.Message + string.Format(CultureInfo.InvariantCulture, SmallScopeNote, name) }, m);
+            if (r.Cause == UnknownCause.SolverError) return (r with { Time = time, Resources = res }, null);
             reasons.Add($"{name}: {(r.Verdict == Verdict.Proved ? "unsat" : r.ReasonUnknown)}");
         }
-        return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, time, res, null, "small scopes: " + string.Join(", ", reasons)), null);
+        return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, time, res, null, UnknownCause.Solver, "small scopes: " + string.Join(", ", reasons)), null);
     }
 
     static (ObligationResult, Model?) Solve(LemmaEncoding lemma, ModelDecoder decoder, Obligation ob, ProveOptions o, IEnumerable<(string? Comment, Node Fact)>? scope)
     {
         if (ob.Formula.IsLit && ob.Formula.Num == 1)
-            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, TimeSpan.Zero, 0, null, null), null);
+            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, TimeSpan.Zero, 0, null), null);
         var probes = Probes(lemma, ob).ToList();
         var valueNodes = probes.Concat(decoder.Terms()).Distinct().ToList();
         var query = new SmtPrinter.Query(lemma.Assertions(ob, scope), valueNodes);
@@ -154,26 +177,26 @@ public static class Prover
         if (o.EmitDir is not null)
         {
             file = Path.Combine(o.EmitDir, lemma.FileStem(ob) + ".smt2");
-            File.WriteAllText(file, Standalone(lemma, ob, query.Text));
+            File.WriteAllText(file, Standalone(lemma, ob.Clause, ob.Why, query.Text));
         }
         var (outcome, error) = Check(o.Solver, query.Text, o.Rlimit, [.. valueNodes.Select(query.Ref)], o.Cancel);
         if (outcome is null)
-            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, $"solver error: {error}", file), null);
+            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, UnknownCause.SolverError, $"solver error: {error}", file), null);
         long res = outcome.Resources ?? 0;
         if (outcome.Result == SatResult.Unsat)
-            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, outcome.Time, res, null, null, file), null);
+            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Proved, outcome.Time, res, null, File: file), null);
         if (outcome.Result == SatResult.Unknown)
-            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, outcome.Time, res, null, outcome.ReasonUnknown ?? "unknown", file), null);
+            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, outcome.Time, res, null, UnknownCause.Solver, outcome.ReasonUnknown ?? "unknown", file), null);
         var model = new Model(valueNodes.Select((n, k) => (n, outcome.Values[k].Value)).ToDictionary(x => x.n.Id, x => x.Value));
-        return (new ObligationResult(ob.Clause, ob.Why, Verdict.Refuted, outcome.Time, res, Message(lemma, ob, model), null, file), model);
+        return (new ObligationResult(ob.Clause, ob.Why, Verdict.Refuted, outcome.Time, res, Message(lemma, ob, model), File: file), model);
     }
 
     /// <summary>Runs one query; a malformed query or a solver crash becomes an error text, never an exception (an interrupt is one: OperationCanceledException).</summary>
-    internal static (SolverOutcome? Outcome, string? Error) Check(string solverName, string script, long rlimit, IReadOnlyList<string> valueTerms, CancellationToken cancel = default)
+    internal static (SolverOutcome? Outcome, string? Error) Check(SolverKind solverKind, string script, long rlimit, IReadOnlyList<string> valueTerms, CancellationToken cancel = default)
     {
         try
         {
-            using var solver = SolverFactory.Create(solverName, cancel);
+            using var solver = SolverFactory.Create(solverKind, cancel);
             return (solver.Check(script, rlimit, valueTerms), null);
         }
         catch (Exception e) when (e is SolverException or InvalidOperationException or IOException or DllNotFoundException or ArgumentException or FormatException)
@@ -183,13 +206,13 @@ public static class Prover
     }
 
     /// <summary>A standalone SMT-LIB2 file: header comment, logic, the query, check-sat.</summary>
-    public static string Standalone(LemmaEncoding lemma, Obligation ob, string body)
+    public static string Standalone(LemmaEncoding lemma, string clause, string message, string body)
     {
         var sb = new StringBuilder();
         sb.AppendLine($"; primitive: {lemma.Prim}");
-        sb.AppendLine($"; clause: {ob.Clause}");
-        sb.AppendLine($"; message: {ob.Why}");
-        sb.AppendLine($"; mutant: {Mutants.MutantCatalog.NameOf(lemma.Context.Mutant)}");
+        sb.AppendLine($"; refinement: {lemma.Label}");
+        sb.AppendLine($"; clause: {clause}");
+        sb.AppendLine($"; message: {message}");
         sb.AppendLine("; unsat = the obligation holds for all inputs; sat = a counterexample exists");
         sb.AppendLine("(set-logic ALL)");
         sb.Append(body);
@@ -207,7 +230,7 @@ public static class Prover
             yield return s.Index;
             yield return s.Instance;
         }
-        yield return lemma.Context.T.Const("cpu_H", Sort.Int);
+        yield return lemma.Symbols.High.Cpu;
         foreach (var atom in Atoms(ob.Formula).Take(64))
         {
             yield return atom;
@@ -244,8 +267,8 @@ public static class Prover
     /// <summary>"vmx_exit: after the step, slot 12 (G_RBP) of CPU 3 does not inject: high = Vint 7, low = Vundef".</summary>
     static string Message(LemmaEncoding lemma, Obligation ob, Model m)
     {
-        string prim = lemma.Prim.ToString();
-        long cpu = m.Has(lemma.Context.T.Const("cpu_H", Sort.Int)) ? m.Int(lemma.Context.T.Const("cpu_H", Sort.Int)) : -1;
+        string prim = lemma.Prim.Name;
+        long cpu = m.Has(lemma.Symbols.High.Cpu) ? m.Int(lemma.Symbols.High.Cpu) : -1;
         if (ob.Kind == ObligationKind.LowGuard)
             return $"{prim}: the high spec succeeds but the low spec fails: {ob.Why.Split(": ", 2).Last()} (CPU {cpu})";
         var failing = FailingSkolem(lemma, ob, m);
@@ -270,30 +293,31 @@ public static class Prover
     {
         QuantKind.CpuSlot => $"{VmxSlots.Describe(m.Int(s.Index))} of CPU {m.Int(s.Cpu!)} ({s.Clause})",
         QuantKind.Slot => $"{VmxSlots.Describe(m.Int(s.Index))} of the current CPU {cpu} ({s.Clause})",
-        _ => $"VMCS field {VmcsFields.Describe(m.Int(s.Index))} of CPU {m.Int(s.Cpu!)} ({s.Clause})",
+        QuantKind.CpuField => $"VMCS field {VmcsFields.Describe(m.Int(s.Index))} of CPU {m.Int(s.Cpu!)} ({s.Clause})",
+        _ => throw new ArgumentOutOfRangeException(nameof(s), s.Kind, "unknown quantifier kind"),
     };
 
-    /// <summary>Decodes the model and runs the case concretely; the text says whether it fails there too.</summary>
-    static (ConcreteCase?, string) Replay(ModelDecoder decoder, Model m, Skolem? failing)
+    /// <summary>Decodes the model and runs the case concretely; says whether it fails there too.</summary>
+    static (ConcreteCase?, CounterexampleReplay) Replay(ModelDecoder decoder, Model m, Skolem? failing)
     {
-        var (cex, why) = decoder.Decode(m, failing);
+        var (cex, why, expressible) = decoder.Decode(m, failing);
         if (cex is null)
-            return (null, why!.StartsWith(NotReplayable, StringComparison.Ordinal) ? why : $"{EncodingError}: the model cannot be turned into a concrete case: {why}");
+            return (null, expressible ? new(ReplayStatus.EncodingError, $"the model cannot be turned into a concrete case: {why}") : new(ReplayStatus.NotReplayable, why!));
         try
         {
-            var (w, run) = cex.Evaluate();
+            var (w, run) = cex.Evaluate(decoder.Statement);
             string witness = string.Join("; ", w.Context.Witness.Select(kv => $"{kv.Key}: {kv.Value}"));
-            if (!run.Hypothesis.B) return (cex, $"{EncodingError}: the decoded case does not satisfy the hypothesis ({witness})");
-            if (!run.HighOk) return (cex, $"{EncodingError}: the high spec fails on the decoded case ({w.Context.Why})");
-            if (!run.LowOk) return (cex, $"{Confirmed}: the low spec fails ({w.Context.Why})");
-            var bad = run.Goals.Where(g => !g.Formula.B).Select(g => g.Clause).ToList();
+            if (!run.Hypothesis.Raw.B) return (cex, new(ReplayStatus.EncodingError, $"the decoded case does not satisfy the hypothesis ({witness})"));
+            if (!run.HighOk) return (cex, new(ReplayStatus.EncodingError, $"the high spec fails on the decoded case ({w.Context.Why})"));
+            if (!run.LowOk) return (cex, new(ReplayStatus.Confirmed, $"the low spec fails ({w.Context.Why})"));
+            var bad = run.Goals.Where(g => !g.Formula.Raw.B).Select(g => g.Clause).ToList();
             return bad.Count > 0
-                ? (cex, $"{Confirmed}: {string.Join(", ", bad)} ({witness})")
-                : (cex, $"{EncodingError}: every goal holds on the decoded case");
+                ? (cex, new(ReplayStatus.Confirmed, $"{string.Join(", ", bad)} ({witness})"))
+                : (cex, new(ReplayStatus.EncodingError, "every goal holds on the decoded case"));
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException)
         {
-            return (cex, $"{EncodingError}: the decoded case cannot be run: {e.Message}");
+            return (cex, new(ReplayStatus.EncodingError, $"the decoded case cannot be run: {e.Message}"));
         }
     }
 }

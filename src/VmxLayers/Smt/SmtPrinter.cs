@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 
 namespace VmxLayers.Smt;
 

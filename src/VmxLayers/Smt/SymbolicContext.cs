@@ -1,4 +1,4 @@
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Spec;
 
 namespace VmxLayers.Smt;
@@ -22,10 +22,11 @@ public sealed record MemoryPair(Node Flag, Node NextHigh, Node NextLow, Node RdH
 /// The mutable side of <see cref="SymbolicDomain"/>: terms, the current phase, recorded guards,
 /// quantifiers, and the ground points (index terms the specs touch) that universals are instantiated at.
 /// </summary>
-public sealed class SymbolicContext(MutantId mutant)
+public sealed class SymbolicContext
 {
+    public SymbolicContext(int arity) { Symbols = new InputSymbols(T, arity); }
+
     public Terms T { get; } = new();
-    public MutantId Mutant { get; } = mutant;
     public SpecPhase Phase { get; set; } = SpecPhase.Hypotheses;
     public List<Guard> Guards { get; } = [];
     public List<Universal> Universals { get; } = [];
@@ -55,6 +56,17 @@ public sealed class SymbolicContext(MutantId mutant)
     public void FieldPoint(Node cpu, Node enc) { if (fieldSeen.Add((cpu.Id, enc.Id))) fieldPoints.Add((cpu, enc)); }
     public void BlockVal(Node v) { if (!v.IsLit && Terms.Ctor(v) is null or "Vptr" && blockSeen.Add(v.Id)) blockVals.Add(v); }
     public void Leaf(Node v) { if (leafSeen.Add(v.Id)) leaves.Add(v); }
+
+    readonly List<(Node Readable, Node Writable, Node Ofs)> permissionPoints = [];
+    readonly HashSet<(int, int, int)> permissionSeen = [];
+
+    /// <summary>Where a permission array pair is read (A9, writable ⇒ readable, is instantiated there).</summary>
+    public IReadOnlyList<(Node Readable, Node Writable, Node Ofs)> PermissionPoints => permissionPoints;
+
+    public void PermissionPoint(Node readable, Node writable, Node ofs)
+    {
+        if (permissionSeen.Add((readable.Id, writable.Id, ofs.Id))) permissionPoints.Add((readable, writable, ofs));
+    }
 
     /// <summary>
     /// The (cpu, slot) whose word lives at byte offset ofs: read off 152·c + 4·i syntactically when
@@ -117,7 +129,11 @@ public sealed class SymbolicContext(MutantId mutant)
         return kind == QuantKind.CpuSlot ? T.And(cpuRange, slotRange) : cpuRange;
     }
 
-    public Node TotalCpu => T.Const("total_cpu", Sort.Int);
+    /// <summary>TOTAL_CPU (the symbol table's constant).</summary>
+    public Node TotalCpu => Symbols.TotalCpu;
+
+    /// <summary>The lemma's input constants.</summary>
+    public InputSymbols Symbols { get; }
 }
 
 /// <summary>Linear forms Σ coef·atom + k over Int terms built by Add and Mul-by-literal.</summary>

@@ -17,7 +17,7 @@ public static class SpecText
     const int MaxIdentityEntries = 4096;
 
     /// <summary>One text per VMX slot.</summary>
-    public static string[] PerSlot(Func<int, string> text) => [.. Enumerable.Range(0, Layers.VmxSlots.Size).Select(text)];
+    public static string[] PerSlot(Func<int, string> text) => [.. Enumerable.Range(0, Constants.VmxSlots.Size).Select(text)];
 
     /// <summary>op + "(" + field + ")" + rest, cached.</summary>
     public static string Of(string op, string field, string rest)

@@ -1,30 +1,31 @@
+using VmxLayers.Cases;
 using VmxLayers.Checking;
 using VmxLayers.Mutants;
-using VmxLayers.Refinement;
-using VmxLayers.Spec;
 
 namespace VmxLayers.Tests.Checking;
 
 public class BackendTests
 {
-    public static TheoryData<Prim> Prims => new(PrimInfo.All);
+    public static TheoryData<string> PrimNames => new(Prims.All.Select(p => p.Name));
 
-    public static TheoryData<MutantId> LiveSpecMutants =>
-        new(MutantCatalog.All.Where(m => m.Equivalent is null && m.Target != MutantTarget.Relation).Select(m => m.Id));
+    public static TheoryData<string> LiveSpecMutants =>
+        new(MutantCatalog.All.Where(m => m.Equivalent is null && m.Target != MutantTarget.Relation).Select(m => m.Name));
 
-    public static TheoryData<MutantId> EquivalentMutants => new(MutantCatalog.All.Where(m => m.Equivalent is not null).Select(m => m.Id));
+    public static TheoryData<string> EquivalentMutants => new(MutantCatalog.All.Where(m => m.Equivalent is not null).Select(m => m.Name));
 
-    [Theory, MemberData(nameof(Prims))]
-    public void ScopeCountMatchesItsEnumeration(Prim p)
+    static PrimitiveDef Def(string name) => Prims.Real.Find(name)!;
+
+    [Theory, MemberData(nameof(PrimNames))]
+    public void ScopeCountMatchesItsEnumeration(string name)
     {
-        var scope = ExhaustiveScopes.For(p);
+        var scope = ExhaustiveScope.For(Def(name));
         Assert.Equal(scope.Count, scope.Cases().LongCount());
     }
 
-    [Theory, MemberData(nameof(Prims))]
-    public void GeneratedCasesMostlySatisfyTheHypothesisAndOftenReachTheHighSuccessPath(Prim p)
+    [Theory, MemberData(nameof(PrimNames))]
+    public void GeneratedCasesMostlySatisfyTheHypothesisAndOftenReachTheHighSuccessPath(string name)
     {
-        var r = RandomBackend.Run(p, new RandomOptions(Budget: 400, Threads: 1));
+        var r = RandomBackend.Run(Prims.Real, Def(name), new RandomOptions(Budget: 400, Threads: 1));
         Assert.True(r.Passed);
         Assert.Equal(400, r.Cases);
         Assert.True(r.HypothesisHeld >= 0.85 * r.Cases, $"hypothesis held in only {r.HypothesisHeld}/{r.Cases}");
@@ -33,35 +34,39 @@ public class BackendTests
     }
 
     [Theory, MemberData(nameof(LiveSpecMutants))]
-    public void ExhaustiveKillsEveryNonEquivalentSpecMutant(MutantId m)
+    public void ExhaustiveKillsEveryNonEquivalentSpecMutant(string m)
     {
-        var r = ExhaustiveBackend.Run(MutantCatalog.Get(m).Primitive!.Value, m);
+        var refinement = Prims.Under(m);
+        var def = refinement.Def(MutantCatalog.Get(m).Primitive!);
+        var r = ExhaustiveBackend.Run(refinement, def);
         Assert.False(r.Passed);
         Assert.NotEmpty(r.Counterexample!.Clauses);
-        Assert.Equal(CaseStatus.Violated, CaseCheck.Evaluate(r.Counterexample.Case).Status);
+        Assert.Equal(CaseStatus.Violated, CaseCheck.Evaluate(refinement.Statement(def), r.Counterexample.Case).Status);
     }
 
     [Theory, MemberData(nameof(LiveSpecMutants))]
-    public void RandomKillsEveryNonEquivalentSpecMutantAndItsSeedReproduces(MutantId m)
+    public void RandomKillsEveryNonEquivalentSpecMutantAndItsSeedReproduces(string m)
     {
-        var p = MutantCatalog.Get(m).Primitive!.Value;
-        var r = RandomBackend.Run(p, new RandomOptions(Budget: 1500, ShrinkSeconds: 0, Threads: 1), m);
+        var refinement = Prims.Under(m);
+        var def = refinement.Def(MutantCatalog.Get(m).Primitive!);
+        var r = RandomBackend.Run(refinement, def, new RandomOptions(Budget: 1500, ShrinkSeconds: 0, Threads: 1));
         Assert.False(r.Passed);
-        Assert.Equal(CaseStatus.Violated, CaseCheck.Evaluate(RandomBackend.CaseOf(p, r.Seed!, m)).Status);
+        Assert.Equal(CaseStatus.Violated, CaseCheck.Evaluate(refinement.Statement(def), RandomBackend.CaseOf(def, r.Seed!)).Status);
     }
 
     [Theory]
-    [InlineData(MutantId.RelateIgnoresVmcs, Prim.vmx_exit_post)]
-    [InlineData(MutantId.MatchIgnoresWritable, Prim.vmx_writez)]
-    public void RelationMutantsAreKilledThroughPerturbedCases(MutantId m, Prim p)
+    [InlineData("relate-ignores-vmcs", "vmx_exit_post")]
+    [InlineData("match-ignores-writable", "vmx_writez")]
+    public void RelationMutantsAreKilledThroughPerturbedCases(string m, string p)
     {
-        Assert.False(ExhaustiveBackend.Run(p, m).Passed);
+        Assert.False(ExhaustiveBackend.Run(Prims.Under(m), Def(p)).Passed);
     }
 
     [Theory, MemberData(nameof(EquivalentMutants))]
-    public void RandomNeverKillsAnEquivalentMutant(MutantId m)
+    public void RandomNeverKillsAnEquivalentMutant(string m)
     {
-        var prims = MutantCatalog.Get(m).Primitive is { } p ? [p] : PrimInfo.All;
-        foreach (var prim in prims) Assert.True(RandomBackend.Run(prim, new RandomOptions(Budget: 150, Threads: 1), m).Passed, $"{m} killed on {prim}");
+        var refinement = Prims.Under(m);
+        var defs = MutantCatalog.Get(m).Primitive is { } p ? [refinement.Def(p)] : refinement.Primitives.ToArray();
+        foreach (var def in defs) Assert.True(RandomBackend.Run(refinement, def, new RandomOptions(Budget: 150, Threads: 1)).Passed, $"{m} killed on {def}");
     }
 }

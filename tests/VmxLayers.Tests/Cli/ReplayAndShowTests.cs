@@ -116,7 +116,7 @@ public class ReplayAndShowTests
             Assert.False((bool)c1["flags"]!["init"]!);
             Assert.Equal(38, c1["vmx"]!.AsArray().Count);
             var vmcs = c1["vmcs"]!.AsObject();
-            Assert.Equal(global::VmxLayers.Layers.VmcsFields.Count, vmcs.Count);
+            Assert.Equal(global::VmxLayers.Constants.VmcsFields.Count, vmcs.Count);
             Assert.Equal(0u, (uint)vmcs["0x681E"]!);
             Assert.All(vmcs, p => Assert.Matches("^0x[0-9A-F]{4}$", p.Key));
         }
@@ -145,7 +145,7 @@ public class ReplayAndShowTests
         Assert.Contains("mutant exit-skips-edi-store", r.Out);
         Assert.Contains("initial state: related", r.Out);
         Assert.Contains("[2] cpu 0: vmx_exit", r.Out);
-        Assert.Contains("NOT related: match: CPU 0, slot 10 (G_RDI)", r.Out);
+        Assert.Contains("NOT related: match_all: CPU 0, slot 10 (G_RDI)", r.Out);
         Assert.Contains("high: ok, returns 77", r.Out);
         Assert.Contains("verdict: NOT RELATED (first at step 2)", r.Out);
         var ok = Cli("replay", Example("guard-fails.json"));

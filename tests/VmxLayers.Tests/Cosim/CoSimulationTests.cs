@@ -76,7 +76,7 @@ public class CoSimulationTests
     {
         Assert.True(MutantCatalog.TryParse(name, out var mutant));
         // regs gives every saved register a distinct non-zero value, so a lost or misplaced one shows
-        var report = CoSimulation.Run(new SimulateOptions { Cpus = 2, Guests = ["regs"], Mutant = mutant.Id });
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = 2, Guests = ["regs"], Refinement = mutant.On(Prims.Real), MutantName = mutant.Name });
         Assert.True(report.Killed);
         Assert.Equal(FailureKind.Unrelated, report.Failure!.Kind);
         Assert.Equal(step, report.Failure.Step);
@@ -88,7 +88,7 @@ public class CoSimulationTests
     {
         // CPU 0's vmx_exit also writes CPU 1's slot 0: only the diff of the low memory reveals it
         // (CPU 0 exits first under round robin; regs' EAX differs from CPU 1's saved EAX)
-        var report = CoSimulation.Run(new SimulateOptions { Cpus = 3, Guests = ["regs"], Mutant = MutantId.ExitStoresIntoNextCpu, FullCheckEvery = long.MaxValue });
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = 3, Guests = ["regs"], Refinement = Prims.Under("exit-stores-into-next-cpu"), FullCheckEvery = long.MaxValue });
         Assert.Equal(FailureKind.Unrelated, report.Failure?.Kind);
         Assert.Contains("slot 0 (G_RAX)", report.Failure!.Clause);
         Assert.Equal("vmx_exit", report.Failure.Step);
@@ -97,7 +97,7 @@ public class CoSimulationTests
     [Fact]
     public void ALowSpecThatOnlyGetsWeakerSurvives()
     {
-        var report = CoSimulation.Run(new SimulateOptions { Cpus = 1, Guests = ["hello"], Mutant = MutantId.ExitDropsEcxCheck });
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = 1, Guests = ["hello"], Refinement = Prims.Under("exit-drops-ecx-check") });
         Assert.True(report.Passed, report.Failure?.ToString());
     }
 

@@ -1,5 +1,6 @@
 using VmxLayers.Cosim;
 using VmxLayers.Guest;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using static VmxLayers.Tests.Cosim.ScriptedGuest;
 

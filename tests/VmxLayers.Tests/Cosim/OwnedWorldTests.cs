@@ -1,4 +1,5 @@
 using VmxLayers.Cosim;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
@@ -32,7 +33,7 @@ public class OwnedWorldTests
     public void EveryMutantFailsTheSameWayOnBothWorlds(string name)
     {
         Assert.True(MutantCatalog.TryParse(name, out var mutant));
-        var options = new SimulateOptions { Cpus = 3, Guests = ["regs", "hello", "fib"], Mutant = mutant.Id, MaxExits = 400, Interleave = Interleave.Random, Seed = 4 };
+        var options = new SimulateOptions { Cpus = 3, Guests = ["regs", "hello", "fib"], Refinement = mutant.On(Prims.Real), MutantName = mutant.Name, MaxExits = 400, Interleave = Interleave.Random, Seed = 4 };
         AssertSameRun(CoSimulation.Run(options with { Persistent = true }), CoSimulation.Run(options));
     }
 
@@ -54,7 +55,7 @@ public class OwnedWorldTests
         Assert.Equal(Val.Vzero, w.High.Vmx.Get(1, VmxSlots.G_RBX));   // the original is untouched
         Assert.Equal(Val.Vzero, w.Low.Vmcs[0].Get(VmcsFields.GUEST_RIP));
         Assert.Equal(Val.Vzero, w.Low.Mem.Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RBX)));
-        Assert.Null(WorldRelation.Check(w));
+        Assert.Null(WorldRelation.Check(w, Prims.Relation));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using VmxLayers.Cosim;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
@@ -27,7 +28,7 @@ public class TouchLogTests
     public void TheWritesOfEveryMutantAreLoggedToo(string name)
     {
         Assert.True(MutantCatalog.TryParse(name, out var mutant));
-        var report = CoSimulation.Run(new SimulateOptions { Cpus = 3, Guests = ["regs", "hello"], Mutant = mutant.Id, MaxExits = 300, VerifyTouchLog = true });
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = 3, Guests = ["regs", "hello"], Refinement = mutant.On(Prims.Real), MutantName = mutant.Name, MaxExits = 300, VerifyTouchLog = true });
         Assert.DoesNotContain("touch log", report.Failure?.Clause ?? "");
     }
 
@@ -45,7 +46,7 @@ public class TouchLogTests
     public void VerificationReportsAWriteTheLogMissed()
     {
         var (before, after) = WriteBehindTheLogsBack(alsoLow: true);
-        string? why = new IncrementalRelation(verifyLog: true).Check(before, after, new TouchLog());
+        string? why = new IncrementalRelation(Prims.Relation, verifyLog: true).Check(before, after, new TouchLog());
         Assert.Equal("touch log: the high save area changed at CPU 1, " + VmxSlots.Describe(VmxSlots.G_RBX) + " with no logged write", why);
     }
 
@@ -53,9 +54,9 @@ public class TouchLogTests
     public void AStructureThatChangedWithNothingLoggedIsDiffedInstead()
     {
         var (before, related) = WriteBehindTheLogsBack(alsoLow: true);
-        Assert.Null(new IncrementalRelation().Check(before, related, new TouchLog()));
+        Assert.Null(new IncrementalRelation(Prims.Relation).Check(before, related, new TouchLog()));
         var (_, unrelated) = WriteBehindTheLogsBack(alsoLow: false);
-        Assert.Contains(VmxSlots.Describe(VmxSlots.G_RBX), new IncrementalRelation().Check(before, unrelated, new TouchLog()));
+        Assert.Contains(VmxSlots.Describe(VmxSlots.G_RBX), new IncrementalRelation(Prims.Relation).Check(before, unrelated, new TouchLog()));
     }
 
     [Fact]
@@ -65,12 +66,12 @@ public class TouchLogTests
         var log = new TouchLog();
         w.Context.Touched = log;
         var d = w.Domain();
-        d.SetSlot(new CTerm(w.High.Vmx), new CTerm(1), new CTerm(VmxSlots.G_RIP), new CTerm(Val.Vint(7)));
-        d.StoreVmxLoc(new CTerm(w.Low.Mem), new CTerm(VmxSlots.Offset(1, VmxSlots.G_RIP)), new CTerm(Val.Vint(7)), out var ok);
-        d.StoreVmxLoc(new CTerm(w.Low.Mem), new CTerm(-4), new CTerm(Val.Vint(7)), out var failed);
-        d.SetVmcsField(new CTerm(w.High.Vmcs), new CTerm(0), new CTerm(VmcsFields.GUEST_RIP), new CTerm(Val.Vint(7)));
-        Assert.True(ok.B);
-        Assert.False(failed.B);
+        d.SetSlot(new(new CTerm(w.High.Vmx)), d.Z(1), d.Z(VmxSlots.G_RIP), new(new CTerm(Val.Vint(7))));
+        d.StoreVmxLoc(new(new CTerm(w.Low.Mem)), d.Z(VmxSlots.Offset(1, VmxSlots.G_RIP)), new(new CTerm(Val.Vint(7))), out var ok);
+        d.StoreVmxLoc(new(new CTerm(w.Low.Mem)), d.Z(-4), new(new CTerm(Val.Vint(7))), out var failed);
+        d.SetVmcsField(new(new CTerm(w.High.Vmcs)), d.Z(0), d.Z(VmcsFields.GUEST_RIP), new(new CTerm(Val.Vint(7))));
+        Assert.True(ok.Raw.B);
+        Assert.False(failed.Raw.B);
         Assert.Equal([(1L, (long)VmxSlots.G_RIP)], log.Slots);
         Assert.Equal([VmxSlots.Offset(1, VmxSlots.G_RIP)], log.VmxLocStores);   // the failed store changed nothing
         Assert.Equal([(0L, (long)VmcsFields.GUEST_RIP)], log.VmcsFields);

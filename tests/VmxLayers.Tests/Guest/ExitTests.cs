@@ -1,5 +1,5 @@
 using VmxLayers.Guest;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using static VmxLayers.Tests.Guest.GuestAsm;
 
 namespace VmxLayers.Tests.Guest;

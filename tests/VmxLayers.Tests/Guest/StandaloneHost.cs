@@ -1,5 +1,6 @@
 using System.Text;
 using VmxLayers.Guest;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 
 namespace VmxLayers.Tests.Guest;

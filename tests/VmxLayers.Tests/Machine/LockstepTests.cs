@@ -1,4 +1,5 @@
-using VmxLayers.Layers;
+using VmxLayers.Cases;
+using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
@@ -9,11 +10,9 @@ namespace VmxLayers.Tests.Machine;
 
 public class LockstepTests
 {
-    static RegSet AsmRegs(Prim p, int cpu) => RegSet.Undef
-        .Set(Preg.PC, Val.Vptr(p == Prim.vmx_exit ? Genv.VmxExitBlock : Genv.VmxEnterBlock, 0u))
-        .Set(Preg.RA, Val.Vptr(Genv.VmxEnterBlock, 0u))
-        .Set(Preg.ECX, Val.Vint((uint)(VmxSlots.Stride * cpu)))
-        .Set(Preg.ESP, Val.Vptr(Genv.Next, 16u));
+    static RegSet AsmRegs(PrimitiveDef p, int cpu) => p.DefaultRegs(cpu, Val.Vptr(Genv.Next, 16u)).Set(Preg.ECX, Val.Vint((uint)(VmxSlots.Stride * cpu)));
+
+    static SimStatement S(PrimitiveDef p, string? mutant = null) => Prims.Statement(p, mutant);
 
     static LockstepStep Ok(LockstepStep s)
     {
@@ -27,19 +26,19 @@ public class LockstepTests
     public void RoundTripOnCpu1KeepsTheLayersRelatedAndCarriesGuestRegisters()
     {
         var w = World.Initial(2, stackBlocks: 1);
-        w = Ok(Lockstep.Call(w, 1, Prim.vmx_writez, [Val.Vint(VmxSlots.G_RIP), Val.Vint(0x1000)], RegSet.Undef)).After;
-        w = Ok(Lockstep.Call(w, 1, Prim.vmx_enter_pre, [], RegSet.Undef)).After;
+        w = Ok(Lockstep.Call(w, 1, S(Prims.vmx_writez), [Val.Vint(VmxSlots.G_RIP), Val.Vint(0x1000)], RegSet.Undef)).After;
+        w = Ok(Lockstep.Call(w, 1, S(Prims.vmx_enter_pre), [], RegSet.Undef)).After;
         Assert.Equal(Val.Vint(0x1000), w.High.Vmcs[1].Get(VmcsFields.GUEST_RIP));
-        var enter = Ok(Lockstep.Call(w, 1, Prim.vmx_enter, [], AsmRegs(Prim.vmx_enter, 1).Set(Preg.EBP, Val.Vint(77))));
+        var enter = Ok(Lockstep.Call(w, 1, S(Prims.vmx_enter), [], AsmRegs(Prims.vmx_enter, 1).Set(Preg.EBP, Val.Vint(77))));
         Assert.Equal(Val.Vint(0x1000), enter.High.Regs[Preg.PC]);
         Assert.False(enter.After.Low.Flags[1].Ihost);
-        w = Ok(Lockstep.Guest(enter.After, 1, [(VmcsFields.EXIT_REASON, Val.Vint(ExitReasons.HLT))])).After;
-        var exit = Ok(Lockstep.Call(w, 1, Prim.vmx_exit, [], AsmRegs(Prim.vmx_exit, 1).Set(Preg.EBX, Val.Vint(42))));
+        w = Ok(Lockstep.Guest(enter.After, 1, [(VmcsFields.EXIT_REASON, Val.Vint(ExitReasons.HLT))], Prims.Real.Relation as VmxRelation)).After;
+        var exit = Ok(Lockstep.Call(w, 1, S(Prims.vmx_exit), [], AsmRegs(Prims.vmx_exit, 1).Set(Preg.EBX, Val.Vint(42))));
         Assert.Equal(Val.Vint(77), exit.Low.Regs[Preg.EBP]);
-        w = Ok(Lockstep.Call(exit.After, 1, Prim.vmx_exit_post, [], RegSet.Undef)).After;
-        var read = Ok(Lockstep.Call(w, 1, Prim.vmx_readz, [Val.Vint(VmxSlots.G_RBX)], RegSet.Undef));
+        w = Ok(Lockstep.Call(exit.After, 1, S(Prims.vmx_exit_post), [], RegSet.Undef)).After;
+        var read = Ok(Lockstep.Call(w, 1, S(Prims.vmx_readz), [Val.Vint(VmxSlots.G_RBX)], RegSet.Undef));
         Assert.Equal(Val.Vint(42), read.Low.Ret);
-        var reason = Ok(Lockstep.Call(read.After, 1, Prim.vmx_readz, [Val.Vint(VmxSlots.EXIT_REASON)], RegSet.Undef));
+        var reason = Ok(Lockstep.Call(read.After, 1, S(Prims.vmx_readz), [Val.Vint(VmxSlots.EXIT_REASON)], RegSet.Undef));
         Assert.Equal(Val.Vint(ExitReasons.HLT), reason.High.Ret);
     }
 
@@ -47,7 +46,7 @@ public class LockstepTests
     public void AFailedHighStepChangesNeitherLayer()
     {
         var w = World.Initial(1);
-        var s = Lockstep.Call(w, 0, Prim.vmx_readz, [Val.Vint(38)], RegSet.Undef);
+        var s = Lockstep.Call(w, 0, S(Prims.vmx_readz), [Val.Vint(38)], RegSet.Undef);
         Assert.False(s.High.Ok);
         Assert.NotNull(s.High.Why);
         Assert.True(s.Related);
@@ -57,17 +56,17 @@ public class LockstepTests
     [Fact]
     public void AMutantThatLosesAStoreIsReportedUnrelated()
     {
-        var w = World.Initial(2, MutantId.ExitSkipsEdiStore, stackBlocks: 1);
-        var s = Lockstep.Call(w, 0, Prim.vmx_exit, [], AsmRegs(Prim.vmx_exit, 0).Set(Preg.EDI, Val.Vint(5)));
+        var w = World.Initial(2, stackBlocks: 1);
+        var s = Lockstep.Call(w, 0, S(Prims.vmx_exit, "exit-skips-edi-store"), [], AsmRegs(Prims.vmx_exit, 0).Set(Preg.EDI, Val.Vint(5)));
         Assert.True(s.High.Ok && s.Low.Ok);
         Assert.False(s.Related);
-        Assert.Contains("match: CPU 0, slot 10 (G_RDI)", s.Unrelated);
+        Assert.Contains("match_all: CPU 0, slot 10 (G_RDI)", s.Unrelated);
     }
 
     [Fact]
     public void HostinFailsWhileTheCpuIsInHostMode()
     {
-        var s = Lockstep.Guest(World.Initial(1), 0, []);
+        var s = Lockstep.Guest(World.Initial(1), 0, [], null);
         Assert.False(s.High.Ok);
         Assert.Contains("hostin", s.High.Why);
     }

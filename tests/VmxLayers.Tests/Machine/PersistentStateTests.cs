@@ -1,3 +1,4 @@
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 using VmxLayers.Semantics;
@@ -174,8 +175,8 @@ public class PersistentStateTests
         var before = w.High.View(1);
         var vmcs = w.High.Vmcs.Set(1, w.High.Vmcs[1].Set(VmcsFields.GUEST_RIP, Val.Vint(9)));
         var changed = w.High with { Vmcs = vmcs };
-        Assert.Same(vmcs, changed.View(1).Vmcs.O);
-        Assert.Same(w.High.Vmcs, w.High.View(1).Vmcs.O);
+        Assert.Same(vmcs, changed.View(1).Vmcs.Raw.O);
+        Assert.Same(w.High.Vmcs, w.High.View(1).Vmcs.Raw.O);
         Assert.Equal(before, w.High.View(1));   // rebuilt or cached: the same value
         Assert.Equal(w.High, w.High with { });
     }

@@ -1,4 +1,5 @@
-using VmxLayers.Checking;
+using VmxLayers.Cases;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 using VmxLayers.Refinement;
@@ -13,13 +14,15 @@ public static class StepHarness
 {
     public sealed record Result(bool Ok, string? Why, AbsData<CTerm> Data, Mem Mem, Val Ret, RegSet Regs)
     {
-        public Val Slot(int i) => Data.Vmx.As<VmxArea>().Get(Data.CpuId.Z, i);
-        public Val LowSlot(int i) => Mem.Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(Data.CpuId.Z, i))!.Value;
-        public Val Vmcs(int enc) => Data.Vmcs.As<VmcsArea>()[Data.CpuId.Z].Get(enc);
+        long Cpu => Data.CpuId.Raw.Z;
+        public Val Slot(int i) => Data.Vmx.Raw.As<VmxArea>().Get(Cpu, i);
+        public Val LowSlot(int i) => Mem.Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(Cpu, i))!.Value;
+        public Val Vmcs(int enc) => Data.Vmcs.Raw.As<VmcsArea>()[Cpu].Get(enc);
     }
 
-    public static CaseBuilder Case(Prim p, int totalCpu = 2, int cpu = 1) => new(p, totalCpu, cpu, BlockLayout.Shifted);
+    public static CaseBuilder Case(PrimitiveDef p, int totalCpu = 2, int cpu = 1) => new(p, totalCpu, cpu, BlockLayout.Shifted);
 
+    /// <summary>Runs the high (PVMXIntro) or low (VMCSInit) spec of the case's primitive.</summary>
     public static Result Run(CaseBuilder b, bool high)
     {
         var c = b.Build();
@@ -27,10 +30,11 @@ public static class StepHarness
         var d = w.Domain();
         var input = c.ToInput(w);
         var pair = input.Pre;
-        var (ok, data, mem, ret, regs) = Simulation.Step<CTerm, ConcreteDomain>(ref d, c.Prim, high,
+        var s = VmxLayerPair.Refinement.Statement(c.Prim);
+        var r = Simulation.Step(ref d, high ? s.Upper : s.Lower,
             high ? pair.High : pair.Low, high ? pair.MemHigh : pair.MemLow,
             high ? input.ArgsHigh : input.ArgsLow, high ? input.RegsHigh : input.RegsLow);
-        return new Result(ok, w.Context.Why, data, mem.As<Mem>(), ret.V, regs.O is RegBox rb ? rb.Regs : RegSet.Undef);
+        return new Result(r.Ok, w.Context.Why, r.Data, r.Mem.Raw.As<Mem>(), r.Ret.Raw.V, r.Regs.Raw.O is RegBox rb ? rb.Regs : RegSet.Undef);
     }
 
     public static CpuFlags Without(string flag) => flag switch
@@ -38,6 +42,7 @@ public static class StepHarness
         "ikern" => CpuFlags.AllTrue with { Ikern = false },
         "ihost" => CpuFlags.AllTrue with { Ihost = false },
         "pg" => CpuFlags.AllTrue with { Pg = false },
-        _ => CpuFlags.AllTrue with { Init = false },
+        "init" => CpuFlags.AllTrue with { Init = false },
+        _ => throw new ArgumentException($"unknown flag {flag}"),
     };
 }

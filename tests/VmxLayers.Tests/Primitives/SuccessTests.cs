@@ -1,4 +1,6 @@
+using VmxLayers.Cases;
 using VmxLayers.Checking;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Refinement;
 using VmxLayers.Semantics;
@@ -15,7 +17,7 @@ public class SuccessTests
     [Fact]
     public void ReadzReturnsTheSlotOnBothLayers()
     {
-        var b = () => Case(Prim.vmx_readz).Args(ValuePair.Int(7)).Slot(7, ValuePair.Int(0xFFFFFFFF));
+        var b = () => Case(Prims.vmx_readz).Args(ValuePair.Int(7)).Slot(7, ValuePair.Int(0xFFFFFFFF));
         Assert.Equal(Val.Vint(0xFFFFFFFF), Run(b(), high: true).Ret);
         Assert.Equal(Val.Vint(0xFFFFFFFF), Run(b(), high: false).Ret);
     }
@@ -23,7 +25,7 @@ public class SuccessTests
     [Fact]
     public void WritezWritesExactlyTheSlot()
     {
-        var b = () => Case(Prim.vmx_writez).Args(ValuePair.Int(37), ValuePair.Int(0xABCDEF01));
+        var b = () => Case(Prims.vmx_writez).Args(ValuePair.Int(37), ValuePair.Int(0xABCDEF01));
         var h = Run(b(), high: true);
         var l = Run(b(), high: false);
         Assert.Equal(Val.Vint(0xABCDEF01), h.Slot(37));
@@ -35,7 +37,7 @@ public class SuccessTests
     [Fact]
     public void EnterPreCopiesGuestRipIntoTheVmcs()
     {
-        var b = () => Case(Prim.vmx_enter_pre).Slot(VmxSlots.G_RIP, ValuePair.Int(0x1234));
+        var b = () => Case(Prims.vmx_enter_pre).Slot(VmxSlots.G_RIP, ValuePair.Int(0x1234));
         Assert.Equal(Val.Vint(0x1234), Run(b(), high: true).Vmcs(VmcsFields.GUEST_RIP));
         Assert.Equal(Val.Vint(0x1234), Run(b(), high: false).Vmcs(VmcsFields.GUEST_RIP));
     }
@@ -43,7 +45,7 @@ public class SuccessTests
     [Fact]
     public void ExitPostCopiesTheExitInformationAndSetsLaunched()
     {
-        var b = () => Case(Prim.vmx_exit_post).Vmcs(VmcsFields.GUEST_RIP, ValuePair.Int(0x40))
+        var b = () => Case(Prims.vmx_exit_post).Vmcs(VmcsFields.GUEST_RIP, ValuePair.Int(0x40))
             .Vmcs(VmcsFields.EXIT_REASON, ValuePair.Int(30)).Vmcs(VmcsFields.EXIT_QUALIFICATION, ValuePair.Int(0xFFFFFFFF));
         var h = Run(b(), high: true);
         var l = Run(b(), high: false);
@@ -58,7 +60,7 @@ public class SuccessTests
     [Fact]
     public void ExitSavesTheGuestRegistersAndRestoresHostEbpEdi()
     {
-        var b = () => Case(Prim.vmx_exit).Reg(Preg.EAX, ValuePair.Int(1)).Reg(Preg.EBX, ValuePair.Int(2)).Reg(Preg.EDX, ValuePair.Int(3))
+        var b = () => Case(Prims.vmx_exit).Reg(Preg.EAX, ValuePair.Int(1)).Reg(Preg.EBX, ValuePair.Int(2)).Reg(Preg.EDX, ValuePair.Int(3))
             .Reg(Preg.ESI, ValuePair.Int(4)).Reg(Preg.EDI, ValuePair.Int(5)).Reg(Preg.EBP, ValuePair.Int(6)).Reg(Preg.RA, ValuePair.Int(0x99));
         var h = Run(b(), high: true);
         var l = Run(b(), high: false);
@@ -84,13 +86,13 @@ public class SuccessTests
     [Fact]
     public void EnterSavesHostRegistersLoadsTheGuestAndLeavesHostMode()
     {
-        var b = () => Case(Prim.vmx_enter).Reg(Preg.EBP, ValuePair.Int(0xEB)).Reg(Preg.EDI, ValuePair.Int(0xED));
+        var b = () => Case(Prims.vmx_enter).Reg(Preg.EBP, ValuePair.Int(0xEB)).Reg(Preg.EDI, ValuePair.Int(0xED));
         var h = Run(b(), high: true);
         var l = Run(b(), high: false);
         Assert.Equal(Val.Vint(0xEB), h.Slot(VmxSlots.HOST_EBP));
         Assert.Equal(Val.Vint(0xED), l.LowSlot(VmxSlots.HOST_EDI));
-        Assert.False(h.Data.Ihost.B);
-        Assert.False(l.Data.Ihost.B);
+        Assert.False(h.Data.Ihost.Raw.B);
+        Assert.False(l.Data.Ihost.Raw.B);
         foreach (var regs in new[] { h.Regs, l.Regs })
         {
             Assert.Equal(Val.Vint(Bg(VmxSlots.G_RAX)), regs[Preg.EAX]);

@@ -1,3 +1,4 @@
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Scenarios;
 using VmxLayers.Semantics;
@@ -93,7 +94,7 @@ public class ScenarioReplayTests
         var rebuilt = ScenarioWorld.Build(ScenarioParser.Parse(json.ToJsonString()));
         Assert.Equal(final["high"]!.ToJsonString(), ReplayJson.State(rebuilt, high: true).ToJsonString());
         Assert.Equal(final["low"]!.ToJsonString(), ReplayJson.State(rebuilt, high: false).ToJsonString());
-        Assert.Null(global::VmxLayers.Machine.WorldRelation.Check(rebuilt));
+        Assert.Null(global::VmxLayers.Machine.WorldRelation.Check(rebuilt, Prims.Relation));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CsCheck;
+using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Semantics;
 

@@ -1,18 +1,36 @@
 namespace VmxLayers.Smt.Solvers;
 
-/// <summary>Creates solvers by name ("libz3", "z3", "cvc5") and says whether one can run here.</summary>
+/// <summary>The solvers: Z3 in-process through libz3, or the z3 and cvc5 executables.</summary>
+public enum SolverKind { Libz3, Z3, Cvc5 }
+
+/// <summary>Creates solvers by kind (named "libz3", "z3", "cvc5" on the command line) and says whether one can run here.</summary>
 public static class SolverFactory
 {
     public static readonly IReadOnlyList<string> Names = ["libz3", "z3", "cvc5"];
 
-    /// <summary>A solver whose queries <paramref name="cancel"/> interrupts (they then throw OperationCanceledException).</summary>
-    public static ISmtSolver Create(string name, CancellationToken cancel = default) => name switch
+    /// <summary>The command-line name of a solver.</summary>
+    public static string NameOf(SolverKind kind) => Names[(int)kind];
+
+    /// <summary>Exact names only.</summary>
+    public static bool TryParse(string name, out SolverKind kind)
     {
-        "libz3" => new Libz3Solver(cancel),
-        "z3" => new ProcessSolver(SolverDialect.Z3, cancel),
-        "cvc5" => new ProcessSolver(SolverDialect.Cvc5, cancel),
-        _ => throw new ArgumentException($"unknown solver '{name}' (expected one of: {string.Join(", ", Names)})", nameof(name)),
+        int k = Names.ToList().IndexOf(name);
+        kind = (SolverKind)Math.Max(k, 0);
+        return k >= 0;
+    }
+
+    /// <summary>A solver whose queries <paramref name="cancel"/> interrupts (they then throw OperationCanceledException).</summary>
+    public static ISmtSolver Create(SolverKind kind, CancellationToken cancel = default) => kind switch
+    {
+        SolverKind.Libz3 => new Libz3Solver(cancel),
+        SolverKind.Z3 => new ProcessSolver(SolverDialect.Z3, cancel),
+        SolverKind.Cvc5 => new ProcessSolver(SolverDialect.Cvc5, cancel),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown solver"),
     };
+
+    /// <summary>Creates a solver by its command-line name.</summary>
+    public static ISmtSolver Create(string name, CancellationToken cancel = default) =>
+        TryParse(name, out var kind) ? Create(kind, cancel) : throw new ArgumentException($"unknown solver '{name}' (expected one of: {string.Join(", ", Names)})", nameof(name));
 
     /// <summary>Whether the solver can run on this machine; if not, why names the missing piece and how to get it.</summary>
     public static bool IsAvailable(string name, out string? why)

@@ -1,4 +1,4 @@
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Spec.Concrete;
@@ -7,135 +7,167 @@ namespace VmxLayers.Spec.Concrete;
 public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
 {
     public readonly ConcreteContext Context => ctx;
-    public readonly MutantId Mutant => ctx.Mutant;
 
-    public readonly bool Require(CTerm cond, GuardText why)
+    static Bool<CTerm> B(bool b) => new(CTerm.Of(b));
+    static Z<CTerm> Zt(long z) => new(new CTerm(z));
+    static Val<CTerm> V(Val v) => new(new CTerm(v));
+
+    public readonly bool Require(Bool<CTerm> cond, GuardText why)
     {
-        if (cond.B) return true;
+        if (cond.Raw.B) return true;
         ctx.Why = why.ToString();
         return false;
     }
 
     public readonly void Phase(SpecPhase phase) { }
 
-    public readonly CTerm Bool(bool b) => CTerm.Of(b);
-    public readonly CTerm And(CTerm a, CTerm b) => CTerm.Of(a.B && b.B);
-    public readonly CTerm Or(CTerm a, CTerm b) => CTerm.Of(a.B || b.B);
-    public readonly CTerm Not(CTerm a) => CTerm.Of(!a.B);
-    public readonly CTerm Implies(CTerm a, CTerm b) => CTerm.Of(!a.B || b.B);
+    public readonly Bool<CTerm> Bool(bool b) => B(b);
+    public readonly Bool<CTerm> And(Bool<CTerm> a, Bool<CTerm> b) => B(a.Raw.B && b.Raw.B);
+    public readonly Bool<CTerm> Or(Bool<CTerm> a, Bool<CTerm> b) => B(a.Raw.B || b.Raw.B);
+    public readonly Bool<CTerm> Not(Bool<CTerm> a) => B(!a.Raw.B);
+    public readonly Bool<CTerm> Implies(Bool<CTerm> a, Bool<CTerm> b) => B(!a.Raw.B || b.Raw.B);
+    public readonly Bool<CTerm> Iff(Bool<CTerm> a, Bool<CTerm> b) => B(a.Raw.B == b.Raw.B);
 
-    public readonly CTerm Z(long n) => new(n);
-    public readonly CTerm Add(CTerm a, CTerm b) => new(a.Z + b.Z);
-    public readonly CTerm Mul(CTerm a, CTerm b) => new(a.Z * b.Z);
-    public readonly CTerm Le(CTerm a, CTerm b) => CTerm.Of(a.Z <= b.Z);
-    public readonly CTerm Lt(CTerm a, CTerm b) => CTerm.Of(a.Z < b.Z);
-    public readonly CTerm Eq(CTerm a, CTerm b) => CTerm.Of(a.Z == b.Z);
-    public readonly CTerm Unsigned(CTerm i) => new(i.Z);
-    public readonly CTerm Repr(CTerm z) => new(Int.Repr(z.Z).Unsigned);
+    public readonly Z<CTerm> Z(long n) => Zt(n);
+    public readonly Z<CTerm> Add(Z<CTerm> a, Z<CTerm> b) => Zt(a.Raw.Z + b.Raw.Z);
+    public readonly Z<CTerm> Mul(Z<CTerm> a, Z<CTerm> b) => Zt(a.Raw.Z * b.Raw.Z);
+    public readonly Bool<CTerm> Le(Z<CTerm> a, Z<CTerm> b) => B(a.Raw.Z <= b.Raw.Z);
+    public readonly Bool<CTerm> Lt(Z<CTerm> a, Z<CTerm> b) => B(a.Raw.Z < b.Raw.Z);
+    public readonly Bool<CTerm> Eq(Z<CTerm> a, Z<CTerm> b) => B(a.Raw.Z == b.Raw.Z);
+    public readonly Z<CTerm> Unsigned(Int<CTerm> i) => Zt(i.Raw.Z);
+    public readonly Int<CTerm> Repr(Z<CTerm> z) => new(new CTerm(Semantics.Int.Repr(z.Raw.Z).Unsigned));
 
-    static readonly CTerm vundef = new(Val.Vundef);
-    public readonly CTerm Vundef => vundef;
-    public readonly CTerm Vint(CTerm i) => new(Val.Vint((uint)i.Z));
-    public readonly CTerm IsUndef(CTerm v) => CTerm.Of(v.V.IsUndef);
-    public readonly CTerm IsInt(CTerm v) => CTerm.Of(v.V.IsInt);
-    public readonly CTerm IsPtr(CTerm v) => CTerm.Of(v.V.IsPtr);
-    public readonly CTerm IntOf(CTerm v) => new(v.V.IntValue.Unsigned);
-    public readonly CTerm BlockOf(CTerm v) => new(v.V.Block);
-    public readonly CTerm ValEq(CTerm a, CTerm b) => CTerm.Of(a.V == b.V);
-    public readonly CTerm LoadResult32(CTerm v) => new(ValOps.LoadResult(Chunk.Mint32, v.V));
-    public readonly CTerm HasType(CTerm v, Typ t) => CTerm.Of(v.V.HasType(t));
-    public readonly CTerm SymbolPtr(Global g) => new(Val.Vptr(Genv.BlockOf(g), 0u));
-    public readonly CTerm GenvNext => new(Genv.Next);
-    public readonly CTerm TotalCpu => new(ctx.Genv.TotalCpu);
+    static readonly Val<CTerm> vundef = V(Semantics.Val.Vundef);
+    public readonly Val<CTerm> Vundef => vundef;
+    /// <summary>An Int term always holds an unsigned 32-bit payload (only Repr and IntOf make one).</summary>
+    public readonly Val<CTerm> Vint(Int<CTerm> i) => V(Semantics.Val.Vint((uint)i.Raw.Z));
+    public readonly Bool<CTerm> IsUndef(Val<CTerm> v) => B(v.Raw.V.IsUndef);
+    public readonly Bool<CTerm> IsInt(Val<CTerm> v) => B(v.Raw.V.IsInt);
+    public readonly Bool<CTerm> IsPtr(Val<CTerm> v) => B(v.Raw.V.IsPtr);
+    public readonly Int<CTerm> IntOf(Val<CTerm> v) => new(new CTerm(v.Raw.V.IntValue.Unsigned));
+    public readonly Z<CTerm> BlockOf(Val<CTerm> v) => Zt(v.Raw.V.Block);
+    public readonly Bool<CTerm> ValEq(Val<CTerm> a, Val<CTerm> b) => B(a.Raw.V == b.Raw.V);
+    public readonly Val<CTerm> LoadResult32(Val<CTerm> v) => V(ValOps.LoadResult(Chunk.Mint32, v.Raw.V));
+    public readonly Bool<CTerm> HasType(Val<CTerm> v, Typ t) => B(v.Raw.V.HasType(t));
+    public readonly Val<CTerm> SymbolPtr(Global g) => V(Semantics.Val.Vptr(Genv.BlockOf(g), 0u));
+    public readonly Z<CTerm> GenvNext => Zt(Genv.Next);
+    public readonly Z<CTerm> TotalCpu => Zt(ctx.Genv.TotalCpu);
 
-    public readonly CTerm Inject(CTerm a, CTerm b) => CTerm.Of(Semantics.Inject.Val(ctx.Inject, a.V, b.V));
-    public readonly CTerm InjectsFlat(CTerm v, CTerm next) => CTerm.Of(!v.V.IsPtr || v.V.Block < next.Z);
+    public readonly Bool<CTerm> Inject(Val<CTerm> a, Val<CTerm> b) => B(Semantics.Inject.Val(ctx.Inject, a.Raw.V, b.Raw.V));
+    public readonly Bool<CTerm> InjectsFlat(Val<CTerm> v, Z<CTerm> next) => B(!v.Raw.V.IsPtr || v.Raw.V.Block < next.Raw.Z);
 
-    public readonly CTerm Slot(CTerm vmx, CTerm cpu, CTerm slot) => new(vmx.As<VmxArea>().Get(cpu.Z, slot.Z));
-    public readonly CTerm SetSlot(CTerm vmx, CTerm cpu, CTerm slot, CTerm v)
+    public readonly Val<CTerm> Slot(VmxMap<CTerm> vmx, Z<CTerm> cpu, Z<CTerm> slot) => V(vmx.Raw.As<VmxArea>().Get(cpu.Raw.Z, slot.Raw.Z));
+
+    public readonly VmxMap<CTerm> SetSlot(VmxMap<CTerm> vmx, Z<CTerm> cpu, Z<CTerm> slot, Val<CTerm> v)
     {
-        ctx.Touched?.Slots.Add((cpu.Z, slot.Z));
-        return new(vmx.As<VmxArea>().Set(cpu.Z, slot.Z, v.V));
+        ctx.Touched?.Slots.Add((cpu.Raw.Z, slot.Raw.Z));
+        return new(new CTerm(vmx.Raw.As<VmxArea>().Set(cpu.Raw.Z, slot.Raw.Z, v.Raw.V)));
     }
-    public readonly CTerm VmcsField(CTerm vmcs, CTerm cpu, CTerm enc) => new(vmcs.As<VmcsArea>()[cpu.Z].Get(enc.Z));
-    public readonly CTerm SetVmcsField(CTerm vmcs, CTerm cpu, CTerm enc, CTerm v)
-    {
-        ctx.Touched?.VmcsFields.Add((cpu.Z, enc.Z));
-        var area = vmcs.As<VmcsArea>();
-        return new(area.Set(cpu.Z, area[cpu.Z].Set(enc.Z, v.V)));
-    }
-    public readonly CTerm VmcsRevid(CTerm vmcs, CTerm cpu) => new(vmcs.As<VmcsArea>()[cpu.Z].Revid);
-    public readonly CTerm VmcsAbrtid(CTerm vmcs, CTerm cpu) => new(vmcs.As<VmcsArea>()[cpu.Z].Abrtid);
-    public readonly CTerm ValidEncoding(CTerm enc) => CTerm.Of(VmcsFields.IsValid(enc.Z));
 
-    public readonly CTerm Reg(CTerm rs, Preg r) => new(rs.As<RegBox>()[r]);
-    public readonly CTerm SetRegs(CTerm rs, ReadOnlySpan<(Preg Reg, CTerm Value)> updates)
+    public readonly Val<CTerm> VmcsField(VmcsMap<CTerm> vmcs, Z<CTerm> cpu, Z<CTerm> enc) => V(vmcs.Raw.As<VmcsArea>()[cpu.Raw.Z].Get(enc.Raw.Z));
+
+    public readonly VmcsMap<CTerm> SetVmcsField(VmcsMap<CTerm> vmcs, Z<CTerm> cpu, Z<CTerm> enc, Val<CTerm> v)
+    {
+        ctx.Touched?.VmcsFields.Add((cpu.Raw.Z, enc.Raw.Z));
+        var area = vmcs.Raw.As<VmcsArea>();
+        return new(new CTerm(area.Set(cpu.Raw.Z, area[cpu.Raw.Z].Set(enc.Raw.Z, v.Raw.V))));
+    }
+
+    public readonly Val<CTerm> VmcsRevid(VmcsMap<CTerm> vmcs, Z<CTerm> cpu) => V(vmcs.Raw.As<VmcsArea>()[cpu.Raw.Z].Revid);
+    public readonly Val<CTerm> VmcsAbrtid(VmcsMap<CTerm> vmcs, Z<CTerm> cpu) => V(vmcs.Raw.As<VmcsArea>()[cpu.Raw.Z].Abrtid);
+    public readonly Bool<CTerm> ValidEncoding(Z<CTerm> enc) => B(VmcsFields.IsValid(enc.Raw.Z));
+
+    public readonly Val<CTerm> Reg(Regs<CTerm> rs, Preg r) => V(rs.Raw.As<RegBox>()[r]);
+
+    public readonly Regs<CTerm> SetRegs(Regs<CTerm> rs, ReadOnlySpan<(Preg Reg, Val<CTerm> Value)> updates)
     {
         Span<(Preg, Val)> changes = updates.Length <= PregInfo.Count ? stackalloc (Preg, Val)[updates.Length] : new (Preg, Val)[updates.Length];
-        for (int k = 0; k < updates.Length; k++) changes[k] = (updates[k].Reg, updates[k].Value.V);
-        return new(rs.As<RegBox>().With(changes));
+        for (int k = 0; k < updates.Length; k++) changes[k] = (updates[k].Reg, updates[k].Value.Raw.V);
+        return new(new CTerm(rs.Raw.As<RegBox>().With(changes)));
     }
-    public readonly CTerm UndefRegs(CTerm rs, ReadOnlySpan<Preg> regs)
+
+    public readonly Regs<CTerm> UndefRegs(Regs<CTerm> rs, ReadOnlySpan<Preg> regs)
     {
         Span<(Preg, Val)> changes = regs.Length <= PregInfo.Count ? stackalloc (Preg, Val)[regs.Length] : new (Preg, Val)[regs.Length];
-        for (int k = 0; k < regs.Length; k++) changes[k] = (regs[k], Val.Vundef);
-        return new(rs.As<RegBox>().With(changes));
+        for (int k = 0; k < regs.Length; k++) changes[k] = (regs[k], Semantics.Val.Vundef);
+        return new(new CTerm(rs.Raw.As<RegBox>().With(changes)));
     }
 
-    public readonly CTerm LoadVmxLoc(CTerm mem, CTerm ofs, out CTerm ok)
+    public readonly Val<CTerm> LoadVmxLoc(Mem<CTerm> mem, Z<CTerm> ofs, out Bool<CTerm> ok)
     {
-        var v = mem.As<Mem>().Load(Chunk.Mint32, Genv.VmxLocBlock, ofs.Z);
-        ok = CTerm.Of(v.HasValue);
-        return new(v ?? Val.Vundef);
+        var v = mem.Raw.As<Mem>().Load(Chunk.Mint32, Genv.VmxLocBlock, ofs.Raw.Z);
+        ok = B(v.HasValue);
+        return V(v ?? Semantics.Val.Vundef);
     }
 
-    public readonly CTerm StoreVmxLoc(CTerm mem, CTerm ofs, CTerm v, out CTerm ok)
+    public readonly Mem<CTerm> StoreVmxLoc(Mem<CTerm> mem, Z<CTerm> ofs, Val<CTerm> v, out Bool<CTerm> ok)
     {
-        var m = mem.As<Mem>().Store(Chunk.Mint32, Genv.VmxLocBlock, ofs.Z, v.V);
-        ok = CTerm.Of(m is not null);
-        if (m is not null) ctx.Touched?.VmxLocStores.Add(ofs.Z);
-        return m is null ? mem : new(m);
+        var m = mem.Raw.As<Mem>().Store(Chunk.Mint32, Genv.VmxLocBlock, ofs.Raw.Z, v.Raw.V);
+        ok = B(m is not null);
+        if (m is null) return mem;
+        ctx.Touched?.VmxLocStores.Add(ofs.Raw.Z);
+        return new(new CTerm(m));
     }
 
-    public readonly CTerm WritableVmxLoc(CTerm mem, CTerm ofs) =>
-        CTerm.Of(mem.As<Mem>().ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, ofs.Z, Permission.Writable));
-    public readonly CTerm NextBlock(CTerm mem) => new(mem.As<Mem>().NextBlock);
-    public readonly CTerm MemoryMatch(CTerm memHigh, CTerm memLow)
+    public readonly Bool<CTerm> WritableVmxLoc(Mem<CTerm> mem, Z<CTerm> ofs) =>
+        B(mem.Raw.As<Mem>().ValidAccess(Chunk.Mint32, Genv.VmxLocBlock, ofs.Raw.Z, Permission.Writable));
+
+    public readonly Z<CTerm> NextBlock(Mem<CTerm> mem) => Zt(mem.Raw.As<Mem>().NextBlock);
+
+    public readonly Bool<CTerm> MemoryMatch(Mem<CTerm> memHigh, Mem<CTerm> memLow)
     {
-        var why = MemoryFacts.Check(ctx, memHigh.As<Mem>(), memLow.As<Mem>());
-        if (why is not null) ctx.Witness["memory"] = why;
-        return CTerm.Of(why is null);
+        var why = MemoryFacts.Check(ctx, memHigh.Raw.As<Mem>(), memLow.Raw.As<Mem>());
+        if (why is not null) Fail(new("memory", why));
+        return B(why is null);
     }
 
-    public readonly CTerm ForallCpuSlot(string clause, Func<CTerm, CTerm, CTerm> body)
+    public readonly Bool<CTerm> ForallCpuSlot(string clause, Func<Z<CTerm>, Z<CTerm>, Bool<CTerm>> body)
     {
+        bool all = true;
         for (int c = 0; c < ctx.Genv.TotalCpu; c++)
             for (int i = 0; i < VmxSlots.Size; i++)
-                if (!body(new(c), new(i)).B) return Fail(clause, $"CPU {c}, {VmxSlots.Describe(i)}");
-        return CTerm.Of(true);
+                if (!body(Zt(c), Zt(i)).Raw.B && !Fail(new(clause, $"CPU {c}, {VmxSlots.Describe(i)}", WitnessKind.Slot, c, i), ref all)) return B(false);
+        return B(all);
     }
 
-    public readonly CTerm ForallSlot(string clause, Func<CTerm, CTerm> body)
+    public readonly Bool<CTerm> ForallSlot(string clause, Func<Z<CTerm>, Bool<CTerm>> body)
     {
+        bool all = true;
         for (int i = 0; i < VmxSlots.Size; i++)
-            if (!body(new(i)).B) return Fail(clause, VmxSlots.Describe(i));
-        return CTerm.Of(true);
+            if (!body(Zt(i)).Raw.B && !Fail(new(clause, VmxSlots.Describe(i), WitnessKind.Slot, -1, i), ref all)) return B(false);
+        return B(all);
     }
 
-    public readonly CTerm ForallCpuField(string clause, Func<CTerm, CTerm, CTerm> body)
+    public readonly Bool<CTerm> ForallCpuField(string clause, VmcsMap<CTerm> high, VmcsMap<CTerm> low, Func<Z<CTerm>, Z<CTerm>, Bool<CTerm>> body)
     {
+        bool all = true;
+        VmcsArea h = high.Raw.As<VmcsArea>(), l = low.Raw.As<VmcsArea>();
         for (int c = 0; c < ctx.Genv.TotalCpu; c++)
         {
             foreach (var (enc, _) in VmcsFields.All)
-                if (!body(new(c), new(enc)).B) return Fail(clause, $"CPU {c}, VMCS field {VmcsFields.Describe(enc)}");
-            if (!body(new(c), new(-1)).B) return Fail(clause, $"CPU {c}, the VMCS revid/abrtid or an invalid encoding");
+                if (!body(Zt(c), Zt(enc)).Raw.B && !Fail(new(clause, $"CPU {c}, VMCS field {VmcsFields.Describe(enc)}", WitnessKind.VmcsField, c, enc), ref all)) return B(false);
+            // the encodings outside the valid set that either side holds (elsewhere both are the default Vundef)
+            foreach (long enc in InvalidEncodings(h[c], l[c]))
+                if (!body(Zt(c), Zt(enc)).Raw.B && !Fail(new(clause, $"CPU {c}, VMCS encoding {VmcsFields.Describe(enc)} (not a valid encoding)", WitnessKind.VmcsField, c, enc), ref all)) return B(false);
         }
-        return CTerm.Of(true);
+        return B(all);
     }
 
-    readonly CTerm Fail(string clause, string where)
+    static IEnumerable<long> InvalidEncodings(VmcsData h, VmcsData l) =>
+        h.Extra.Count == 0 && l.Extra.Count == 0 ? [] : h.Extra.Keys.Union(l.Extra.Keys).Order();
+
+    /// <summary>Records a failing instance; true when the quantifier should go on (collecting every failure).</summary>
+    readonly bool Fail(ClauseWitness w, ref bool all)
     {
-        ctx.Witness[clause] = where;
-        return CTerm.Of(false);
+        if (all) ctx.Witness[w.Clause] = w.Where;   // the first failing instance of this evaluation
+        all = false;
+        ctx.AllFailures?.Add(w);
+        return ctx.AllFailures is not null;
+    }
+
+    readonly void Fail(ClauseWitness w)
+    {
+        ctx.Witness[w.Clause] = w.Where;
+        ctx.AllFailures?.Add(w);
     }
 }

@@ -1,3 +1,4 @@
+using VmxLayers.Constants;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Spec.Concrete;

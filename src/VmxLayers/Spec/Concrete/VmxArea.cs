@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using VmxLayers.Layers;
+using VmxLayers.Constants;
 using VmxLayers.Semantics;
 
 namespace VmxLayers.Spec.Concrete;
