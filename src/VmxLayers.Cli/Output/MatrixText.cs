@@ -59,6 +59,6 @@ public static class MatrixText
         AnsiConsole.WriteLine($"relation mutants killed somewhere: {relation.Count(x => x.KilledSomewhere)}/{relation.Count}");
         var eq = rows.Where(x => x.Mutant.Equivalent is not null).ToList();
         AnsiConsole.WriteLine($"equivalent mutants killed by a backend (should be 0): {eq.Count(x => x.Cells.Any(c => c.Killed))}/{eq.Count}");
-        AnsiConsole.WriteLine($"backends: {string.Join(", ", o.Backends.Select(Name))}; random budget {o.RandomBudget}/primitive, solver {o.Solver} (rlimit {o.Rlimit}), simulate {o.SimulateCpus} CPUs (default guests); total {elapsed.TotalSeconds:F1} s");
+        AnsiConsole.WriteLine($"backends: {string.Join(", ", o.Backends.Select(Name))}; random budget {o.RandomBudget}/primitive, solver {Smt.Solvers.SolverFactory.NameOf(o.Solver)} (rlimit {o.Rlimit}), simulate {o.SimulateCpus} CPUs (default guests); total {elapsed.TotalSeconds:F1} s");
     }
 }

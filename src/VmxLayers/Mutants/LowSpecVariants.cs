@@ -42,7 +42,7 @@ sealed class ExitSwapsHostEbpEdi() : PrimSpec(VmxExit.Primitive, LayerNames.VMCS
     protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
-        protected override (Preg, Val<T>)[] Returned(Val<T> ebp, Val<T> edi) => [(Preg.EDI, ebp), (Preg.EBP, edi)];
+        protected override (Val<T> Edi, Val<T> Ebp) Returned(Val<T> ebp, Val<T> edi) => (ebp, edi);
     }
 }
 

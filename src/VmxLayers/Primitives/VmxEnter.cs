@@ -40,7 +40,7 @@ public static class VmxEnter
             if (!d.Require(d.ValEq(d.Reg(rs, Preg.PC), d.SymbolPtr(Global.vmx_enter)), "vmx_enter: PC is not &vmx_enter")) return fail;
             if (!d.Require(EspGuard(ref d, rs, mem), "vmx_enter: ESP is undefined or not a stack pointer")) return fail;
             var (cpu, vmx) = (a.CpuId, a.Vmx);
-            Span<(Preg, Val<T>)> ret = new (Preg, Val<T>)[Restored.Length];
+            Span<(Preg, Val<T>)> ret = [default, default, default, default, default, default];   // on the stack: Restored has six
             var typed = d.Bool(true);
             for (int k = 0; k < Restored.Length; k++)
             {
@@ -80,7 +80,8 @@ public static class VmxEnter
             var (cpu, m) = (a.CpuId, mem);
             if (!SaveHost(ref d, cpu, rs, ref m)) return fail;
             var restored = RestoredRegisters;
-            var ret = new (Preg, Val<T>)[restored.Count];
+            Span<(Preg, Val<T>)> six = [default, default, default, default, default, default];   // on the stack
+            var ret = restored.Count <= six.Length ? six[..restored.Count] : new (Preg, Val<T>)[restored.Count];
             for (int k = 0; k < restored.Count; k++)
             {
                 if (!Load(ref d, cpu, m, restored[k].Slot, out var v)) return fail;
