@@ -47,19 +47,26 @@ public static class GuestLibrary
     public static GuestProgram LoadFile(string path, uint loadAddress = GuestProgram.DefaultLoadAddress, int memorySize = GuestCpu.DefaultMemorySize)
     {
         if (!File.Exists(path)) throw new GuestLoadException($"{path}: guest binary not found");
+        // read at most what can be loaded (an ELF file may carry symbols beyond its segments): a device such as
+        // /dev/zero or a huge file is refused, never read whole
+        long room = Math.Max(memorySize - (long)loadAddress, MaxElfFile);
         byte[] code;
-        try { code = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new GuestLoadException($"{path}: cannot read guest binary ({e.Message})"); }
+        try { code = Io.InputFile.ReadBytes(path, room, $"a guest image (flat at 0x{loadAddress:X} in {memorySize} bytes of guest memory, or ELF)"); }
+        catch (Io.InputFileException e) { throw new GuestLoadException(e.Message); }
         if (code.Length == 0) throw new GuestLoadException($"{path}: guest binary is empty");
         string? expectedPath = new[] { Path.ChangeExtension(path, ".expected"), path + ".expected" }.FirstOrDefault(File.Exists);
-        string expected = expectedPath is null ? "" : File.ReadAllText(expectedPath);
+        string expected;
+        try { expected = expectedPath is null ? "" : Io.InputFile.ReadText(expectedPath, 16 << 20, "an expected output"); }
+        catch (Io.InputFileException e) { throw new GuestLoadException(e.Message); }
         if (ElfImage.IsElf(code)) return ElfImage.Read(path, code, expected, expectedPath is not null, memorySize);
         if ((ulong)loadAddress + (ulong)code.Length > (ulong)memorySize)
             throw new GuestLoadException($"{path}: {code.Length} bytes at 0x{loadAddress:X} do not fit in {memorySize} bytes of guest memory (--guest-memory)");
         return new GuestProgram(Path.GetFileNameWithoutExtension(path), code, loadAddress, loadAddress, expected)
         { HasExpectedOutput = expectedPath is not null, MemorySize = memorySize };
     }
+
+    /// <summary>Largest ELF file read (its segments must still fit in guest memory).</summary>
+    const long MaxElfFile = 64 << 20;
 
     static byte[]? ReadResource(string resource)
     {

@@ -11,6 +11,7 @@ public partial class DependencyTests
     /// <summary>The levels, lowest first; a folder may use folders of lower levels only.</summary>
     static readonly string[][] levels =
     [
+        ["Io"],
         ["Semantics", "Isa"],
         ["Constants"],
         ["Spec", "Guest"],
