@@ -1,14 +1,16 @@
 using System.CommandLine;
-using System.Reflection;
+using System.CommandLine.Invocation;
 using Spectre.Console;
+using VmxLayers.Cli.Output;
 
 namespace VmxLayers.Cli;
 
-/// <summary>The `vmxlayers` command tree. Exit codes: 0 ok, 1 verification failure, 2 bad input, 3 inconclusive.</summary>
+/// <summary>The `vmxlayers` command tree. Exit codes (SPEC §7, <see cref="ExitCodes"/>): 0 ok, 1 verification failure, 2 bad input, 3 inconclusive, 4 guest fault, 5 internal error, 130 interrupted.</summary>
 public static class CliApp
 {
     public static int Run(string[] args)
     {
+        using var interrupts = Interrupts.Listen();   // first: a Ctrl-C from now on stops the run cleanly (exit 130)
         AnsiConsole.Console = CurrentConsole();
         var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
         {
@@ -20,22 +22,60 @@ public static class CliApp
             Commands.ProveCommand.Create(),
             Commands.SimulateCommand.Create(),
         };
+        DocumentExitCodes(root);
         var parse = root.Parse(args);
+        string command = CommandPath(parse);
         if (parse.Errors.Count > 0)
         {
-            // Bad usage is bad input: one line per problem, exit code 2 (System.CommandLine's default is 1).
-            Console.Error.WriteLine($"vmxlayers: {string.Join("; ", parse.Errors.Select(e => e.Message))} (see 'vmxlayers --help')");
-            return 2;
+            // Bad usage is bad input: one line, exit code 2 (System.CommandLine's default is 1).
+            Errors.Line(command, $"{string.Join("; ", parse.Errors.Select(e => e.Message))} (see 'vmxlayers {command} --help')".Replace("vmxlayers vmxlayers", "vmxlayers"));
+            return ExitCodes.BadInput;
         }
         try
         {
+            BeforeCommand?.Invoke(command);
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (Interrupts.Requested && e is OperationCanceledException)
+        {
+            Errors.Line(command, "interrupted (Ctrl-C)");
+            return ExitCodes.Interrupted;
         }
         catch (Exception e)
         {
-            // Never a stack trace: a bug still reports one line and a distinct failure code.
-            Console.Error.WriteLine($"vmxlayers: internal error: {e.GetType().Name}: {e.Message}");
-            return 1;
+            // Never a stack trace: a bug still reports one line and its own exit code.
+            Errors.Line(command, $"internal error (a bug of vmxlayers {ToolInfo.Version}, commit {ToolInfo.Commit}; please report it): {e.GetType().Name}: {e.Message}");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>Tests only: runs before the command (e.g. throws, to show how an internal error is reported).</summary>
+    internal static Action<string>? BeforeCommand { get; set; }
+
+    /// <summary>"check", "show vmcs", or "vmxlayers" for the root.</summary>
+    static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var c = parse.CommandResult; c is not null; c = c.Parent as System.CommandLine.Parsing.CommandResult)
+            if (c.Command is not RootCommand) names.Insert(0, c.Command.Name);
+        return names.Count == 0 ? "vmxlayers" : string.Join(" ", names);
+    }
+
+    /// <summary>Every --help ends with the exit codes (the help option is recursive: one action serves every command).</summary>
+    static void DocumentExitCodes(RootCommand root)
+    {
+        foreach (var help in root.Options.OfType<System.CommandLine.Help.HelpOption>())
+            if (help.Action is SynchronousCommandLineAction inner) help.Action = new HelpWithExitCodes(inner);
+    }
+
+    sealed class HelpWithExitCodes(SynchronousCommandLineAction inner) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            int code = inner.Invoke(parseResult);
+            Console.Out.WriteLine(ExitCodes.Help);
+            Console.Out.WriteLine();
+            return code;
         }
     }
 
@@ -58,12 +98,11 @@ public static class CliApp
 
     static Command VersionCommand()
     {
-        var version = new Command("version", "Print the tool version.");
+        var version = new Command("version", "Print the tool version and the git commit it was built from.");
         version.SetAction(_ =>
         {
-            var v = typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
-            Console.WriteLine($"vmxlayers {v.Split('+')[0]}");
-            return 0;
+            Console.WriteLine($"vmxlayers {ToolInfo.Version} (commit {ToolInfo.Commit})");
+            return ExitCodes.Ok;
         });
         return version;
     }

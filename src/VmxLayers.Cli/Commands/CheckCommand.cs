@@ -20,130 +20,178 @@ public static class CheckCommand
 {
     static readonly Option<string?> primitive = new("--primitive") { Description = "Check only this primitive: " + string.Join(", ", VmxLayerPair.Refinement.Names) + ".", HelpName = "P" };
     static readonly Option<string> backend = new("--backend") { Description = "Which concrete backends run: exhaustive, random or all (default all).", DefaultValueFactory = _ => "all", HelpName = "B" };
-    static readonly Option<string?> seed = new("--seed") { Description = "CsCheck seed for the random backend: its case is drawn first, so a printed counterexample seed reproduces it.", HelpName = "S" };
-    static readonly Option<int> budget = new("--budget") { Description = "Random cases per primitive (after a failure the rest shrink it). Default 3000.", DefaultValueFactory = _ => 3000, HelpName = "N" };
-    static readonly Option<double> shrink = new("--shrink-seconds") { Description = "Extra time the shrinker gets once the random backend finds a counterexample. Default 1.", DefaultValueFactory = _ => 1.0, HelpName = "SECONDS" };
-    static readonly Option<int> threads = new("--threads") { Description = "Worker threads (default: one per core).", HelpName = "N" };
+    static readonly Option<string?> seed = new("--seed") { Description = "Master seed of the random backend (printed by every run): it draws the same cases on any number of threads; its own case is drawn first, so a printed counterexample seed reproduces that case. Default: a fresh one.", HelpName = "S" };
+    static readonly Option<int> budget = new("--budget") { Description = "Random cases per primitive. Default 3000.", DefaultValueFactory = _ => 3000, HelpName = "N" };
+    static readonly Option<double> shrink = new("--shrink-seconds") { Description = "Extra time the shrinker gets once the random backend finds a counterexample, 0..3600. Default 1.", DefaultValueFactory = _ => 1.0, HelpName = "SECONDS" };
+    static readonly Option<int> threads = new("--threads") { Description = "Worker threads of the concrete backends, 0..1024 (default 0: one per core).", HelpName = "N" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document (per primitive and backend: cases, hypothesis held, high succeeded, verdict, time, scope, counterexample)." };
     static readonly Option<string?> mutant = new("--mutant") { Description = "Run under a compiled-in mutant (see `mutants --list`); the check should then fail.", HelpName = "NAME" };
     static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the proofs: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
     static readonly Option<bool> noProve = new("--no-prove") { Description = "Skip the SMT proofs (only the concrete backends run; no proof column)." };
-    static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first counterexample as a replayable scenario (SPEC §6; run it with `replay FILE`).", HelpName = "FILE" };
+    static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first counterexample (a backend's, else the prover's) as a replayable scenario (docs/scenarios.md; run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
+
+    const string Name = "check";
+    const int MaxThreads = 1024;
+    const double MaxShrinkSeconds = 3600;
 
     public static Command Create()
     {
-        var command = new Command("check",
-            "Check the simulation statement (SPEC §4) of the six primitives with the exhaustive backend (a declared small scope), " +
+        var command = new Command(Name,
+            "Check the simulation statement of the six primitives with the exhaustive backend (a declared small scope), " +
             "the random backend (CsCheck, related-pair generators, shrinking) and, unless --no-prove, an SMT proof for all inputs (run alongside). " +
-            "Exit 0 iff no counterexample and every lemma PROVED, 1 on a counterexample or a REFUTED lemma, 3 if a lemma is UNKNOWN and nothing failed, 2 on bad input.")
+            "Exit 0 iff no counterexample and every lemma PROVED, 1 on a counterexample or a REFUTED lemma, 3 if a lemma is UNKNOWN and nothing failed, " +
+            "2 on bad input, 130 on Ctrl-C (what finished is printed).")
         {
             primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save,
         };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(Run);
         return command;
     }
 
     /// <summary>Validated options.</summary>
-    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver);
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json);
+
+    /// <summary>What finished: the backend reports and lemmas, in order, and whether Ctrl-C stopped the run.</summary>
+    sealed record Outcome(List<BackendReport> Reports, List<LemmaResult> Lemmas, bool Interrupted);
 
     static int Run(ParseResult r)
     {
-        if (r.Errors.Count > 0) return Errors.Bad($"check: {r.Errors[0].Message}");
-        if (r.UnmatchedTokens.Count > 0) return Errors.Bad($"check: unknown argument '{r.UnmatchedTokens[0]}' (see check --help)");
         if (Validate(r, out var plan) is { } bad) return Errors.Bad(bad);
-        var reports = new List<BackendReport>();
-        bool asJson = r.GetValue(json);
-        // The proofs run alongside the concrete backends: the solver waits on memory as often as on the CPU.
-        var proofs = plan.Solver is { } sv
-            ? Task.Run(() => plan.Prims.Select(p => Prover.Prove(plan.Refinement.Statement(p), new ProveOptions(sv), plan.Refinement.Name)).ToList())
-            : Task.FromResult(new List<LemmaResult>());
-        foreach (var p in plan.Prims)
-        {
-            if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(plan.Refinement, p, plan.Threads));
-            if (plan.Random) reports.Add(RandomBackend.Run(plan.Refinement, p, plan.RandomOptions));
-        }
-        var lemmas = proofs.GetAwaiter().GetResult();
-        var first = reports.Select(x => x.Counterexample).FirstOrDefault(x => x is not null);
-        string? saved = null;
-        if (first is not null && r.GetValue(save) is { } file)
-        {
-            if (SaveScenario(first, file, plan.Mutant?.Name, out saved) is { } error) return Errors.Bad(error);
-        }
-        if (asJson) PrintJson(reports, lemmas, plan, saved);
-        else PrintText(reports, lemmas, plan, saved);
-        return ExitCode(reports.Any(x => !x.Passed), lemmas);
+        var outcome = ProgressLine.Run(Name, report => Work(plan, report));
+        var (saved, saveError) = Save(plan, outcome);
+        int code = ExitCode(outcome);
+        if (plan.Json) PrintJson(outcome, plan, saved, code);
+        else PrintText(outcome, plan, saved);
+        if (saveError is not null) Errors.Line(Name, saveError);
+        return code;
     }
 
-    /// <summary>1 on a counterexample, a vacuous check, or a refuted or vacuous lemma; else 3 if a lemma is unknown; else 0.</summary>
-    static int ExitCode(bool failed, List<LemmaResult> lemmas) =>
-        failed || lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? 1
-        : lemmas.Any(l => l.Verdict == Verdict.Unknown) ? 3 : 0;
+    /// <summary>The concrete backends, with the proofs alongside (the solver waits on memory as often as on the CPU).</summary>
+    static Outcome Work(Plan plan, Action<string> report)
+    {
+        var cancel = Interrupts.Token;
+        var lemmas = new List<LemmaResult>();
+        var proofs = plan.Solver is { } sv
+            ? Task.Run(() =>
+            {
+                foreach (var p in plan.Prims)
+                {
+                    var l = Prover.Prove(plan.Refinement.Statement(p), new ProveOptions(sv, Cancel: cancel), plan.Refinement.Name);
+                    lock (lemmas) lemmas.Add(l);
+                }
+            })
+            : Task.CompletedTask;
+        var reports = new List<BackendReport>();
+        int runs = plan.Prims.Length * ((plan.Exhaustive ? 1 : 0) + (plan.Random ? 1 : 0));
+        string Lemmas() { lock (lemmas) return plan.Solver is null ? "" : $", {lemmas.Count}/{plan.Prims.Length} lemmas done"; }
+        try
+        {
+            foreach (var p in plan.Prims)
+            {
+                report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p.Name}");
+                if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(plan.Refinement, p, plan.Threads, cancel));
+                report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p.Name}");
+                if (plan.Random) reports.Add(RandomBackend.Run(plan.Refinement, p, plan.RandomOptions));
+            }
+            while (!proofs.Wait(200)) report($"{reports.Count}/{runs} backend runs done{Lemmas()}, proving");
+            proofs.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (cancel.IsCancellationRequested && IsCancellation(e))
+        {
+            try { proofs.GetAwaiter().GetResult(); }
+            catch (Exception inner) when (IsCancellation(inner)) { }
+            lock (lemmas) return new Outcome(reports, [.. lemmas], Interrupted: true);
+        }
+        return new Outcome(reports, lemmas, Interrupted: false);
+    }
 
+    static bool IsCancellation(Exception e) =>
+        e is OperationCanceledException || (e is AggregateException a && a.Flatten().InnerExceptions.All(x => x is OperationCanceledException));
+
+    /// <summary>Saves the first counterexample (a concrete backend's, else the prover's decoded one): (saved path, error line).</summary>
+    static (string? Saved, string? Error) Save(Plan plan, Outcome o)
+    {
+        if (plan.Save is not { } file) return (null, null);
+        var c = o.Reports.Select(x => x.Counterexample?.Case).FirstOrDefault(x => x is not null)
+            ?? o.Lemmas.Select(l => l.Counterexample).FirstOrDefault(x => x is not null);
+        if (c is null) return (null, null);
+        var error = CounterexampleFile.Save(file, c, plan.Mutant?.Name);
+        return error is null ? (file, null) : (null, error);
+    }
+
+    /// <summary>130 when interrupted; 1 on a counterexample, a vacuous check, or a refuted or vacuous lemma; else 3 if a lemma is unknown; else 0.</summary>
+    static int ExitCode(Outcome o) =>
+        o.Interrupted ? ExitCodes.Interrupted
+        : o.Reports.Any(x => !x.Passed) || o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
+        : o.Lemmas.Any(l => l.Verdict == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
+
+    /// <summary>Null and the plan, or the error line ("check: --x: …").</summary>
     static string? Validate(ParseResult r, out Plan plan)
     {
         plan = null!;
-        if (Selection.Refinement("check", r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
-        if (Selection.Primitives("check", refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
+        if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
+        if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
         string b = r.GetValue(backend)!;
-        if (b is not ("all" or "exhaustive" or "random")) return $"check: --backend: expected exhaustive, random or all, got '{b}'";
+        if (b is not ("all" or "exhaustive" or "random")) return $"{Name}: --backend: expected exhaustive, random or all, got '{b}'";
         int n = r.GetValue(budget);
-        if (n <= 0) return $"check: --budget: expected a positive number of cases, got {n}";
+        if (n <= 0) return $"{Name}: --budget: expected a positive number of cases, got {n}";
         double s = r.GetValue(shrink);
-        if (s < 0) return $"check: --shrink-seconds: expected a non-negative number, got {s}";
+        if (!(s >= 0)) return $"{Name}: --shrink-seconds: expected a non-negative number of seconds, got {s}";
+        if (s > MaxShrinkSeconds) return $"{Name}: --shrink-seconds: {s} is too large (at most {MaxShrinkSeconds})";
         string? sd = r.GetValue(seed);
         if (sd is not null)
         {
             try { PCG.Parse(sd); }
             catch (Exception e) when (e is CsCheckException or FormatException or ArgumentException or IndexOutOfRangeException or OverflowException)
-            { return $"check: --seed: '{sd}' is not a CsCheck seed (as printed by a failing random check)"; }
+            { return $"{Name}: --seed: '{sd}' is not a CsCheck seed (as printed by a random check)"; }
         }
+        if (b == "exhaustive" && (sd is not null || Given(r, budget) || Given(r, shrink)))
+            return $"{Name}: --seed, --budget and --shrink-seconds configure the random backend, which --backend exhaustive does not run";
         int t = r.GetValue(threads);
-        if (t < 0) return $"check: --threads: expected a non-negative number, got {t}";
+        if (t < 0) return $"{Name}: --threads: expected a non-negative number, got {t}";
+        if (t > MaxThreads) return $"{Name}: --threads: {t} is too large (at most {MaxThreads})";
         SolverKind? sv = null;
-        if (!r.GetValue(noProve))
+        if (r.GetValue(noProve))
         {
-            if (Selection.Solver("check", r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver + " (or pass --no-prove)";
+            if (Given(r, solver)) return $"{Name}: --solver chooses the solver of the proofs, which --no-prove skips";
+        }
+        else
+        {
+            if (Selection.Solver(Name, r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver + " (or pass --no-prove)";
             sv = kind;
         }
-        plan = new Plan(refinement, prims, b != "random", b != "exhaustive", new RandomOptions(n, sd, s, t), m, t, sv);
+        if (CounterexampleFile.Check(r.GetValue(save)) is { } badSave) return $"{Name}: {badSave}";
+        var random = new RandomOptions(n, sd ?? RandomBackend.NewMasterSeed(), s, t, Interrupts.Token);
+        plan = new Plan(refinement, prims, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json));
         return null;
     }
 
-    /// <summary>Writes the counterexample's case as a scenario; null on success, else the error line.</summary>
-    static string? SaveScenario(Counterexample cx, string file, string? mutantName, out string? saved)
-    {
-        saved = null;
-        try
-        {
-            File.WriteAllText(file, ScenarioWriter.FromCase(cx.Case, mutant: mutantName) + Environment.NewLine);
-            saved = file;
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return $"check: --save-counterexample: {file}: {e.Message}";
-        }
-    }
+    /// <summary>Given on the command line (an option's default does not count).</summary>
+    static bool Given(ParseResult r, Option o) => r.GetResult(o) is { Implicit: false };
 
-    static void PrintText(List<BackendReport> reports, List<LemmaResult> lemmas, Plan plan, string? saved)
+    static void PrintText(Outcome o, Plan plan, string? saved)
     {
         var console = AnsiConsole.Console;
+        var (reports, lemmas) = (o.Reports, o.Lemmas);
         if (plan.Mutant is { } m) console.MarkupLine($"mutant: [bold]{m.Name}[/] — {Markup.Escape(m.Description)}");
         console.Write(plan.Solver is null ? Tables.Reports(reports) : Tables.Reports(reports, lemmas));
         foreach (var r in reports.DistinctBy(x => (x.Prim, x.Backend)).Where(x => x.Backend == Backend.Exhaustive).Take(plan.Prims.Length == 1 ? 1 : 0))
             console.WriteLine($"exhaustive scope of {r.Prim}: {r.Scope}");
+        if (plan.Random && reports.Any(x => x.Backend == Backend.Random))
+            console.WriteLine($"random cases drawn from master seed {plan.RandomOptions.Seed} (--seed {plan.RandomOptions.Seed} draws the same cases on any number of threads)");
         foreach (var r in reports.Where(x => x.Counterexample is not null)) CounterexamplePrinter.Print(console, r.Counterexample!, plan.Mutant?.Name);
-        if (saved is not null) console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
         foreach (var l in lemmas.Where(x => x.Verdict != Verdict.Proved)) PrintLemma(console, l);
+        if (saved is not null) console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
         long cases = reports.Sum(x => x.Cases);
         string proved = plan.Solver is not { } sv ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({SolverFactory.NameOf(sv)})";
         int failed = reports.Count(x => x.Verdict == CheckVerdict.Counterexample), vacuous = reports.Count(x => x.Verdict == CheckVerdict.Vacuous);
         int refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), vacuousLemmas = lemmas.Count(x => x.Verdict == Verdict.Vacuous), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
-        console.MarkupLine(ExitCode(failed + vacuous > 0, lemmas) switch
+        console.MarkupLine(ExitCode(o) switch
         {
-            0 => $"[green]verdict: PASS[/] — {cases} cases, no counterexample{proved}",
-            1 => $"[red]verdict: FAIL[/] — {failed} backend run(s) found a counterexample, {vacuous} VACUOUS (the high spec never succeeded), {refuted} lemma(s) REFUTED, {vacuousLemmas} VACUOUS",
+            ExitCodes.Ok => $"[green]verdict: PASS[/] — {cases} cases, no counterexample{proved}",
+            ExitCodes.Failed => $"[red]verdict: FAIL[/] — {failed} backend run(s) found a counterexample, {vacuous} VACUOUS (the high spec never succeeded), {refuted} lemma(s) REFUTED, {vacuousLemmas} VACUOUS",
+            ExitCodes.Interrupted => $"[yellow]verdict: INTERRUPTED[/] (Ctrl-C) — finished: {reports.Count} backend run(s) ({failed} with a counterexample), " +
+                $"{lemmas.Count} lemma(s) ({refuted} REFUTED); the rest has no verdict",
             _ => $"[yellow]verdict: INCONCLUSIVE[/] — no counterexample in {cases} cases, but {unknown} lemma(s) UNKNOWN",
         });
     }
@@ -160,18 +208,26 @@ public static class CheckCommand
         if (l.Replay is not null) console.WriteLine($"  prover's counterexample: {l.Replay}");
     }
 
-    static void PrintJson(List<BackendReport> reports, List<LemmaResult> lemmas, Plan plan, string? saved)
+    static void PrintJson(Outcome o, Plan plan, string? saved, int code)
     {
+        string solverName = plan.Solver is { } sv ? SolverFactory.NameOf(sv) : "";
+        var lemmas = o.Lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, solverName)).ToList();
+        if (plan.Solver is not null && o.Interrupted)
+            lemmas.AddRange(plan.Prims.Skip(o.Lemmas.Count).Select(p => (JsonNode)JsonReport.Unfinished(p.Name, solverName, started: true)));
         var doc = new JsonObject
         {
+            ["tool"] = ToolInfo.Json(),
+            ["command"] = Name,
             ["mutant"] = plan.Mutant?.Name,
-            ["passed"] = reports.All(x => x.Passed),
-            ["proved"] = plan.Solver is null ? null : lemmas.All(x => x.Verdict == Verdict.Proved),
-            ["exitCode"] = ExitCode(reports.Any(x => !x.Passed), lemmas),
-            ["results"] = new JsonArray([.. reports.Select(x => (JsonNode)JsonReport.Report(x))]),
-            ["proofs"] = plan.Solver is not { } sv ? null : new JsonArray([.. lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, SolverFactory.NameOf(sv)))]),
+            ["seed"] = plan.Random ? plan.RandomOptions.Seed : null,
+            ["passed"] = !o.Interrupted && o.Reports.All(x => x.Passed),
+            ["proved"] = plan.Solver is null ? null : !o.Interrupted && o.Lemmas.All(x => x.Verdict == Verdict.Proved),
+            ["interrupted"] = o.Interrupted,
+            ["exitCode"] = code,
+            ["results"] = new JsonArray([.. o.Reports.Select(x => (JsonNode)JsonReport.Report(x))]),
+            ["proofs"] = plan.Solver is null ? null : new JsonArray([.. lemmas]),
             ["savedCounterexample"] = saved,
         };
-        Console.WriteLine(doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine(JsonReport.Text(doc));
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VmxLayers.Cli.Output;
 using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
@@ -13,10 +14,10 @@ public static class ReplayCommand
 {
     static readonly Argument<string?> file = new("FILE")
     {
-        Description = "The scenario: {\"cpus\": N, \"init\": {…}, \"steps\": […]} (SPEC §6; format and extensions in docs/scenarios.md).",
+        Description = "The scenario: {\"cpus\": N, \"init\": {…}, \"steps\": […]} (the format: docs/scenarios.md; at most 16 MiB of UTF-8).",
         Arity = ArgumentArity.ZeroOrOne,
     };
-    static readonly Option<bool> json = new("--json") { Description = "Print SPEC §6's JSON document (steps, final states of both layers, related) instead of text." };
+    static readonly Option<bool> json = new("--json") { Description = "Print the JSON document of docs/scenarios.md (steps, final states of both layers, related, tool) instead of text." };
     static readonly Option<string?> mutant = new("--mutant")
     {
         Description = "Replay with a compiled-in mutant (overrides the scenario's \"mutant\"), e.g. exit-skips-edi-store.",
@@ -24,41 +25,43 @@ public static class ReplayCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
 
+    const string Name = "replay";
+
     public static Command Create()
     {
-        var command = new Command("replay",
+        var command = new Command(Name,
             "Replay a scenario on the high (PVMXIntro) and low (VMX over VMCSInit) layers in lockstep, checking the relation " +
-            "initially and after every step. Exit 0 iff related throughout, 1 if not, 2 on bad input (one line: file, JSON path, what was expected).")
+            "initially and after every step. Exit 0 iff related throughout, 1 if not, 2 on bad input (one line: file, JSON path, what was expected), " +
+            "130 on Ctrl-C (the steps that ran are printed).")
         {
             file, json, mutant,
         };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(Run);
         return command;
     }
 
     static int Run(ParseResult r)
     {
-        if (r.UnmatchedTokens.Count > 0) return Bad($"replay: unknown argument '{r.UnmatchedTokens[0]}' (see replay --help)");
-        if (r.GetValue(file) is not { } path) return Bad("replay: missing FILE (a scenario JSON file; see replay --help)");
+        if (r.GetValue(file) is not { } path) return Errors.Bad(Name, "missing FILE (a scenario JSON file; see replay --help)");
+        if (r.GetResult(mutant) is not null && string.IsNullOrEmpty(r.GetValue(mutant))) return Errors.Bad(Name, "--mutant: expected a mutant name (see `vmxlayers mutants --list`)");
         Scenario s;
         try { s = ScenarioParser.ParseFile(path); }
-        catch (ScenarioError e) { return Bad(e.Format(path)); }
+        catch (ScenarioError e) { return Errors.Bad(Name, e.Format(path)); }
         if (r.GetValue(mutant) is { } name)
         {
-            if (!MutantCatalog.TryParse(name, out var m)) return Bad($"replay: --mutant: unknown mutant '{name}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})");
+            if (!MutantCatalog.TryParse(name, out var m)) return Errors.Bad(Name, $"--mutant: unknown mutant '{name}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})");
             s = s with { Mutant = m.Name };
         }
-        var result = ScenarioReplay.Run(s);
-        if (r.GetValue(json)) Console.WriteLine(ReplayJson.Write(result));
+        var result = ProgressLine.Run(Name, report => ScenarioReplay.Run(s, cancel: Interrupts.Token, progress: k => { if ((k & 255) == 0) report($"step {k:N0}/{s.Steps.Length:N0}"); }));
+        if (r.GetValue(json))
+        {
+            var doc = ReplayJson.Document(result);
+            if (result.Interrupted) doc["interrupted"] = true;
+            doc["tool"] = ToolInfo.Json();
+            Console.WriteLine(JsonPretty.Write(doc));
+        }
         else PrintText(path, s, result);
-        return result.Related ? 0 : 1;
-    }
-
-    static int Bad(string line)
-    {
-        Console.Error.WriteLine(line);
-        return 2;
+        return result.Interrupted ? ExitCodes.Interrupted : result.Related ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     static void PrintText(string path, Scenario s, ReplayResult r)
@@ -74,9 +77,10 @@ public static class ReplayCommand
             o.WriteLine($"    low:  {Side(step, step.Low, high: false)}");
             o.WriteLine(step.Related ? "    related" : $"    NOT related: {step.Unrelated}");
         }
-        o.WriteLine(r.Related
-            ? $"verdict: RELATED throughout ({r.Steps.Length} step(s))"
-            : $"verdict: NOT RELATED ({(r.InitialUnrelated is not null ? "initial state" : $"first at step {r.Steps.First(x => !x.Related).Index}")})");
+        o.WriteLine(r.Related ? $"verdict: RELATED throughout ({r.Steps.Length} step(s))"
+            : r.InitialUnrelated is not null || r.Steps.Any(x => !x.Related)
+                ? $"verdict: NOT RELATED ({(r.InitialUnrelated is not null ? "initial state" : $"first at step {r.Steps.First(x => !x.Related).Index}")})"
+                : $"verdict: INTERRUPTED (Ctrl-C) after {r.Steps.Length} of {s.Steps.Length} step(s), related so far");
     }
 
     static string Call(ScenarioStep step) => step switch

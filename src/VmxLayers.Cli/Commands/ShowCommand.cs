@@ -33,11 +33,21 @@ public static class ShowCommand
         var c = new Command(name, description) { asJson };
         c.SetAction(r =>
         {
-            if (r.GetValue(asJson)) Console.WriteLine(json().ToJsonString(indented));
+            if (r.GetValue(asJson)) Console.WriteLine(WithTool(name, json()).ToJsonString(indented));
             else table(Out());
             return 0;
         });
         return c;
+    }
+
+    /// <summary>Every JSON document is an object with the tool first: the constants follow (a list under "entries").</summary>
+    static JsonObject WithTool(string name, JsonNode doc)
+    {
+        var o = new JsonObject { ["tool"] = Output.ToolInfo.Json(), ["command"] = $"show {name}" };
+        if (doc is JsonObject obj)
+            foreach (var (k, v) in obj.ToList()) { obj.Remove(k); o[k] = v; }
+        else o["entries"] = doc;
+        return o;
     }
 
     /// <summary>A console on the current Console.Out (so redirected output and tests see the tables), wide when not a terminal.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using VmxLayers.Cli.Output;
 using VmxLayers.Cosim;
 using VmxLayers.Guest;
 using VmxLayers.Mutants;
@@ -35,47 +36,48 @@ public static class SimulateCommand
     static Option<string?> Text(string name, string helpName, string description) =>
         new(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrOne };
 
+    const string Name = "simulate";
+
     public static Command Create()
     {
-        var command = new Command("simulate",
+        var command = new Command(Name,
             "Run IA-32 guests on several CPUs through VM exits, the host using only PVMXIntro primitives, both layers in lockstep; " +
-            "the relation is checked after every primitive. Exit 0 iff related throughout and every guest printed its expected output; " +
-            "1 on an unrelated step or a wrong output; 2 on bad options.")
+            "the relation is checked after every primitive. Exit 0 iff related throughout and every guest with an expected output printed it; " +
+            "1 on an unrelated step or a wrong output; 2 on bad options; 130 on Ctrl-C (what ran is summarised).")
         {
             cpus, guests, exits, interleave, seed, mutant, fullEvery, json,
         };
-        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(Run);
         return command;
     }
 
     static int Run(ParseResult result)
     {
-        if (result.UnmatchedTokens.Count > 0) return Bad($"unknown argument '{result.UnmatchedTokens[0]}' (see simulate --help)");
         if (Parse(result, out var error) is not { } parsed) return Bad(error!);
         SimulationReport report;
         try
         {
-            report = parsed.Json || Console.IsOutputRedirected ? RunPlain(parsed) : RunWithProgressBar(parsed.Options);
+            report = parsed.Json || Console.IsOutputRedirected || Console.IsErrorRedirected ? RunPlain(parsed) : RunWithProgressBar(parsed.Options);
         }
-        catch (GuestLoadException e) { return Bad(e.Message); }
+        catch (GuestLoadException e) { return Bad($"--guest {e.Message}"); }
         if (parsed.Json) Console.WriteLine(ReportJson(report));
         else PrintSummary(report);
-        return report.Passed ? 0 : 1;
+        return report.Interrupted ? ExitCodes.Interrupted : report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    static int Bad(string message)
-    {
-        Console.Error.WriteLine($"simulate: {message}");
-        return 2;
-    }
+    static int Bad(string message) => Errors.Bad(Name, message);
 
     static Parsed? Parse(ParseResult r, out string? error)
     {
         error = null;
-        var o = new SimulateOptions();
+        var o = new SimulateOptions { Cancel = Interrupts.Token };
         if (Value(r, cpus) is { } c) { if (!Int(c, 1, 1024, out int n)) { error = $"--cpus: expected an integer in 1..1024, got '{c}'"; return null; } o = o with { Cpus = n }; }
-        if (Value(r, exits) is { } k) { if (!long.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n < 1) { error = $"--exits: expected a positive integer, got '{k}'"; return null; } o = o with { MaxExits = n }; }
+        if (Value(r, exits) is { } k)
+        {
+            if (!System.Numerics.BigInteger.TryParse(k, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var big) || big < 1) { error = $"--exits: expected a positive integer, got '{k}'"; return null; }
+            if (big > long.MaxValue) { error = $"--exits: {k} is too large (at most {long.MaxValue})"; return null; }
+            o = o with { MaxExits = (long)big };
+        }
         if (Value(r, interleave) is { } i)
         {
             if (i is not ("rr" or "random")) { error = $"--interleave: expected rr or random, got '{i}'"; return null; }
@@ -91,7 +93,12 @@ public static class SimulateCommand
         var g = r.GetValue(guests) ?? [];
         if (r.GetResult(guests) is not null && g.Length == 0) { error = "--guest: expected a guest name or a .bin file"; return null; }
         foreach (var name in g)
+        {
+            if (Directory.Exists(name)) { error = $"--guest {name}: is a directory"; return null; }
             if (!GuestLibrary.Contains(name) && !File.Exists(name)) { error = $"--guest: '{name}' is neither a shipped guest ({string.Join(", ", GuestLibrary.Names)}) nor an existing file"; return null; }
+        }
+        // Guests go to CPUs round robin: more guests than CPUs would silently leave some unrun.
+        if (g.Length > o.Cpus) { error = $"--guest: {g.Length} guests for {o.Cpus} CPU(s); each CPU runs one guest (raise --cpus, or give fewer guests)"; return null; }
         o = o with { Guests = g };
         return new Parsed(o, r.GetValue(json));
     }
@@ -105,11 +112,11 @@ public static class SimulateCommand
     static SimulationReport RunPlain(Parsed p)
     {
         long nextLine = 1000;
-        return CoSimulation.Run(p.Options, p.Json ? null : progress =>
+        return CoSimulation.Run(p.Options, progress =>
         {
             if (progress.Elapsed.TotalMilliseconds < nextLine) return;
             nextLine = (long)progress.Elapsed.TotalMilliseconds + 1000;
-            Console.WriteLine($"simulate: {progress.Exits:N0}{(progress.MaxExits is { } k ? $"/{k:N0}" : "")} exits, {progress.PrimitiveCalls:N0} checked calls, {progress.Elapsed.TotalSeconds:F1} s");
+            Console.Error.WriteLine($"vmxlayers simulate: {progress.Exits:N0}{(progress.MaxExits is { } k ? $"/{k:N0}" : "")} exits, {progress.PrimitiveCalls:N0} checked calls, {progress.Elapsed.TotalSeconds:F1} s");
         });
     }
 
@@ -146,7 +153,7 @@ public static class SimulateCommand
             (r.Heap.Count > 0 ? $"; heap every {r.Heap.Interval:N0} exits ({r.Heap.Count} samples): first {Mb(r.Heap.First)}, min {Mb(r.Heap.Min)}, max {Mb(r.Heap.Max)}, last {Mb(r.Heap.Last)}" : ""));
         foreach (var c in r.Cpus)
         {
-            string verdict = c.ExpectedOutput is null ? "no expected output" : c.CompletedRuns > 0 ? "output as expected" : "run in progress";
+            string verdict = Verdict(r, c);
             w.WriteLine($"CPU {c.Cpu} ({c.Guest}): {c.CompletedRuns:N0} completed run(s), {c.Exits:N0} exits, {verdict}");
             var lines = c.Output.TrimEnd('\n').Split('\n');
             foreach (var line in lines.Take(MaxLines)) w.WriteLine($"  | {line}");
@@ -159,14 +166,39 @@ public static class SimulateCommand
             if (f.High is not null) w.WriteLine($"  high:   {f.High}");
             if (f.Low is not null) w.WriteLine($"  low:    {f.Low}");
         }
-        else w.WriteLine("OK: related after every step, every guest printed its expected output");
+        else if (r.Interrupted) w.WriteLine($"INTERRUPTED (Ctrl-C) after {r.Exits:N0} exits: related after every step so far");
+        else w.WriteLine(OkLine(r));
+    }
+
+    /// <summary>Only what was checked: a guest without an expected output, or one still running at the exit cap, is not said to have printed its output.</summary>
+    static string OkLine(SimulationReport r)
+    {
+        int n = r.Cpus.Count, matched = r.Cpus.Count(c => c.ExpectedOutput is not null && c.CompletedRuns > 0);
+        int none = r.Cpus.Count(c => c.ExpectedOutput is null), running = n - matched - none;
+        if (matched == n) return "OK: related after every step, every guest printed its expected output";
+        return $"OK: related after every step; {matched} of {n} guest(s) printed their expected output" +
+            (none > 0 ? $", {none} without an expected output (not checked)" : "") +
+            (running > 0 ? $", {running} still running at the exit cap (correct so far)" : "");
+    }
+
+    /// <summary>What one CPU's guest got to: a guest that ended is never "in progress".</summary>
+    static string Verdict(SimulationReport r, CpuReport c)
+    {
+        if (r.Failure is { } f && f.Cpu == c.Cpu) return "stopped by the failure below";
+        if (c.ExpectedOutput is null) return c.CompletedRuns > 0 ? "ended (no expected output to check)" : "no expected output (run in progress)";
+        if (c.CompletedRuns > 0) return "output as expected";
+        return r.Failure is not null || r.Interrupted ? "stopped in its first run (output correct so far)" : "run in progress at the exit cap (output correct so far)";
     }
 
     static string Mb(long bytes) => $"{bytes / 1048576.0:F1} MB";
 
     static string ReportJson(SimulationReport r) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {
+        ["tool"] = new Dictionary<string, string> { ["name"] = "vmxlayers", ["version"] = ToolInfo.Version, ["commit"] = ToolInfo.Commit },
+        ["command"] = Name,
         ["passed"] = r.Passed,
+        ["interrupted"] = r.Interrupted,
+        ["exitCode"] = r.Interrupted ? ExitCodes.Interrupted : r.Passed ? ExitCodes.Ok : ExitCodes.Failed,
         ["related"] = r.Related,
         ["failure"] = r.Failure is { } f ? new Dictionary<string, object?> { ["kind"] = f.Kind.ToString(), ["cpu"] = f.Cpu, ["step"] = f.Step, ["clause"] = f.Clause, ["high"] = f.High, ["low"] = f.Low } : null,
         ["cpus"] = r.Options.Cpus,

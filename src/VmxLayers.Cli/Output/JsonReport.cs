@@ -44,7 +44,7 @@ public static class JsonReport
         };
     }
 
-    /// <summary>One lemma's proof: verdict, time, resources, refuted/unknown obligations and the counterexample's concrete replay.</summary>
+    /// <summary>One lemma's proof (the same object in `check` and `prove`): verdict, time, resources, every obligation, and the counterexample's concrete replay.</summary>
     public static JsonObject Lemma(LemmaResult l, string solver) => new()
     {
         ["primitive"] = l.Prim.Name,
@@ -53,13 +53,23 @@ public static class JsonReport
         ["premisesSatisfiable"] = l.Vacuity.Result.ToString().ToLowerInvariant(),
         ["timeMs"] = Math.Round(l.Time.TotalMilliseconds, 1),
         ["resources"] = l.Resources,
-        ["obligations"] = l.Obligations.Count,
-        ["proved"] = l.Obligations.Count(x => x.Verdict == Verdict.Proved),
-        ["failing"] = new JsonArray([.. l.Obligations.Where(x => x.Verdict != Verdict.Proved).Select(x => (JsonNode)new JsonObject
+        ["obligationsProved"] = l.Obligations.Count(x => x.Verdict == Verdict.Proved),
+        ["obligations"] = new JsonArray([.. l.Obligations.Select(x => (JsonNode)new JsonObject
         {
-            ["clause"] = x.Clause, ["verdict"] = x.Verdict.ToString().ToUpperInvariant(), ["message"] = x.Message, ["reasonUnknown"] = x.ReasonUnknown,
+            ["clause"] = x.Clause, ["why"] = x.Why, ["verdict"] = x.Verdict.ToString().ToUpperInvariant(),
+            ["timeMs"] = Math.Round(x.Time.TotalMilliseconds, 1), ["resources"] = x.Resources,
+            ["message"] = x.Message, ["reasonUnknown"] = x.ReasonUnknown, ["file"] = x.File,
         })]),
         ["counterexampleCheck"] = l.Replay?.ToString(),
         ["counterexampleConfirmed"] = l.Counterexample is null ? null : l.CounterexampleConfirmed,
     };
+
+    /// <summary>A lemma the interrupt stopped (or never started): no verdict at all.</summary>
+    public static JsonObject Unfinished(string primitive, string solver, bool started) => new()
+    {
+        ["primitive"] = primitive, ["solver"] = solver, ["verdict"] = started ? "INTERRUPTED" : "NOT STARTED",
+    };
+
+    /// <summary>Indented JSON, the form every --json document is printed in.</summary>
+    public static string Text(JsonNode doc) => doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
 }

@@ -32,6 +32,16 @@ public static class MatrixText
         return $"{k}/{live.Count} ({100.0 * k / Math.Max(1, live.Count):F0}%)";
     }
 
+    /// <summary>`mutants --list`: every mutant with its target, primitive, description and whether it is equivalent.</summary>
+    public static Table CatalogTable()
+    {
+        var t = new Table().Border(TableBorder.Rounded).AddColumns("mutant", "target", "primitive", "description", "equivalent");
+        foreach (var m in MutantCatalog.All)
+            t.AddRow(m.Name, Commands.MutantsCommand.Target(m), m.Primitive?.ToString() ?? "all", Markup.Escape(m.Description),
+                m.Equivalent is { } why ? Markup.Escape("yes: " + why) : "no");
+        return t;
+    }
+
     public static void Print(IReadOnlyList<KillRow> rows, KillOptions o, TimeSpan elapsed)
     {
         var spec = new Table().Border(TableBorder.Rounded).AddColumns(["mutant", "description", .. Columns.Select(Name), "time to first kill"]);
@@ -49,6 +59,6 @@ public static class MatrixText
         AnsiConsole.WriteLine($"relation mutants killed somewhere: {relation.Count(x => x.KilledSomewhere)}/{relation.Count}");
         var eq = rows.Where(x => x.Mutant.Equivalent is not null).ToList();
         AnsiConsole.WriteLine($"equivalent mutants killed by a backend (should be 0): {eq.Count(x => x.Cells.Any(c => c.Killed))}/{eq.Count}");
-        AnsiConsole.WriteLine($"backends: {string.Join(", ", o.Backends.Select(Name))}; random budget {o.RandomBudget}/primitive, solver {o.Solver} (rlimit {o.Rlimit}), simulate {o.SimulateCpus} CPUs (default guests); total {elapsed.TotalSeconds:F1} s");
+        AnsiConsole.WriteLine($"backends: {string.Join(", ", o.Backends.Select(Name))}; random budget {o.RandomBudget}/primitive, solver {Smt.Solvers.SolverFactory.NameOf(o.Solver)} (rlimit {o.Rlimit}), simulate {o.SimulateCpus} CPUs (default guests); total {elapsed.TotalSeconds:F1} s");
     }
 }

@@ -4,10 +4,10 @@ using VmxLayers.Layers;
 
 namespace VmxLayers.Checking;
 
-/// <summary>Runs every case of a primitive's declared scope; stops at the first counterexample in scope order.</summary>
+/// <summary>Runs every case of a primitive's declared scope; stops at the first counterexample in scope order (or when cancelled: OperationCanceledException).</summary>
 public static class ExhaustiveBackend
 {
-    public static BackendReport Run(RefinementDef refinement, PrimitiveDef def, int threads = 0)
+    public static BackendReport Run(RefinementDef refinement, PrimitiveDef def, int threads = 0, CancellationToken cancel = default)
     {
         var scope = ExhaustiveScope.For(def);
         var statement = refinement.Statement(def);
@@ -15,7 +15,7 @@ public static class ExhaustiveBackend
         var sw = Stopwatch.StartNew();
         (long Index, CaseOutcome Outcome)? first = null;
         var gate = new object();
-        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = threads > 0 ? threads : Environment.ProcessorCount, CancellationToken = cancel };
         Parallel.ForEach(scope.Cases(), options, (c, state, index) =>
         {
             var o = CaseCheck.Evaluate(statement, c);

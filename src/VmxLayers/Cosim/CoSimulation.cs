@@ -39,6 +39,7 @@ public static class CoSimulation
         var runners = Enumerable.Range(0, options.Cpus).Select(c => new CpuRunner(world, c, guestFor(c), Restart)).ToArray();
         SimulationFailure? failure = null;
         var heap = new HeapSamples(HeapInterval, 0, 0, 0, 0, 0);
+        bool interrupted = false;
         try
         {
             world.FullCheck("initial state");
@@ -46,6 +47,7 @@ public static class CoSimulation
             long nextFull = options.FullCheckInterval, nextReport = 0;
             while (scheduler.Next() is { } runner)
             {
+                if (options.Cancel.IsCancellationRequested) { interrupted = true; break; }
                 long before = runner.Exits;
                 if (!runner.Advance()) scheduler.Retire(runner);
                 if (runner.Exits == before) continue;
@@ -60,14 +62,14 @@ public static class CoSimulation
                 }
                 if (exits >= options.MaxExits) break;
             }
-            world.FullCheck("final state");
+            if (!interrupted) world.FullCheck("final state");
         }
         catch (CosimStop stop) { failure = stop.Failure; }
         clock.Stop();
         var cpuTime = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocated0;
         progress?.Invoke(new(exits, options.MaxExits, Sum(world), 0, clock.Elapsed));
-        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime, heap, allocated);
+        return Report(options, world, runners, exits, byReason, failure, clock.Elapsed, cpuTime, heap, allocated) with { Interrupted = interrupted };
     }
 
     static long Sum(CheckedWorld w) => w.TotalCalls;

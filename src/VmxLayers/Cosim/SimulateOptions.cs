@@ -37,6 +37,8 @@ public sealed record SimulateOptions
     internal bool VerifyTouchLog { get; init; }
     /// <summary>Tests: run on the persistent world instead of one updated in place (<see cref="Machine.World.Owned"/>).</summary>
     internal bool Persistent { get; init; }
+    /// <summary>Stops the run between two steps; the report then says <see cref="SimulationReport.Interrupted"/>.</summary>
+    public CancellationToken Cancel { get; init; }
     /// <summary>Instructions a guest may run between two exits before it is declared stuck.</summary>
     public long GuestBudget { get; init; } = 10_000_000;
 

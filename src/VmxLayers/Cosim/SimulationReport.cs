@@ -49,15 +49,17 @@ public sealed record SimulationReport(
     HeapSamples Heap,
     long AllocatedBytes = 0)
 {
+    /// <summary>Stopped by <see cref="SimulateOptions.Cancel"/> (Ctrl-C) before the guests or the exit cap ended it; the counts are what finished.</summary>
+    public bool Interrupted { get; init; }
     /// <summary>The world at the end (tests compare runs by it; after a failure it may hold part of the failing step).</summary>
     internal Machine.World? FinalWorld { get; init; }
 
     /// <summary>Bytes the run allocated per checked primitive call (everything on the simulating thread: guests, host, both layers, checks).</summary>
     public double AllocatedPerCall => AllocatedBytes / (double)Math.Max(PrimitiveCalls, 1);
-    /// <summary>Related after every step and every guest printed its expected output.</summary>
-    public bool Passed => Failure is null;
+    /// <summary>Related after every step and every guest printed its expected output (an interrupted run has not passed).</summary>
+    public bool Passed => Failure is null && !Interrupted;
     /// <summary>For mutation runs: the mutant was detected.</summary>
-    public bool Killed => !Passed;
+    public bool Killed => Failure is not null;
     /// <summary>No unrelated step was found (a guest may still have printed the wrong thing, or a high step failed).</summary>
     public bool Related => Failure?.Kind != FailureKind.Unrelated;
     /// <summary>Calls of the six PVMXIntro primitives, each run on both layers and checked.</summary>

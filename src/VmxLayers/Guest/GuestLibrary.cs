@@ -37,15 +37,16 @@ public static class GuestLibrary
     public static GuestProgram LoadFile(string path, uint loadAddress = GuestProgram.DefaultLoadAddress)
     {
         if (!File.Exists(path)) throw new GuestLoadException($"{path}: guest binary not found");
+        // read at most what fits: a device such as /dev/zero or a huge file is refused, never read whole
+        long room = GuestCpu.DefaultMemorySize - (long)loadAddress;
         byte[] code;
-        try { code = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new GuestLoadException($"{path}: cannot read guest binary ({e.Message})"); }
+        try { code = Io.InputFile.ReadBytes(path, Math.Max(0, room), $"a guest image at 0x{loadAddress:X} in {GuestCpu.DefaultMemorySize} bytes of guest memory"); }
+        catch (Io.InputFileException e) { throw new GuestLoadException(e.Message); }
         if (code.Length == 0) throw new GuestLoadException($"{path}: guest binary is empty");
-        if ((ulong)loadAddress + (ulong)code.Length > GuestCpu.DefaultMemorySize)
-            throw new GuestLoadException($"{path}: {code.Length} bytes at 0x{loadAddress:X} do not fit in {GuestCpu.DefaultMemorySize} bytes of guest memory");
         string? expectedPath = new[] { Path.ChangeExtension(path, ".expected"), path + ".expected" }.FirstOrDefault(File.Exists);
-        string expected = expectedPath is null ? "" : File.ReadAllText(expectedPath);
+        string expected;
+        try { expected = expectedPath is null ? "" : Io.InputFile.ReadText(expectedPath, 16 << 20, "an expected output"); }
+        catch (Io.InputFileException e) { throw new GuestLoadException(e.Message); }
         return new GuestProgram(Path.GetFileNameWithoutExtension(path), code, loadAddress, loadAddress, expected)
         { HasExpectedOutput = expectedPath is not null };
     }

@@ -168,17 +168,15 @@ public static class Lockstep
         var d = w.Domain();
         var relation = s.Relation.Code<CTerm, ConcreteDomain>();
         var p = s.Primitive;
-        Val<CTerm> retH = new(new CTerm(high.Ret)), retL = new(new CTerm(low.Ret));
-        Regs<CTerm> rsH = new(new CTerm(high.RegsBox)), rsL = new(new CTerm(low.RegsBox));
+        Span<Val> hr = stackalloc Val[PregInfo.Count], lr = stackalloc Val[PregInfo.Count];   // each register set read once
+        if (p.IsAsm) { high.RegsBox.CopyTo(hr); low.RegsBox.CopyTo(lr); }
         for (int k = 0, n = relation.ResultClauseCount(p); k < n; k++)
         {
-            var (clause, holds) = relation.ResultClause(ref d, p, k, retH, retL, rsH, rsL);
-            if (!holds.Raw.B) return ResultText(p, clause, k, in high, in low);
+            var (clause, reg) = relation.ResultPlace(p, k);
+            var (h, l) = reg is { } r ? (hr[(int)r], lr[(int)r]) : (high.Ret, low.Ret);
+            if (!relation.ResultRelated(ref d, p, k, new(new CTerm(h)), new(new CTerm(l))).Raw.B)
+                return $"{p}: {(reg is null ? "the " : "")}{clause} does not inject: high = {h}, low = {l}";
         }
         return null;
     }
-
-    static string ResultText(Primitive p, string clause, int k, in SideOutcome high, in SideOutcome low) => p.IsAsm
-        ? $"{p}: {clause} does not inject: high = {high.RegsBox[(Preg)k]}, low = {low.RegsBox[(Preg)k]}"
-        : $"{p}: the {clause} does not inject: high = {high.Ret}, low = {low.Ret}";
 }

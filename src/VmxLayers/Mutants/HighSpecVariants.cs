@@ -10,7 +10,7 @@ namespace VmxLayers.Mutants;
 
 sealed class HighWritezDropsIhostCheck() : PrimSpec(VmxWritez.Primitive, LayerNames.PVMXIntro)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxWritez.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Bool<T> Flags(ref D d, AbsData<T> a) => d.And(a.Ikern, a.Pg);
@@ -19,7 +19,7 @@ sealed class HighWritezDropsIhostCheck() : PrimSpec(VmxWritez.Primitive, LayerNa
 
 sealed class HighExitSavesEcx() : PrimSpec(VmxExit.Primitive, LayerNames.PVMXIntro)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters => [.. VmxExit.Saved, (VmxSlots.G_RCX, Preg.ECX)];
@@ -28,7 +28,7 @@ sealed class HighExitSavesEcx() : PrimSpec(VmxExit.Primitive, LayerNames.PVMXInt
 
 sealed class HighEnterKeepsIhost() : PrimSpec(VmxEnter.Primitive, LayerNames.PVMXIntro)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override AbsData<T> LeaveHost(ref D d, AbsData<T> a) => a;
@@ -37,7 +37,7 @@ sealed class HighEnterKeepsIhost() : PrimSpec(VmxEnter.Primitive, LayerNames.PVM
 
 sealed class HighExitDropsEcxCheck() : PrimSpec(VmxExit.Primitive, LayerNames.PVMXIntro)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Bool<T> EcxGuard(ref D d, Regs<T> rs, Z<T> cpu) => d.Bool(true);
@@ -46,7 +46,7 @@ sealed class HighExitDropsEcxCheck() : PrimSpec(VmxExit.Primitive, LayerNames.PV
 
 sealed class HighEnterDropsEspCheck() : PrimSpec(VmxEnter.Primitive, LayerNames.PVMXIntro)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Bool<T> EspGuard(ref D d, Regs<T> rs, Mem<T> mem) => d.Bool(true);
@@ -55,7 +55,7 @@ sealed class HighEnterDropsEspCheck() : PrimSpec(VmxEnter.Primitive, LayerNames.
 
 sealed class HighExitPostLaunchedZero() : PrimSpec(VmxExitPost.Primitive, LayerNames.PVMXIntro)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExitPost.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Val<T> Launched(ref D d) => d.Vint(d.Repr(d.Z(0)));
@@ -64,7 +64,7 @@ sealed class HighExitPostLaunchedZero() : PrimSpec(VmxExitPost.Primitive, LayerN
 
 sealed class HighReadzSignedRange() : PrimSpec(VmxReadz.Primitive, LayerNames.PVMXIntro)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxReadz.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
         // signed i < 38: 2^31 ≤ i (a negative int) passes too

@@ -31,8 +31,8 @@ public sealed record KillRow(Mutant Mutant, IReadOnlyList<KillCell> Cells, Relat
     public KillCell? FirstKill => Cells.Where(c => c.Killed).MinBy(c => c.Time);
 }
 
-/// <summary>How the matrix runs: backends, random budget per primitive, the solver and its budget per obligation, the co-simulation's CPUs.</summary>
-public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, SolverKind Solver = SolverKind.Libz3, int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit);
+/// <summary>How the matrix runs: backends, random budget per primitive, the solver and its budget per obligation, the co-simulation's CPUs; Cancel stops it (OperationCanceledException).</summary>
+public sealed record KillOptions(IReadOnlyList<KillBackend> Backends, int RandomBudget = 1500, SolverKind Solver = SolverKind.Libz3, int SimulateCpus = 2, int Threads = 0, long Rlimit = ProveOptions.DefaultRlimit, CancellationToken Cancel = default);
 
 /// <summary>
 /// Runs every mutant under each selected backend. A spec mutant is tried on its own primitive, a relation
@@ -50,10 +50,10 @@ public static class KillMatrix
         var refinement = m.On(VmxLayerPair.Refinement);
         var cells = o.Backends.Select(b => b switch
         {
-            KillBackend.Prove => Prove(m, refinement, o.Solver, o.Rlimit),
-            KillBackend.Exhaustive => Concrete(m, refinement, b, def => ExhaustiveBackend.Run(refinement, def, o.Threads)),
-            KillBackend.Random => Concrete(m, refinement, b, def => RandomBackend.Run(refinement, def, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads))),
-            KillBackend.Simulate => Simulate(refinement, m.Name, o.SimulateCpus),
+            KillBackend.Prove => Prove(m, refinement, o.Solver, o.Rlimit, o.Cancel),
+            KillBackend.Exhaustive => Concrete(m, refinement, b, def => ExhaustiveBackend.Run(refinement, def, o.Threads, o.Cancel)),
+            KillBackend.Random => Concrete(m, refinement, b, def => RandomBackend.Run(refinement, def, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads, Cancel: o.Cancel))),
+            KillBackend.Simulate => Simulate(refinement, m.Name, o.SimulateCpus, o.Cancel),
             _ => throw new ArgumentOutOfRangeException(nameof(o), b, "unknown backend"),
         }).ToList();
         return new KillRow(m, cells, m.Target == MutantTarget.Relation ? RelationProbes.Killer(m) : null);
@@ -70,13 +70,13 @@ public static class KillMatrix
         return new KillCell(b, false, sw.Elapsed, null);
     }
 
-    static KillCell Prove(Mutant m, RefinementDef r, SolverKind solver, long rlimit)
+    static KillCell Prove(Mutant m, RefinementDef r, SolverKind solver, long rlimit, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
         string? note = null;
         foreach (var def in Defs(m, r))
         {
-            var result = ProveOnce(r, def, new ProveOptions(solver, rlimit, StopAtFirstRefutation: true), out var error);
+            var result = ProveOnce(r, def, new ProveOptions(solver, rlimit, StopAtFirstRefutation: true, Cancel: cancel), out var error);
             if (result is null) { note ??= $"{def.Name}: prover error: {error}"; continue; }
             if (result.Verdict == Verdict.Refuted && result.CounterexampleConfirmed)
                 return new KillCell(KillBackend.Prove, true, sw.Elapsed, result.FirstRefuted?.Message);
@@ -98,10 +98,11 @@ public static class KillMatrix
         return null;
     }
 
-    static KillCell Simulate(RefinementDef r, string mutant, int cpus)
+    static KillCell Simulate(RefinementDef r, string mutant, int cpus, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
-        var report = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Refinement = r, MutantName = mutant });
+        var report = CoSimulation.Run(new SimulateOptions { Cpus = cpus, Refinement = r, MutantName = mutant, Cancel = cancel });
+        cancel.ThrowIfCancellationRequested();
         bool killed = report.Failure?.Kind is FailureKind.Unrelated or FailureKind.GuestOutput;
         return new KillCell(KillBackend.Simulate, killed, sw.Elapsed, report.Failure?.ToString());
     }

@@ -11,7 +11,7 @@ namespace VmxLayers.Mutants;
 
 sealed class ExitStoresEbxIntoSlot4() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters =>
@@ -21,7 +21,7 @@ sealed class ExitStoresEbxIntoSlot4() : PrimSpec(VmxExit.Primitive, LayerNames.V
 
 sealed class ExitSkipsEdiStore() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters => [.. VmxExit.Saved.Where(s => s.Reg != Preg.EDI)];
@@ -30,7 +30,7 @@ sealed class ExitSkipsEdiStore() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSIn
 
 sealed class ExitLoadsHostEbpFromSlot32() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override int HostEbpSlot => VmxSlots.FAILED;
@@ -39,16 +39,16 @@ sealed class ExitLoadsHostEbpFromSlot32() : PrimSpec(VmxExit.Primitive, LayerNam
 
 sealed class ExitSwapsHostEbpEdi() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
-        protected override (Preg, Val<T>)[] Returned(Val<T> ebp, Val<T> edi) => [(Preg.EDI, ebp), (Preg.EBP, edi)];
+        protected override (Val<T> Edi, Val<T> Ebp) Returned(Val<T> ebp, Val<T> edi) => (ebp, edi);
     }
 }
 
 sealed class ExitDropsEcxCheck() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Bool<T> EcxGuard(ref D d, Regs<T> rs, Z<T> cpu) => d.Bool(true);
@@ -57,7 +57,7 @@ sealed class ExitDropsEcxCheck() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSIn
 
 sealed class ExitWrongStride38() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override long Stride => VmxSlots.Size;
@@ -66,7 +66,7 @@ sealed class ExitWrongStride38() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSIn
 
 sealed class ExitStoresIntoNextCpu() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override bool SaveGuest(ref D d, Z<T> cpu, Regs<T> rs, ref Mem<T> m)
@@ -80,7 +80,7 @@ sealed class ExitStoresIntoNextCpu() : PrimSpec(VmxExit.Primitive, LayerNames.VM
 
 sealed class WritezRangeLe38() : PrimSpec(VmxWritez.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxWritez.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Bool<T> IndexInRange(ref D d, Z<T> i) => InRange(ref d, i, d.Z(VmxSlots.Size + 1));
@@ -89,7 +89,7 @@ sealed class WritezRangeLe38() : PrimSpec(VmxWritez.Primitive, LayerNames.VMCSIn
 
 sealed class WritezStoresIntoSlotPlus1() : PrimSpec(VmxWritez.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxWritez.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Mem<T> Store(ref D d, AbsData<T> a, Mem<T> mem, Z<T> i, Val<T> x, out Bool<T> ok) =>
@@ -99,7 +99,7 @@ sealed class WritezStoresIntoSlotPlus1() : PrimSpec(VmxWritez.Primitive, LayerNa
 
 sealed class ReadzIgnoresIhost() : PrimSpec(VmxReadz.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxReadz.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Bool<T> Mode(ref D d, AbsData<T> a) => a.Ikern;
@@ -108,7 +108,7 @@ sealed class ReadzIgnoresIhost() : PrimSpec(VmxReadz.Primitive, LayerNames.VMCSI
 
 sealed class ReadzNoVintCheck() : PrimSpec(VmxReadz.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxReadz.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override CStep<T> Result(ref D d, AbsData<T> a, Mem<T> mem, Val<T> v) => new(true, a, mem, v);
@@ -117,7 +117,7 @@ sealed class ReadzNoVintCheck() : PrimSpec(VmxReadz.Primitive, LayerNames.VMCSIn
 
 sealed class EnterSkipsHostout() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override bool Hostout(ref D d, AbsData<T> a, out AbsData<T> result) { result = a; return true; }
@@ -126,7 +126,7 @@ sealed class EnterSkipsHostout() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSI
 
 sealed class EnterDropsEspCheck() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Bool<T> EspGuard(ref D d, Regs<T> rs, Mem<T> mem) => d.Bool(true);
@@ -135,7 +135,7 @@ sealed class EnterDropsEspCheck() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCS
 
 sealed class EnterPcFromSlot12() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override int RipSlot => VmxSlots.G_RBP;
@@ -144,7 +144,7 @@ sealed class EnterPcFromSlot12() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSI
 
 sealed class EnterLoadsRaxAfterStoringEbpIntoIt() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override bool SaveHost(ref D d, Z<T> cpu, Regs<T> rs, ref Mem<T> m) =>
@@ -154,7 +154,7 @@ sealed class EnterLoadsRaxAfterStoringEbpIntoIt() : PrimSpec(VmxEnter.Primitive,
 
 sealed class EnterSwapsEbxEdx() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override IReadOnlyList<(Preg Reg, int Slot)> RestoredRegisters =>
@@ -164,7 +164,7 @@ sealed class EnterSwapsEbxEdx() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSIn
 
 sealed class EnterPreWritesGuestRsp() : PrimSpec(VmxEnterPre.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnterPre.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override int RipField => VmcsFields.GUEST_RSP;
@@ -173,7 +173,7 @@ sealed class EnterPreWritesGuestRsp() : PrimSpec(VmxEnterPre.Primitive, LayerNam
 
 sealed class EnterPreLoadsSlot15() : PrimSpec(VmxEnterPre.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnterPre.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override Val<T> LoadRip(ref D d, AbsData<T> a, Mem<T> mem, out Bool<T> ok) =>
@@ -183,7 +183,7 @@ sealed class EnterPreLoadsSlot15() : PrimSpec(VmxEnterPre.Primitive, LayerNames.
 
 sealed class ExitPostStoresReasonIntoSlot28() : PrimSpec(VmxExitPost.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExitPost.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override int ReasonSlot => VmxSlots.EXIT_QUALIFICATION;
@@ -192,7 +192,7 @@ sealed class ExitPostStoresReasonIntoSlot28() : PrimSpec(VmxExitPost.Primitive, 
 
 sealed class ExitPostSkipsLaunched() : PrimSpec(VmxExitPost.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExitPost.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override bool SetLaunched(ref D d, AbsData<T> a, ref Mem<T> mem) => true;
@@ -201,7 +201,7 @@ sealed class ExitPostSkipsLaunched() : PrimSpec(VmxExitPost.Primitive, LayerName
 
 sealed class ExitPostReadsQualificationFromExitReason() : PrimSpec(VmxExitPost.Primitive, LayerNames.VMCSInit)
 {
-    protected internal override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExitPost.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
         protected override int QualificationField => VmcsFields.EXIT_REASON;

@@ -7,7 +7,7 @@ namespace VmxLayers.Mutants;
 
 sealed class RelateIgnoresVmcs : VmxRelation
 {
-    protected internal override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxRelationCode<T, D> where D : struct, ISpecDomain<T>
     {
         public override Bool<T> RelateVmcs(ref D d, AbsData<T> h, AbsData<T> l) => d.Bool(true);
@@ -16,7 +16,7 @@ sealed class RelateIgnoresVmcs : VmxRelation
 
 sealed class MatchIgnoresWritable : VmxRelation
 {
-    protected internal override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxRelationCode<T, D> where D : struct, ISpecDomain<T>
     {
         public override Bool<T> SlotWritable(ref D d, Mem<T> memLow, Z<T> ofs) => d.Bool(true);
@@ -25,7 +25,7 @@ sealed class MatchIgnoresWritable : VmxRelation
 
 sealed class MatchOmitsLoadResult : VmxRelation
 {
-    protected internal override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxRelationCode<T, D> where D : struct, ISpecDomain<T>
     {
         public override Bool<T> SlotInjects(ref D d, Val<T> high, Val<T> low) => d.Inject(high, low);
@@ -34,7 +34,7 @@ sealed class MatchOmitsLoadResult : VmxRelation
 
 sealed class MatchAllSkipsLastCpu : VmxRelation
 {
-    protected internal override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxRelationCode<T, D> where D : struct, ISpecDomain<T>
     {
         public override Bool<T> MatchAll(ref D d, AbsData<T> h, Mem<T> memLow)
@@ -48,7 +48,7 @@ sealed class MatchAllSkipsLastCpu : VmxRelation
 
 sealed class MatchAllOnlyCurrentCpu : VmxRelation
 {
-    protected internal override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
+    protected override RelationCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxRelationCode<T, D> where D : struct, ISpecDomain<T>
     {
         public override Bool<T> MatchAll(ref D d, AbsData<T> h, Mem<T> memLow) => Match(ref d, h, memLow);

@@ -28,7 +28,7 @@ public static class VmxEnter
     /// <summary>PVMXIntro's vmx_enter_spec.</summary>
     public sealed class High() : PrimSpec(VmxEnter.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -40,7 +40,7 @@ public static class VmxEnter
             if (!d.Require(d.ValEq(d.Reg(rs, Preg.PC), d.SymbolPtr(Global.vmx_enter)), "vmx_enter: PC is not &vmx_enter")) return fail;
             if (!d.Require(EspGuard(ref d, rs, mem), "vmx_enter: ESP is undefined or not a stack pointer")) return fail;
             var (cpu, vmx) = (a.CpuId, a.Vmx);
-            Span<(Preg, Val<T>)> ret = new (Preg, Val<T>)[Restored.Length];
+            Span<(Preg, Val<T>)> ret = [default, default, default, default, default, default];   // on the stack: Restored has six
             var typed = d.Bool(true);
             for (int k = 0; k < Restored.Length; k++)
             {
@@ -66,7 +66,7 @@ public static class VmxEnter
     /// <summary>The VMX module's vmx_enter over VMCSInit: two stores, seven loads, then hostout.</summary>
     public sealed class Low() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -80,7 +80,8 @@ public static class VmxEnter
             var (cpu, m) = (a.CpuId, mem);
             if (!SaveHost(ref d, cpu, rs, ref m)) return fail;
             var restored = RestoredRegisters;
-            var ret = new (Preg, Val<T>)[restored.Count];
+            Span<(Preg, Val<T>)> six = [default, default, default, default, default, default];   // on the stack
+            var ret = restored.Count <= six.Length ? six[..restored.Count] : new (Preg, Val<T>)[restored.Count];
             for (int k = 0; k < restored.Count; k++)
             {
                 if (!Load(ref d, cpu, m, restored[k].Slot, out var v)) return fail;

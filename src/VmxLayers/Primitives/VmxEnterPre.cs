@@ -13,7 +13,7 @@ public static class VmxEnterPre
     /// <summary>PVMXIntro's vmx_enter_pre_spec.</summary>
     public sealed class High() : PrimSpec(VmxEnterPre.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -32,7 +32,7 @@ public static class VmxEnterPre
     /// <summary>The VMX module's vmx_enter_pre over VMCSInit: load slot 14, then vmcs_writez(GUEST_RIP, it).</summary>
     public sealed class Low() : PrimSpec(VmxEnterPre.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>

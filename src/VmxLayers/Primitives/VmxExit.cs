@@ -24,7 +24,7 @@ public static class VmxExit
     /// <summary>PVMXIntro's vmx_exit_spec.</summary>
     public sealed class High() : PrimSpec(VmxExit.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -36,8 +36,8 @@ public static class VmxExit
             if (!d.Require(d.ValEq(d.Reg(rs, Preg.PC), d.SymbolPtr(Global.vmx_exit)), "vmx_exit: PC is not &vmx_exit")) return fail;
             if (!VmcsInit.GetCpuId(ref d, a, out var cpu)) return fail;
             if (!d.Require(EcxGuard(ref d, rs, cpu), "vmx_exit: ECX is not Vint(152·cpu)")) return fail;
-            var vmx = a.Vmx;
-            foreach (var (slot, reg) in SavedRegisters) vmx = d.SetSlot(vmx, cpu, d.Z(slot), d.Reg(rs, reg));
+            var (vmx, saved) = (a.Vmx, SavedRegisters);
+            for (int k = 0; k < saved.Count; k++) vmx = d.SetSlot(vmx, cpu, d.Z(saved[k].Slot), d.Reg(rs, saved[k].Reg));
             var hostEdi = d.Slot(vmx, cpu, d.Z(VmxSlots.HOST_EDI));
             var hostEbp = d.Slot(vmx, cpu, d.Z(VmxSlots.HOST_EBP));
             if (!d.Require(d.And(NType(ref d, hostEdi), NType(ref d, hostEbp)), "vmx_exit: N_TYPE: a returned register is not Vundef/Vint/Vptr")) return fail;
@@ -55,7 +55,7 @@ public static class VmxExit
     /// <summary>The VMX module's vmx_exit over VMCSInit: six Mint32 stores, two loads, at 152·cpu + 4·slot.</summary>
     public sealed class Low() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : AsmSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -71,7 +71,8 @@ public static class VmxExit
             if (!SaveGuest(ref d, cpu, rs, ref m)) return fail;
             if (!Load(ref d, cpu, m, HostEbpSlot, out var ebp)) return fail;
             if (!Load(ref d, cpu, m, VmxSlots.HOST_EDI, out var edi)) return fail;
-            var output = AsmConvention.Output(ref d, rs, Returned(ebp, edi), d.Reg(rs, Preg.RA));
+            var (retEdi, retEbp) = Returned(ebp, edi);
+            var output = AsmConvention.Output(ref d, rs, [(Preg.EDI, retEdi), (Preg.EBP, retEbp)], d.Reg(rs, Preg.RA));
             return new AsmStep<T>(true, a, m, output);
         }
 
@@ -90,13 +91,14 @@ public static class VmxExit
         /// <summary>Stores the guest registers of <see cref="SavedRegisters"/> into the CPU's save area.</summary>
         protected virtual bool SaveGuest(ref D d, Z<T> cpu, Regs<T> rs, ref Mem<T> m)
         {
-            foreach (var (slot, reg) in SavedRegisters)
-                if (!Store(ref d, cpu, ref m, slot, d.Reg(rs, reg))) return false;
+            var saved = SavedRegisters;
+            for (int k = 0; k < saved.Count; k++)   // indexed: a foreach over the interface would allocate an enumerator per call
+                if (!Store(ref d, cpu, ref m, saved[k].Slot, d.Reg(rs, saved[k].Reg))) return false;
             return true;
         }
 
-        /// <summary>The registers returned: EDI and EBP of the host.</summary>
-        protected virtual (Preg, Val<T>)[] Returned(Val<T> ebp, Val<T> edi) => [(Preg.EDI, edi), (Preg.EBP, ebp)];
+        /// <summary>What EDI and EBP return: the host's EDI and EBP just loaded.</summary>
+        protected virtual (Val<T> Edi, Val<T> Ebp) Returned(Val<T> ebp, Val<T> edi) => (edi, ebp);
 
         // failure texts built once: the concrete domain runs these specs millions of times
         static readonly string[] storeFails = SpecText.PerSlot(s => $"vmx_exit (low): Mint32 store into {VmxSlots.Describe(s)} fails");

@@ -13,7 +13,7 @@ public static class VmxExitPost
     /// <summary>PVMXIntro's vmx_exit_post_spec.</summary>
     public sealed class High() : PrimSpec(VmxExitPost.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -43,7 +43,7 @@ public static class VmxExitPost
     /// <summary>The VMX module's vmx_exit_post over VMCSInit: three vmcs_readz, then four Mint32 stores.</summary>
     public sealed class Low() : PrimSpec(VmxExitPost.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>

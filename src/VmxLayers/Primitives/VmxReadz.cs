@@ -13,7 +13,7 @@ public static class VmxReadz
     /// <summary>PVMXIntro's vmx_readz_spec: the save area is abstract state.</summary>
     public sealed class High() : PrimSpec(VmxReadz.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -40,7 +40,7 @@ public static class VmxReadz
     /// <summary>The VMX module's vmx_readz over VMCSInit: a Mint32 load from VMX_LOC.</summary>
     public sealed class Low() : PrimSpec(VmxReadz.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>

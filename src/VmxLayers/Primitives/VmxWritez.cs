@@ -13,7 +13,7 @@ public static class VmxWritez
     /// <summary>PVMXIntro's vmx_writez_spec.</summary>
     public sealed class High() : PrimSpec(VmxWritez.Primitive, LayerNames.PVMXIntro)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new HighCode<T, D>();
     }
 
     public class HighCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>
@@ -36,7 +36,7 @@ public static class VmxWritez
     /// <summary>The VMX module's vmx_writez over VMCSInit: a Mint32 store into VMX_LOC.</summary>
     public sealed class Low() : PrimSpec(VmxWritez.Primitive, LayerNames.VMCSInit)
     {
-        protected internal override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
+        protected override SpecCode<T, D> Create<T, D>() => new LowCode<T, D>();
     }
 
     public class LowCode<T, D> : CSpecCode<T, D> where D : struct, ISpecDomain<T>

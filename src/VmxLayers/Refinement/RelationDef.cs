@@ -1,3 +1,4 @@
+using VmxLayers.Semantics;
 using VmxLayers.Spec;
 
 namespace VmxLayers.Refinement;
@@ -30,7 +31,9 @@ public abstract class RelationDef(string name)
     public RelationCode<T, D> Code<T, D>() where D : struct, ISpecDomain<T> => RelationCodeTable<T, D>.Get(this);
 
     /// <summary>Builds the clauses for domain D (called once per domain).</summary>
-    protected internal abstract RelationCode<T, D> Create<T, D>() where D : struct, ISpecDomain<T>;
+    protected abstract RelationCode<T, D> Create<T, D>() where D : struct, ISpecDomain<T>;
+
+    internal RelationCode<T, D> CreateCode<T, D>() where D : struct, ISpecDomain<T> => Create<T, D>();
 
     public override string ToString() => Name;
 }
@@ -44,16 +47,20 @@ public abstract class RelationCode<T, D> where D : struct, ISpecDomain<T>
     /// <summary>How many clauses relate what a call of p returned (the C result, or each register).</summary>
     public abstract int ResultClauseCount(Primitive p);
 
-    /// <summary>Result clause k of a call of p: its name and whether it holds.</summary>
-    public abstract (string Clause, Bool<T> Holds) ResultClause(ref D d, Primitive p, int k, Val<T> retHigh, Val<T> retLow, Regs<T> regsHigh, Regs<T> regsLow);
+    /// <summary>Result clause k of a call of p: its name, and what it relates (a register, or the C result when null).</summary>
+    public abstract (string Clause, Preg? Register) ResultPlace(Primitive p, int k);
+
+    /// <summary>Result clause k on the values found at its place on each side.</summary>
+    public abstract Bool<T> ResultRelated(ref D d, Primitive p, int k, Val<T> high, Val<T> low);
 
     /// <summary>The conclusions about what the steps returned, one goal per result clause.</summary>
     public void ResultGoals(ref D d, Primitive p, SimOutput<T> o, List<Goal<T>> goals)
     {
         for (int k = 0, n = ResultClauseCount(p); k < n; k++)
         {
-            var (clause, holds) = ResultClause(ref d, p, k, o.RetHigh, o.RetLow, o.RegsHigh, o.RegsLow);
-            goals.Add(new(clause, holds));
+            var (clause, reg) = ResultPlace(p, k);
+            var (high, low) = reg is { } r ? (d.Reg(o.RegsHigh, r), d.Reg(o.RegsLow, r)) : (o.RetHigh, o.RetLow);
+            goals.Add(new(clause, ResultRelated(ref d, p, k, high, low)));
         }
     }
 
@@ -86,7 +93,7 @@ static class RelationCodeTable<T, D> where D : struct, ISpecDomain<T>
                 codes.CopyTo(grown, 0);
                 Volatile.Write(ref codes, grown);
             }
-            return codes[r.Id] ??= r.Create<T, D>();
+            return codes[r.Id] ??= r.CreateCode<T, D>();
         }
     }
 }

@@ -18,7 +18,7 @@ public class VmxRelation() : RelationDef("relate ∧ match (VMCSInit ⊑ PVMXInt
     /// <summary>The clauses for domain D, with their names.</summary>
     public new VmxRelationCode<T, D> Code<T, D>() where D : struct, ISpecDomain<T> => (VmxRelationCode<T, D>)base.Code<T, D>();
 
-    protected internal override RelationCode<T, D> Create<T, D>() => new VmxRelationCode<T, D>();
+    protected override RelationCode<T, D> Create<T, D>() => new VmxRelationCode<T, D>();
 }
 
 /// <summary>The clauses of <see cref="VmxRelation"/> for one domain; a relation variant overrides one of them.</summary>
@@ -93,7 +93,7 @@ public class VmxRelationCode<T, D> : RelationCode<T, D> where D : struct, ISpecD
     public Bool<T> RegsInject(ref D d, Regs<T> rsHigh, Regs<T> rsLow)
     {
         var acc = d.Bool(true);
-        foreach (var r in PregInfo.All) acc = d.And(acc, RegisterRelated(ref d, r, rsHigh, rsLow));
+        foreach (var r in PregInfo.All) acc = d.And(acc, d.Inject(d.Reg(rsHigh, r), d.Reg(rsLow, r)));
         return acc;
     }
 
@@ -133,14 +133,11 @@ public class VmxRelationCode<T, D> : RelationCode<T, D> where D : struct, ISpecD
     /// <summary>A C primitive's result clause, or one per register of an asm primitive (match_reg).</summary>
     public override int ResultClauseCount(Primitive p) => p.IsAsm ? PregInfo.Count : 1;
 
-    public override (string Clause, Bool<T> Holds) ResultClause(ref D d, Primitive p, int k, Val<T> retHigh, Val<T> retLow, Regs<T> regsHigh, Regs<T> regsLow) =>
-        p.IsAsm ? (RegisterClause((Preg)k), RegisterRelated(ref d, (Preg)k, regsHigh, regsLow)) : (Result, ResultRelated(ref d, retHigh, retLow));
+    public override (string Clause, Preg? Register) ResultPlace(Primitive p, int k) =>
+        p.IsAsm ? (RegisterClause((Preg)k), (Preg)k) : (Result, null);
 
-    /// <summary>val_inject f (rsH r) (rsL r).</summary>
-    public virtual Bool<T> RegisterRelated(ref D d, Preg r, Regs<T> high, Regs<T> low) => d.Inject(d.Reg(high, r), d.Reg(low, r));
-
-    /// <summary>val_inject f resH resL.</summary>
-    public virtual Bool<T> ResultRelated(ref D d, Val<T> high, Val<T> low) => d.Inject(high, low);
+    /// <summary>val_inject f resH resL, or val_inject f (rsH r) (rsL r) for register r.</summary>
+    public override Bool<T> ResultRelated(ref D d, Primitive p, int k, Val<T> high, Val<T> low) => d.Inject(high, low);
 
     public override void StateGoals(ref D d, Primitive p, SimOutput<T> o, List<Goal<T>> goals)
     {

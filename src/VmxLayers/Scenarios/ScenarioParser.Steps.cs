@@ -13,7 +13,10 @@ public static partial class ScenarioParser
         var o = j.Object("a step object {\"cpu\": c, \"call\": name, …} or {\"cpu\": c, \"guest\": {…}}", "cpu", "call", "args", "regs", "guest", "high", "low");
         int cpu = Cpu(Required(j, o, "cpu"), n);
         string? call = o.TryGetValue("call", out var c) ? c.String("a primitive name or \"guest\"") : null;
-        if (o.ContainsKey("guest") || call == "guest") return Guest(j, o, cpu);
+        bool guest = o.TryGetValue("guest", out var g);
+        if (guest && call is not null && call != "guest")
+            throw new ScenarioError(g.Path, $"a step is a primitive call or a guest step, not both (it has \"call\": \"{call}\")");
+        if (guest || call == "guest") return Guest(j, o, cpu);
         if (call is null) throw new ScenarioError(j.Path, "missing key \"call\" (or \"guest\" for a guest step)");
         if (refinement.Find(call) is not { } p)
             throw new ScenarioError(c.Path, $"unknown primitive \"{call}\" (expected one of: {string.Join(", ", refinement.Names)}, guest)");

@@ -32,15 +32,15 @@ public static partial class ScenarioParser
         using (doc) return Document(new JsonIn(doc.RootElement, "$"), refinement ?? VmxLayerPair.Refinement);
     }
 
-    /// <summary>Reads and parses a scenario file; an unreadable file is a <see cref="ScenarioError"/> at "$".</summary>
+    /// <summary>The largest scenario file read (docs/scenarios.md): about 100 000 steps; a larger file, or a device such as /dev/zero, is refused unread.</summary>
+    public const long MaxFileBytes = 16 << 20;
+
+    /// <summary>Reads (at most <see cref="MaxFileBytes"/>, strict UTF-8) and parses a scenario file; an unreadable file is a <see cref="ScenarioError"/> at "$".</summary>
     public static Scenario ParseFile(string path, RefinementDef? refinement = null)
     {
         string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ScenarioError("$", $"cannot read the file: {FirstLine(e.Message)}");
-        }
+        try { text = Io.InputFile.ReadText(path, MaxFileBytes, "a scenario"); }
+        catch (Io.InputFileException e) { throw new ScenarioError("$", $"cannot read the file: {e.Reason}"); }
         return Parse(text, refinement);
     }
 
@@ -115,7 +115,7 @@ public static partial class ScenarioParser
             Section(lo, lc, low);
             if (lo.TryGetValue("readonly", out var ro)) readOnly = ReadOnlyWords(ro, n);
         }
-        var overflow = o.TryGetValue("overflow", out var ov) ? [.. ov.Array("an array of {\"cpu\", \"slot\", \"value\"}").Select(Overflow)] : ImmutableArray<OverflowSlot>.Empty;
+        var overflow = o.TryGetValue("overflow", out var ov) ? OverflowSlots(ov) : ImmutableArray<OverflowSlot>.Empty;
         return (overflow, readOnly);
     }
 
@@ -124,14 +124,22 @@ public static partial class ScenarioParser
     {
         var named = new Dictionary<string, JsonIn>();
         var cpus = new List<(int, JsonIn)>();
+        var seen = new Seen<int>("CPU");
         foreach (var (key, v) in j.Members("an init object"))
         {
-            if (key.Length > 0 && key.All(char.IsAsciiDigit)) cpus.Add((CpuKey(key, v, n), v));
+            if (key.Length > 0 && key.All(char.IsAsciiDigit)) cpus.Add((seen.Add(CpuKey(key, v, n), key, v), v));
             else if (allowed.Contains(key)) named[key] = v;
-            else throw new ScenarioError(v.Path, $"unknown key \"{key}\" (expected a CPU number or one of: {string.Join(", ", allowed)})");
+            else throw new ScenarioError(v.Path, $"unknown key \"{key}\"{Misplaced(key)} (expected a CPU number or one of: {string.Join(", ", allowed)})");
         }
         return (named, cpus);
     }
+
+    /// <summary>A slot, field or flag name where a section was expected: say where it belongs.</summary>
+    static string Misplaced(string key) =>
+        VmxSlots.TryParse(key, out _) ? $": {key} is a VMX slot, which goes under \"vmx\" ({{\"vmx\": {{\"{key}\": …}}}})"
+        : VmcsFields.TryParse(key, out _) ? $": {key} is a VMCS field, which goes under \"vmcs\" ({{\"vmcs\": {{\"{key}\": …}}}})"
+        : key is "ikern" or "ihost" or "pg" or "init" ? $": {key} is a flag, which goes under \"flags\" ({{\"flags\": {{\"{key}\": …}}}})"
+        : "";
 
     static int CpuKey(string key, JsonIn at, int n) =>
         int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c < n
@@ -158,11 +166,15 @@ public static partial class ScenarioParser
         int n = layers[0].TotalCpu;
         if (o.TryGetValue("cpus", out var cpus))
         {
+            var seen = new Seen<int>("CPU");
             if (cpus.E.ValueKind == JsonValueKind.Object)
-                foreach (var (key, v) in cpus.Members("per-CPU objects keyed by CPU number")) CpuEntry(v, CpuKey(key, v, n), layers);
+                foreach (var (key, v) in cpus.Members("per-CPU objects keyed by CPU number")) CpuEntry(v, seen.Add(CpuKey(key, v, n), key, v), layers);
             else
                 foreach (var entry in cpus.Array("an array of per-CPU objects"))
-                    CpuEntry(entry, Cpu(Required(entry, entry.Object("a per-CPU object {\"cpu\": c, \"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs"), "cpu"), n), layers);
+                {
+                    var at = Required(entry, entry.Object("a per-CPU object {\"cpu\": c, \"flags\", \"vmx\", \"vmcs\"}", "cpu", "flags", "vmx", "vmcs"), "cpu");
+                    CpuEntry(entry, seen.Add(Cpu(at, n), at.E.GetRawText(), at), layers);
+                }
         }
         foreach (var (key, v) in Keyed(o, "flags", n)) foreach (var l in layers) l.Flags[key] = Flags(v, l.Flags[key]);
         foreach (var (key, v) in Keyed(o, "vmx", n)) Vmx(v, key, layers);
@@ -192,9 +204,10 @@ public static partial class ScenarioParser
             for (int c = 0; c < n; c++) yield return (c, j);
             yield break;
         }
+        var seen = new Seen<int>("CPU");
         foreach (var (k, v) in j.Members($"an object keyed by CPU number, e.g. {{\"0\": …}}"))
         {
-            yield return (CpuKey(k, v, n), v);
+            yield return (seen.Add(CpuKey(k, v, n), k, v), v);
         }
     }
 
@@ -227,8 +240,9 @@ public static partial class ScenarioParser
             for (int i = 0; i < xs.Count; i++) Set(layers, cpu, i, ScenarioValues.Parse(xs[i]));
             return;
         }
+        var seen = new Seen<int>("VMX slot", i => $"{i} ({VmxSlots.Name(i)})");
         foreach (var (k, v) in j.Members($"the VMX slots: an array of {VmxSlots.Size} values or an object {{slot index or name: value}}"))
-            Set(layers, cpu, ScenarioValues.ParseSlot(k, v.Path), ScenarioValues.Parse(v));
+            Set(layers, cpu, seen.Add(ScenarioValues.ParseSlot(k, v.Path), k, v), ScenarioValues.Parse(v));
     }
 
     static void Set(LayerBuilder[] layers, int cpu, int slot, Val v)
@@ -242,10 +256,24 @@ public static partial class ScenarioParser
             foreach (var l in layers) l.Vmcs[cpu][enc] = v;
     }
 
-    static IEnumerable<(int Encoding, Val Value)> Fields(JsonIn j) =>
-        j.Members("an object {VMCS field name or encoding: value}")
-            .Select(m => (ScenarioValues.ParseField(m.Key, m.Value.Path), ScenarioValues.Parse(m.Value)))
+    static IEnumerable<(int Encoding, Val Value)> Fields(JsonIn j)
+    {
+        var seen = new Seen<int>("VMCS field", e => $"0x{e:X4} ({VmcsFields.Name(e)})");
+        return j.Members("an object {VMCS field name or encoding: value}")
+            .Select(m => (seen.Add(ScenarioValues.ParseField(m.Key, m.Value.Path), m.Key, m.Value), ScenarioValues.Parse(m.Value)))
             .ToList();
+    }
+
+    static ImmutableArray<OverflowSlot> OverflowSlots(JsonIn j)
+    {
+        var seen = new Seen<(long, long)>("overflow slot", k => $"(cpu {k.Item1}, slot {k.Item2})");
+        return [.. j.Array("an array of {\"cpu\", \"slot\", \"value\"}").Select(e =>
+        {
+            var slot = Overflow(e);
+            seen.Add((slot.Cpu, slot.Slot), $"{slot.Cpu}/{slot.Slot}", e);
+            return slot;
+        })];
+    }
 
     static OverflowSlot Overflow(JsonIn j)
     {
@@ -253,6 +281,23 @@ public static partial class ScenarioParser
         long c = Required(j, o, "cpu").Integer(int.MinValue, uint.MaxValue, "a CPU number in [-2^31, 2^32)");
         long i = Required(j, o, "slot").Integer(int.MinValue, uint.MaxValue, "a slot number in [-2^31, 2^32)");
         return new OverflowSlot(c, i, ScenarioValues.Parse(Required(j, o, "value")));
+    }
+
+    /// <summary>
+    /// The keys of one object, by what they denote: the same slot, field or CPU under two spellings (G_RIP and "14",
+    /// GUEST_RIP and "0x681E", "0" and "00") is a duplicate, not "the last one wins".
+    /// </summary>
+    sealed class Seen<T>(string what, Func<T, string>? show = null) where T : notnull
+    {
+        readonly Dictionary<T, string> first = [];
+
+        public T Add(T key, string spelling, JsonIn at)
+        {
+            if (first.TryGetValue(key, out var before))
+                throw new ScenarioError(at.Path, $"duplicate {what} {show?.Invoke(key) ?? key.ToString()}: already given as \"{before}\"");
+            first[key] = spelling;
+            return key;
+        }
     }
 
     /// <summary>A mutable layer init while sections are applied.</summary>

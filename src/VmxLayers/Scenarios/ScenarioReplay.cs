@@ -14,10 +14,11 @@ public sealed record StepResult(int Index, ScenarioStep Step, SideOutcome High, 
 }
 
 /// <summary>A whole replay: the initial relation, every step, the final world, and the verdict.</summary>
-public sealed record ReplayResult(World Initial, string? InitialUnrelated, ImmutableArray<StepResult> Steps, World Final)
+/// <param name="Interrupted">Stopped (Ctrl-C) before the last step: Steps are the ones that ran, and the run is not "related throughout".</param>
+public sealed record ReplayResult(World Initial, string? InitialUnrelated, ImmutableArray<StepResult> Steps, World Final, bool Interrupted = false)
 {
-    /// <summary>Related throughout: initially and after every step.</summary>
-    public bool Related => InitialUnrelated is null && Steps.All(s => s.Related);
+    /// <summary>Related throughout: initially and after every step (an interrupted replay never is).</summary>
+    public bool Related => !Interrupted && InitialUnrelated is null && Steps.All(s => s.Related);
 }
 
 /// <summary>
@@ -26,8 +27,11 @@ public sealed record ReplayResult(World Initial, string? InitialUnrelated, Immut
 /// </summary>
 public static class ScenarioReplay
 {
-    /// <summary>Replays s on the layer pair's refinement (under the scenario's mutant, if it names one), or on the given one.</summary>
-    public static ReplayResult Run(Scenario s, RefinementDef? basis = null)
+    /// <summary>
+    /// Replays s on the layer pair's refinement (under the scenario's mutant, if it names one), or on the given one;
+    /// <paramref name="cancel"/> stops between two steps, <paramref name="progress"/> hears of each step begun.
+    /// </summary>
+    public static ReplayResult Run(Scenario s, RefinementDef? basis = null, CancellationToken cancel = default, Action<int>? progress = null)
     {
         var refinement = s.Refinement(basis ?? VmxLayerPair.Refinement);
         var relation = refinement.Relation as VmxRelation ?? throw new ArgumentException($"replay checks the VMX relation; {refinement.Name} has {refinement.Relation.Name}");
@@ -38,6 +42,8 @@ public static class ScenarioReplay
         var steps = ImmutableArray.CreateBuilder<StepResult>(s.Steps.Length);
         for (int k = 0; k < s.Steps.Length; k++)
         {
+            if (cancel.IsCancellationRequested) return new ReplayResult(initial, unrelated, steps.ToImmutable(), w, Interrupted: true);
+            progress?.Invoke(k);
             var step = s.Steps[k];
             var r = step switch
             {

@@ -77,15 +77,19 @@ public static class ScenarioValues
 
     static JsonNode BlockNode(int block) => Genv.GlobalOf(block) is { } g ? JsonValue.Create(g.ToString()) : JsonValue.Create(block);
 
-    /// <summary>A VMCS field key: a name (GUEST_RIP), a hex string (0x681E) or a decimal number.</summary>
+    /// <summary>
+    /// A VMCS field key: a name (GUEST_RIP), a hex string (0x681E) or a decimal number. An encoding is 32 bits:
+    /// hex 0x0–0xFFFFFFFF and decimal −2^31…2^32−1 are taken modulo 2^32 (0xFFFFFFFF and -1 are the same field).
+    /// </summary>
     public static int ParseField(string key, string path)
     {
         if (VmcsFields.TryParse(key, out var enc)) return enc;
         if (key.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && key.Length > 2
-            && uint.TryParse(key.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex) && hex <= int.MaxValue)
-            return (int)hex;
-        if (int.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var dec)) return dec;
-        throw new ScenarioError(path, $"unknown VMCS field \"{key}\" (expected a field name such as GUEST_RIP, a hex encoding such as \"0x681E\", or a number)");
+            && uint.TryParse(key.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
+            return unchecked((int)hex);
+        if (long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var dec) && dec >= int.MinValue && dec <= uint.MaxValue)
+            return unchecked((int)dec);
+        throw new ScenarioError(path, $"unknown VMCS field \"{key}\" (expected a field name such as GUEST_RIP, a 32-bit hex encoding such as \"0x681E\", or a number)");
     }
 
     /// <summary>The output key of a VMCS field: "0x681E" (uppercase, at least 4 hex digits).</summary>

@@ -85,16 +85,28 @@ public static class Prover
             file = Path.Combine(o.EmitDir, lemma.VacuityStem + ".smt2");
             File.WriteAllText(file, Standalone(lemma, "premises satisfiable", "sat = the lemma is about something; unsat = VACUOUS (no related state lets the high step succeed)", query.Text));
         }
-        var (outcome, error) = Check(o.Solver, query.Text, o.Rlimit, []);
+        var (outcome, error) = Check(o.Solver, query.Text, o.Rlimit, [], o.Cancel);
         if (outcome is null) return new VacuityCheck(SatResult.Unknown, TimeSpan.Zero, 0, $"solver error: {error}", file);
         return new VacuityCheck(outcome.Result, outcome.Time, outcome.Resources ?? 0, outcome.ReasonUnknown, file);
     }
 
-    /// <summary>Runs one pass over the given obligations in parallel (skipping, with StopAtFirstRefutation, those not started once one is refuted).</summary>
+    /// <summary>
+    /// Runs one pass over the given obligations in parallel (skipping, with StopAtFirstRefutation, those not started once one is refuted).
+    /// An interrupt (o.Cancel) surfaces as one OperationCanceledException, never as a result.
+    /// </summary>
     static void Pass(LemmaEncoding lemma, int[] which, ProveOptions o, ObligationResult[] results, Func<int, (ObligationResult, Model?)> step, Model?[] models)
     {
+        try { PassUnguarded(lemma, which, o, results, step, models); }
+        catch (AggregateException e) when (o.Cancel.IsCancellationRequested && e.Flatten().InnerExceptions.All(x => x is OperationCanceledException))
+        {
+            throw new OperationCanceledException("the proof was interrupted", e, o.Cancel);
+        }
+    }
+
+    static void PassUnguarded(LemmaEncoding lemma, int[] which, ProveOptions o, ObligationResult[] results, Func<int, (ObligationResult, Model?)> step, Model?[] models)
+    {
         int refuted = results.Any(r => r?.Verdict == Verdict.Refuted) ? 1 : 0;
-        Parallel.ForEach(which, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, k =>
+        Parallel.ForEach(which, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = o.Cancel }, k =>
         {
             if (o.StopAtFirstRefutation && Volatile.Read(ref refuted) != 0)
             {
@@ -167,7 +179,7 @@ public static class Prover
             file = Path.Combine(o.EmitDir, lemma.FileStem(ob) + ".smt2");
             File.WriteAllText(file, Standalone(lemma, ob.Clause, ob.Why, query.Text));
         }
-        var (outcome, error) = Check(o.Solver, query.Text, o.Rlimit, [.. valueNodes.Select(query.Ref)]);
+        var (outcome, error) = Check(o.Solver, query.Text, o.Rlimit, [.. valueNodes.Select(query.Ref)], o.Cancel);
         if (outcome is null)
             return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, TimeSpan.Zero, 0, null, UnknownCause.SolverError, $"solver error: {error}", file), null);
         long res = outcome.Resources ?? 0;
@@ -179,12 +191,12 @@ public static class Prover
         return (new ObligationResult(ob.Clause, ob.Why, Verdict.Refuted, outcome.Time, res, Message(lemma, ob, model), File: file), model);
     }
 
-    /// <summary>Runs one query; a malformed query or a solver crash becomes an error text, never an exception.</summary>
-    internal static (SolverOutcome? Outcome, string? Error) Check(SolverKind solverKind, string script, long rlimit, IReadOnlyList<string> valueTerms)
+    /// <summary>Runs one query; a malformed query or a solver crash becomes an error text, never an exception (an interrupt is one: OperationCanceledException).</summary>
+    internal static (SolverOutcome? Outcome, string? Error) Check(SolverKind solverKind, string script, long rlimit, IReadOnlyList<string> valueTerms, CancellationToken cancel = default)
     {
         try
         {
-            using var solver = SolverFactory.Create(solverKind);
+            using var solver = SolverFactory.Create(solverKind, cancel);
             return (solver.Check(script, rlimit, valueTerms), null);
         }
         catch (Exception e) when (e is SolverException or InvalidOperationException or IOException or DllNotFoundException or ArgumentException or FormatException)

@@ -49,8 +49,9 @@ public sealed record CounterexampleReplay(ReplayStatus Status, string Detail)
 }
 
 /// <summary>How to prove: the solver, its budget per query, where to write the queries.</summary>
-/// <remarks>StopAtFirstRefutation skips the obligations not yet started once one is refuted (the verdict is the same; the table shows them as skipped).</remarks>
-public sealed record ProveOptions(SolverKind Solver = SolverKind.Libz3, long Rlimit = ProveOptions.DefaultRlimit, string? EmitDir = null, bool StopAtFirstRefutation = false)
+/// <remarks>StopAtFirstRefutation skips the obligations not yet started once one is refuted (the verdict is the same; the table shows them as skipped).
+/// Cancel interrupts the running queries: the proof then throws OperationCanceledException and has no verdict.</remarks>
+public sealed record ProveOptions(SolverKind Solver = SolverKind.Libz3, long Rlimit = ProveOptions.DefaultRlimit, string? EmitDir = null, bool StopAtFirstRefutation = false, CancellationToken Cancel = default)
 {
     /// <summary>Z3 resource units per obligation: ≥ 10× the largest obligation of the real lemmas (≈1.5M, docs/prover.md).</summary>
     public const long DefaultRlimit = 20_000_000;

@@ -26,7 +26,9 @@ public abstract class PrimSpec
     public SpecCode<T, D> Code<T, D>() where D : struct, ISpecDomain<T> => SpecCodeTable<T, D>.Get(this);
 
     /// <summary>Builds the spec's code for domain D (called once per domain).</summary>
-    protected internal abstract SpecCode<T, D> Create<T, D>() where D : struct, ISpecDomain<T>;
+    protected abstract SpecCode<T, D> Create<T, D>() where D : struct, ISpecDomain<T>;
+
+    internal SpecCode<T, D> CreateCode<T, D>() where D : struct, ISpecDomain<T> => Create<T, D>();
 
     public override string ToString() => $"{Primitive.Name} ({Layer})";
 }
@@ -82,7 +84,7 @@ static class SpecCodeTable<T, D> where D : struct, ISpecDomain<T>
                 codes.CopyTo(grown, 0);
                 Volatile.Write(ref codes, grown);
             }
-            return codes[spec.Id] ??= spec.Create<T, D>();
+            return codes[spec.Id] ??= spec.CreateCode<T, D>();
         }
     }
 }

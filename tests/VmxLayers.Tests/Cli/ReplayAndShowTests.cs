@@ -36,7 +36,7 @@ public class ReplayAndShowTests
         Assert.Equal("", r.Out);
         var line = r.Err.TrimEnd('\n', '\r');
         Assert.DoesNotContain('\n', line);
-        Assert.StartsWith($"{file}: {path}: ", line);
+        Assert.StartsWith($"vmxlayers replay: {file}: {path}: ", line);
         Assert.DoesNotContain("Exception", line);
     }
 
@@ -79,7 +79,9 @@ public class ReplayAndShowTests
     {
         var r = Cli("replay", Example("guard-fails.json"), "--json");
         var doc = JsonNode.Parse(r.Out)!.AsObject();
-        Assert.Equal(["steps", "final", "related"], doc.Select(p => p.Key));
+        // SPEC §6's document, then the tool that wrote it (every --json output carries it)
+        Assert.Equal(["steps", "final", "related", "tool"], doc.Select(p => p.Key));
+        Assert.Equal(["name", "version", "commit"], doc["tool"]!.AsObject().Select(p => p.Key));
         Assert.True((bool)doc["related"]!);
         var steps = doc["steps"]!.AsArray();
         Assert.Equal(9, steps.Count);
@@ -180,11 +182,11 @@ public class ReplayAndShowTests
         Assert.Equal(152, (int)layout["stride"]!);
         Assert.Equal("G_RIP", (string)layout["slots"]![14]!["name"]!);
         Assert.Equal(56, (int)layout["slots"]![14]!["offset"]!);
-        var vmcs = JsonNode.Parse(Cli("show", "vmcs", "--json").Out)!.AsArray();
+        var vmcs = JsonNode.Parse(Cli("show", "vmcs", "--json").Out)!["entries"]!.AsArray();
         Assert.Contains(vmcs, f => (string)f!["encoding"]! == "0x681E" && (string)f["name"]! == "GUEST_RIP");
-        var exits = JsonNode.Parse(Cli("show", "exits", "--json").Out)!.AsArray();
+        var exits = JsonNode.Parse(Cli("show", "exits", "--json").Out)!["entries"]!.AsArray();
         Assert.Contains(exits, e => (int)e!["number"]! == 48 && (string)e["name"]! == "EPT_FAULT");
-        var prims = JsonNode.Parse(Cli("show", "primitives", "--json").Out)!.AsArray();
+        var prims = JsonNode.Parse(Cli("show", "primitives", "--json").Out)!["entries"]!.AsArray();
         Assert.Equal(6, prims.Count);
         Assert.Equal("asm", (string)prims.Single(p => (string)p!["name"]! == "vmx_enter")!["kind"]!);
     }

@@ -28,6 +28,7 @@ public class ScenarioReplayTests
         ["shifted-injection.json"] = (true, null),
         ["mutant-exit-skips-edi.json"] = (false, 2),
         ["initially-unrelated.json"] = (false, null),
+        ["invalid-encoding-unrelated.json"] = (false, null),
     };
 
     [Fact]

@@ -159,6 +159,22 @@ public sealed class AssumptionTests
         NotVacuous(loads, Iter, "a successful load");
     }
 
+    // ---------------------------------------------------------------- A9: permissions are ordered
+
+    [Fact]
+    public void A9_a_writable_word_is_readable()
+    {
+        int writable = 0;
+        Gen.Select(MemGen.Memory, MemGen.Block, MemGen.Offset).Sample((mc, b, ofs) =>
+        {
+            if (!mc.Mem.ValidAccess(Chunk.Mint32, b, ofs, Permission.Writable)) return true;
+            Interlocked.Increment(ref writable);
+            return mc.Mem.ValidAccess(Chunk.Mint32, b, ofs, Permission.Readable)
+                && Enumerable.Range(0, 4).All(k => mc.Mem.Perm(b, ofs + k, PermKind.Cur, Permission.Readable));
+        }, iter: Iter);
+        NotVacuous(writable, Iter, "a writable Mint32 word");
+    }
+
     // ---------------------------------------------------------------- A8: val_inject
 
     [Fact]

@@ -122,3 +122,15 @@ public class ProverTests
         Assert.Contains(r.Obligations, o => o.Verdict == Verdict.Unknown && o.ReasonUnknown is not null);
     }
 }
+
+/// <summary>An interrupted proof has no verdict: it throws, and never comes back PROVED.</summary>
+public class ProverInterruptTests
+{
+    [SolverFact("libz3")]
+    public void CancellingTheTokenStopsTheProofWithoutAVerdict()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        Assert.ThrowsAny<OperationCanceledException>(() => Prover.Prove(Prims.Statement(Prims.Real.Find("vmx_enter")!), new ProveOptions(Cancel: cts.Token)));
+        Assert.ThrowsAny<OperationCanceledException>(() => Prover.Prove(Prims.Statement(Prims.Real.Find("vmx_readz")!), new ProveOptions(Cancel: cts.Token)));
+    }
+}

@@ -37,18 +37,34 @@ public sealed record SolverDialect(
 
 /// <summary>
 /// A solver executable driven over stdin/stdout: one fresh process per query, the script then (check-sat),
-/// then (get-value ...) when sat, (get-info ...) for the reason and resources, then (exit).
+/// then (get-value ...) when sat, (get-info ...) for the reason and resources, then (exit). Cancelling
+/// <paramref name="cancel"/> kills the running process; the query then throws OperationCanceledException.
 /// </summary>
-public sealed class ProcessSolver(SolverDialect dialect) : ISmtSolver
+public sealed class ProcessSolver(SolverDialect dialect, CancellationToken cancel = default) : ISmtSolver
 {
     public string Name => dialect.Name;
 
     public SolverOutcome Check(string script, long rlimit, IReadOnlyList<string> valueTerms)
     {
+        cancel.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         RejectUnbalanced(script);
         using var session = SolverProcess.Start(dialect, rlimit);
+        try
+        {
+            using var registration = cancel.Register(session.Kill);
+            return Ask(session, script, rlimit, valueTerms, clock);
+        }
+        catch (Exception e) when (cancel.IsCancellationRequested && e is SolverException or IOException or InvalidOperationException)
+        {
+            throw new OperationCanceledException($"{Name}: the query was interrupted", e, cancel);
+        }
+    }
+
+    SolverOutcome Ask(SolverProcess session, string script, long rlimit, IReadOnlyList<string> valueTerms, Stopwatch clock)
+    {
         var result = SolverScript.ParseResult(session.Ask(dialect.Prelude(rlimit) + script + "\n(check-sat)", answerIsResult: true), Name);
+        if (result == SatResult.Unknown) cancel.ThrowIfCancellationRequested();
         var values = result == SatResult.Sat && valueTerms.Count > 0
             ? SolverScript.ParseValues(session.Ask(SolverScript.GetValue(valueTerms)), valueTerms, Name)
             : [];
@@ -154,9 +170,16 @@ sealed class SolverProcess : IDisposable
         process.WaitForExit(5000);
     }
 
+    /// <summary>Ends the solver at once (an interrupted query); reading its answer then fails.</summary>
+    public void Kill()
+    {
+        try { if (!process.HasExited) process.Kill(); }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+    }
+
     public void Dispose()
     {
-        if (!process.HasExited) { try { process.Kill(); } catch (InvalidOperationException) { } }
+        Kill();
         process.WaitForExit();
         process.Dispose();
     }

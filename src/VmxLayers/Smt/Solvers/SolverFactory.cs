@@ -19,17 +19,18 @@ public static class SolverFactory
         return k >= 0;
     }
 
-    public static ISmtSolver Create(SolverKind kind) => kind switch
+    /// <summary>A solver whose queries <paramref name="cancel"/> interrupts (they then throw OperationCanceledException).</summary>
+    public static ISmtSolver Create(SolverKind kind, CancellationToken cancel = default) => kind switch
     {
-        SolverKind.Libz3 => new Libz3Solver(),
-        SolverKind.Z3 => new ProcessSolver(SolverDialect.Z3),
-        SolverKind.Cvc5 => new ProcessSolver(SolverDialect.Cvc5),
+        SolverKind.Libz3 => new Libz3Solver(cancel),
+        SolverKind.Z3 => new ProcessSolver(SolverDialect.Z3, cancel),
+        SolverKind.Cvc5 => new ProcessSolver(SolverDialect.Cvc5, cancel),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown solver"),
     };
 
     /// <summary>Creates a solver by its command-line name.</summary>
-    public static ISmtSolver Create(string name) =>
-        TryParse(name, out var kind) ? Create(kind) : throw new ArgumentException($"unknown solver '{name}' (expected one of: {string.Join(", ", Names)})", nameof(name));
+    public static ISmtSolver Create(string name, CancellationToken cancel = default) =>
+        TryParse(name, out var kind) ? Create(kind, cancel) : throw new ArgumentException($"unknown solver '{name}' (expected one of: {string.Join(", ", Names)})", nameof(name));
 
     /// <summary>Whether the solver can run on this machine; if not, why names the missing piece and how to get it.</summary>
     public static bool IsAvailable(string name, out string? why)

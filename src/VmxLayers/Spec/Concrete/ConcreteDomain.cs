@@ -148,7 +148,7 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
                 if (!body(Zt(c), Zt(enc)).Raw.B && !Fail(new(clause, $"CPU {c}, VMCS field {VmcsFields.Describe(enc)}", WitnessKind.VmcsField, c, enc), ref all)) return B(false);
             // the encodings outside the valid set that either side holds (elsewhere both are the default Vundef)
             foreach (long enc in InvalidEncodings(h[c], l[c]))
-                if (!body(Zt(c), Zt(enc)).Raw.B && !Fail(new(clause, $"CPU {c}, VMCS encoding {VmcsFields.Describe(enc)} (not a valid encoding)", WitnessKind.VmcsField, c, enc), ref all)) return B(false);
+                if (!body(Zt(c), Zt(enc)).Raw.B && !Fail(new(clause, $"CPU {c}, VMCS encoding 0x{enc:X4} (not a valid encoding)", WitnessKind.VmcsField, c, enc), ref all)) return B(false);
         }
         return B(all);
     }

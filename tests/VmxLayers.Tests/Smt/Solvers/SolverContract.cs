@@ -90,4 +90,24 @@ static class SolverContract
         Assert.Equal(("Vint", (BigInteger?)BigInteger.One), (w.Elements[0].SymbolName, w.Elements[1].AsBigInteger()));
         Assert.Equal("Vundef", o.ValueOf("u")!.SymbolName);
     }
+
+    /// <summary>A query that runs for tens of seconds: a 64-bit number as a product of two 64-bit factors > 1, in 128 bits.</summary>
+    public const string LongFactoring =
+        "(declare-const x (_ BitVec 64)) (declare-const y (_ BitVec 64))\n" +
+        "(assert (= (bvmul ((_ zero_extend 64) x) ((_ zero_extend 64) y)) #x0000000000000000c5e3e2b2d1f5a6b7))\n" +
+        "(assert (bvugt x #x0000000000000001)) (assert (bvugt y #x0000000000000001))";
+
+    /// <summary>
+    /// Cancelling the token interrupts the running query: it throws OperationCanceledException instead of answering
+    /// (without the interrupt it would end "unknown" when the large budget runs out); the solver answers again afterwards.
+    /// </summary>
+    public static void CancelInterruptsTheRunningQuery(string name)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        using var s = SolverFactory.Create(name, cts.Token);
+        Assert.ThrowsAny<OperationCanceledException>(() => s.Check(LongFactoring, 400_000_000, ["x"]));
+        Assert.ThrowsAny<OperationCanceledException>(() => s.Check("(declare-const x Int) (assert (> x 41))", 1_000_000, ["x"]));
+        using var fresh = SolverFactory.Create(name);
+        Assert.Equal(SatResult.Sat, fresh.Check("(declare-const x Int) (assert (> x 41))", 1_000_000, ["x"]).Result);
+    }
 }

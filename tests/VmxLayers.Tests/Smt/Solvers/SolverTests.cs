@@ -9,6 +9,7 @@ public sealed class Libz3SolverTests
     [SolverFact("libz3")] public void Tiny_rlimit_gives_unknown_with_reason() => SolverContract.UnknownUnderTinyRlimit("libz3");
     [SolverFact("libz3")] public void Malformed_query_throws_and_next_query_works() => SolverContract.MalformedQueryThenRecovers("libz3");
     [SolverFact("libz3")] public void Datatype_values_decode() => SolverContract.DatatypeValues("libz3");
+    [SolverFact("libz3")] public void Cancel_interrupts_the_running_query() => SolverContract.CancelInterruptsTheRunningQuery("libz3");
 
     /// <summary>
     /// Parallel instances with different budgets: each must get exactly the single-threaded answer and
@@ -36,6 +37,7 @@ public sealed class Z3ProcessSolverTests
     [SolverFact("z3")] public void Tiny_rlimit_gives_unknown_with_reason() => SolverContract.UnknownUnderTinyRlimit("z3");
     [SolverFact("z3")] public void Malformed_query_throws_and_next_query_works() => SolverContract.MalformedQueryThenRecovers("z3");
     [SolverFact("z3")] public void Datatype_values_decode() => SolverContract.DatatypeValues("z3");
+    [SolverFact("z3")] public void Cancel_interrupts_the_running_query() => SolverContract.CancelInterruptsTheRunningQuery("z3");
 
     /// <summary>Processes driven from several threads at once give each query its own answer.</summary>
     [SolverFact("z3")]
