@@ -100,7 +100,7 @@ public class HardeningTests
     public void DevicesAndOversizedFilesAreRefusedUnread()
     {
         OneLineError(CliProcess.Run("replay", "/dev/zero"), 2, "replay", "larger than 16,777,216 bytes");
-        OneLineError(CliProcess.Run("simulate", "--cpus", "1", "--guest", "/dev/zero"), 2, "simulate", "larger than 61,440 bytes");
+        OneLineError(CliProcess.Run("simulate", "--cpus", "1", "--guest", "/dev/zero"), 2, "simulate", "larger than 67,108,864 bytes");
     }
 
     // ---- 4. exit codes ----
