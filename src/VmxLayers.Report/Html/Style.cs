@@ -26,6 +26,8 @@ static class Style
         .muted { color: var(--muted); }
         nav ul { margin: .3rem 0; padding-left: 1.2rem; }
         table.state td.val { white-space: nowrap; }
+        table.state caption { text-align: left; font-weight: bold; padding: .2rem 0; }
+        p.note { margin: 0 0 1rem; font-size: 12px; }
         table.state td.mark { width: 1.6rem; text-align: center; font-weight: bold; }
         tr.differs td { background: #ffe28a; font-weight: bold; }
         tr.differs td.mark { color: var(--fail); }

@@ -78,6 +78,7 @@ static class CounterexampleSection
             bool current = J.Bool(t, "current");
             var rows = J.Items(t, "rows").ToList();
             bool before = rows.Any(r => J.OptStr(r, "highBefore") is not null), after = rows.Any(r => J.OptStr(r, "high") is not null);
+            w.Open("div", ("class", "cpu-state"));
             w.Open("table", ("class", "state"), ("id", $"{id}-cpu-{cpu}"), ("data-cpu", cpu.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             w.Element("caption", $"CPU {cpu}{(current ? " (the CPU of the call)" : "")}: {rows.Count(r => J.Items(r, "failing").Any())} failing entr(ies)");
             w.Open("thead").Open("tr").Element("th", "").Element("th", "entry");
@@ -105,6 +106,7 @@ static class CounterexampleSection
             }
             w.Close("tbody").Close("table");
             if (J.OptStr(t, "vmcsNote") is { } note) w.Element("p", $"CPU {cpu}: {note}.", ("class", "muted note"));
+            w.Close("div");
         }
         w.Close("div");
     }
