@@ -13,7 +13,7 @@ namespace VmxLayers.Cli.Commands;
 /// <summary>`vmxlayers simulate`: CPUs run IA-32 guests through VM exits on both layers in lockstep (docs/cosim.md).</summary>
 public static class SimulateCommand
 {
-    sealed record Parsed(SimulateOptions Options, bool Json);
+    sealed record Parsed(SimulateOptions Options, bool Json, string? Report = null, DateTimeOffset? ReportDate = null);
 
     /// <summary>Console lines shown per CPU in the text summary.</summary>
     const int MaxLines = 8;
@@ -32,6 +32,8 @@ public static class SimulateCommand
     static readonly Option<string?> mutant = Text("--mutant", "NAME", "Run with a compiled-in mutant (see the mutant catalog), e.g. exit-skips-edi-store.");
     static readonly Option<string?> fullEvery = Text("--full-check-every", "N", "Full relation check every N exits (default 250 per CPU: 1000 for 4 CPUs); the incremental check runs after every step.");
     static readonly Option<bool> json = new("--json") { Description = "Print the report as one JSON document." };
+    static readonly Option<string?> report = ReportFile.Option();
+    static readonly Option<string?> reportDate = ReportFile.DateOption();
 
     static Option<string?> Text(string name, string helpName, string description) =>
         new(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrOne };
@@ -45,7 +47,7 @@ public static class SimulateCommand
             "the relation is checked after every primitive. Exit 0 iff related throughout and every guest with an expected output printed it; " +
             "1 on an unrelated step or a wrong output; 2 on bad options; 130 on Ctrl-C (what ran is summarised).")
         {
-            cpus, guests, exits, interleave, seed, mutant, fullEvery, json,
+            cpus, guests, exits, interleave, seed, mutant, fullEvery, json, report, reportDate,
         };
         command.SetAction(Run);
         return command;
@@ -55,13 +57,17 @@ public static class SimulateCommand
     {
         if (Parse(result, out var error) is not { } parsed) return Bad(error!);
         SimulationReport report;
+        var timeline = new SimulationTimeline();
+        parsed = parsed with { Options = parsed.Options with { ProgressInterval = SimulationTimeline.Interval } };
         try
         {
-            report = parsed.Json || Console.IsOutputRedirected || Console.IsErrorRedirected ? RunPlain(parsed) : RunWithProgressBar(parsed.Options);
+            report = parsed.Json || Console.IsOutputRedirected || Console.IsErrorRedirected ? RunPlain(parsed, timeline) : RunWithProgressBar(parsed.Options, timeline);
         }
         catch (GuestLoadException e) { return Bad($"--guest {e.Message}"); }
-        if (parsed.Json) Console.WriteLine(ReportJson(report));
+        var doc = parsed.Json || parsed.Report is not null ? Document(report, timeline) : null;
+        if (parsed.Json) Console.WriteLine(JsonReport.Text(doc!));
         else PrintSummary(report);
+        if (parsed.Report is { } file && ReportFile.Write(file, doc!, parsed.ReportDate) is { } reportError) Errors.Line(Name, reportError);
         return report.Interrupted ? ExitCodes.Interrupted : report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
@@ -100,7 +106,8 @@ public static class SimulateCommand
         // Guests go to CPUs round robin: more guests than CPUs would silently leave some unrun.
         if (g.Length > o.Cpus) { error = $"--guest: {g.Length} guests for {o.Cpus} CPU(s); each CPU runs one guest (raise --cpus, or give fewer guests)"; return null; }
         o = o with { Guests = g };
-        return new Parsed(o, r.GetValue(json));
+        if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) { error = badReport; return null; }
+        return new Parsed(o, r.GetValue(json), r.GetValue(report), date);
     }
 
     /// <summary>The option's text; an option given without a value yields "" so it is reported as bad.</summary>
@@ -109,18 +116,19 @@ public static class SimulateCommand
     static bool Int(string s, int min, int max, out int n) =>
         int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n) && n >= min && n <= max;
 
-    static SimulationReport RunPlain(Parsed p)
+    static SimulationReport RunPlain(Parsed p, SimulationTimeline timeline)
     {
         long nextLine = 1000;
         return CoSimulation.Run(p.Options, progress =>
         {
+            timeline.Add(progress);
             if (progress.Elapsed.TotalMilliseconds < nextLine) return;
             nextLine = (long)progress.Elapsed.TotalMilliseconds + 1000;
             Console.Error.WriteLine($"vmxlayers simulate: {progress.Exits:N0}{(progress.MaxExits is { } k ? $"/{k:N0}" : "")} exits, {progress.PrimitiveCalls:N0} checked calls, {progress.Elapsed.TotalSeconds:F1} s");
         });
     }
 
-    static SimulationReport RunWithProgressBar(SimulateOptions options)
+    static SimulationReport RunWithProgressBar(SimulateOptions options, SimulationTimeline timeline)
     {
         SimulationReport? report = null;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
@@ -129,6 +137,7 @@ public static class SimulateCommand
             if (options.MaxExits is null) task.IsIndeterminate = true;
             report = CoSimulation.Run(options, p =>
             {
+                timeline.Add(p);
                 task.Description = $"{p.Exits:N0} exits, {p.PrimitiveCalls:N0} checked calls";
                 if (p.MaxExits is not null) task.Value = p.Exits;
             });
@@ -191,6 +200,17 @@ public static class SimulateCommand
     }
 
     static string Mb(long bytes) => $"{bytes / 1048576.0:F1} MB";
+
+    /// <summary>The --json document (what --report shows): the run's figures, its options, its progress over time, the command line.</summary>
+    static System.Text.Json.Nodes.JsonObject Document(SimulationReport r, SimulationTimeline timeline)
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(ReportJson(r))!.AsObject();
+        doc["interleave"] = r.Options.Interleave == Interleave.RoundRobin ? "rr" : "random";
+        doc["seed"] = r.Options.Interleave == Interleave.Random ? r.Options.Seed : null;
+        doc["maxExits"] = r.Options.MaxExits;
+        doc["timeline"] = timeline.Json();
+        return RunInfo.AddTo(doc);
+    }
 
     static string ReportJson(SimulationReport r) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {

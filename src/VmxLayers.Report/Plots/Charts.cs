@@ -9,7 +9,7 @@ namespace VmxLayers.Report.Plots;
 /// </summary>
 static partial class Charts
 {
-    const int Width = 620, Height = 320;
+    const int Width = 600, Height = 320;
     const string Font = "DejaVu Sans";
 
     /// <summary>A bar per label (vertical bars, labels under them, the value above each bar).</summary>
@@ -27,10 +27,13 @@ static partial class Charts
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             [.. data.Select((_, i) => (double)i)], [.. data.Select(d => d.Label)]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
-        if (data.Any(d => d.Label.Length > 8))
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 11;
+        // Rotated only when the labels would not fit side by side (about 7 px a character at this size).
+        if (data.Sum(d => d.Label.Length + 2) * 7 > Width - 90)
         {
             plot.Axes.Bottom.TickLabelStyle.Rotation = -30;
             plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+            plot.Axes.Bottom.MinimumSize = 8 * data.Max(d => d.Label.Length);
         }
         plot.Axes.Margins(bottom: 0, top: 0.15);
         plot.YLabel(yLabel);
