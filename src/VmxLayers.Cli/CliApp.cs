@@ -22,6 +22,7 @@ public static class CliApp
             Commands.MutantsCommand.Create(),
             Commands.ProveCommand.Create(),
             Commands.SimulateCommand.Create(),
+            Commands.ReportCommand.Create(),
         };
         DocumentExitCodes(root);
         var parse = root.Parse(args);

@@ -34,6 +34,7 @@ static class Style
         td.clause { color: var(--fail); }
         article.counterexample { border: 1px solid var(--line); border-left: 5px solid var(--fail); padding: .2rem 1rem .6rem; margin: 1rem 0; }
         .states { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
+        table.kill span.desc { color: var(--muted); font-size: 12px; }
         table.kill td.cell { text-align: center; white-space: nowrap; }
         td.killed { background: #dff1e4; } td.survived { background: #fbd9de; font-weight: bold; } td.equivalent { background: #ececec; }
         td.killed-equivalent { background: #fbd9de; font-weight: bold; } td.not-run { color: var(--muted); }

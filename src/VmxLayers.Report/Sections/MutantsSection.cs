@@ -24,7 +24,7 @@ static class MutantsSection
             bool equivalent = J.Bool(r, "equivalent");
             string name = J.Str(r, "name");
             w.Open("tr", ("data-mutant", name), ("class", !equivalent && !Verdicts.KilledSomewhere(r) ? "differs" : null));
-            w.Open("td").Element("code", name).Open("details").Element("summary", "what it breaks").Text(J.Str(r, "description")).Close("details").Close("td");
+            w.Open("td").Element("code", name).Raw("<br>").Element("span", J.Str(r, "description"), ("class", "desc")).Close("td");
             w.Element("td", J.Str(r, "target") + (equivalent ? " (equivalent)" : ""));
             var cells = J.Obj(r, "backends");
             foreach (var b in backends) Cell(w, J.OptObj(cells, b), equivalent, b);
