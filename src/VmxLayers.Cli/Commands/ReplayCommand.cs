@@ -73,12 +73,11 @@ public static class ReplayCommand
         doc["scenario"] = path;
         doc["description"] = s.Description;
         doc["mutant"] = s.Mutant;
-        var steps = (System.Text.Json.Nodes.JsonArray)doc["steps"]!;
-        for (int k = 0; k < result.Steps.Length; k++)
+        // SPEC §6 fixes the steps' members: the report's text of each step and why it is unrelated go alongside.
+        doc["stepDetails"] = new System.Text.Json.Nodes.JsonArray([.. result.Steps.Select(x => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
         {
-            steps[k]!["text"] = Call(result.Steps[k].Step);
-            steps[k]!["unrelated"] = result.Steps[k].Unrelated;
-        }
+            ["text"] = Call(x.Step), ["unrelated"] = x.Unrelated,
+        })]);
         doc["view"] = ReplayView.Of(s, result);
         return RunInfo.AddTo(doc);
     }

@@ -16,14 +16,16 @@ static class ReplaySection
         w.Element("h3", $"Steps ({steps.Count})");
         w.Open("table", ("class", "steps"), ("id", $"{d.Id}-steps"));
         w.Open("thead").HeaderRow("#", "CPU", "call", "high", "low", "related").Close("thead").Open("tbody");
-        foreach (var s in steps)
+        var details = J.Items(j, "stepDetails").ToList();
+        foreach (var (s, k) in steps.Select((s, k) => (s, k)))
         {
+            var detail = k < details.Count ? details[k] : null;
             bool related = J.Bool(s, "related");
             w.Open("tr", ("class", related ? null : "differs"), ("data-step", J.N(J.Num(s, "index")).Replace(",", "")));
             w.Element("td", J.N(J.Num(s, "index")), ("class", "num")).Element("td", J.N(J.Num(s, "cpu")), ("class", "num"));
-            w.Element("td", J.OptStr(s, "text") ?? J.Str(s, "call"));
+            w.Element("td", detail is null ? J.Str(s, "call") : J.Str(detail, "text"));
             w.Element("td", Side(J.Obj(s, "high"))).Element("td", Side(J.Obj(s, "low")));
-            w.Element("td", related ? "related" : $"{CounterexampleSection.Mark} NOT related: {J.OptStr(s, "unrelated") ?? ""}", ("class", related ? "pass" : "fail clause"));
+            w.Element("td", related ? "related" : $"{CounterexampleSection.Mark} NOT related{(detail is not null && J.OptStr(detail, "unrelated") is { } why ? $": {why}" : "")}", ("class", related ? "pass" : "fail clause"));
             w.Close("tr");
         }
         w.Close("tbody").Close("table");
