@@ -22,7 +22,8 @@ static class CounterexampleSection
     static void Write(HtmlWriter w, string id, JsonObject cx, int number)
     {
         string backend = J.Str(cx, "backend");
-        w.Open("article", ("class", "counterexample"), ("id", id), ("data-primitive", J.Str(cx, "primitive")), ("data-backend", backend));
+        w.Open("article", ("class", "counterexample"), ("id", id), ("data-primitive", J.Str(cx, "primitive")), ("data-backend", backend),
+            ("data-cpu", J.Long(cx, "cpu").ToString(System.Globalization.CultureInfo.InvariantCulture)));
         w.Element("h4", $"{number}. {J.Str(cx, "primitive")}, found by {(backend == "prove" ? "the prover (decoded model)" : $"the {backend} backend")}"
             + (J.OptStr(cx, "seed") is { } seed ? $" (seed {seed})" : ""));
         w.Open("p").Element("b", "call: ").Element("code", J.Str(cx, "call")).Close("p");

@@ -17,9 +17,9 @@ static class ReplaySection
         w.Open("table", ("class", "steps"), ("id", $"{d.Id}-steps"));
         w.Open("thead").HeaderRow("#", "CPU", "call", "high", "low", "related").Close("thead").Open("tbody");
         var details = J.Items(j, "stepDetails").ToList();
-        foreach (var (s, k) in steps.Select((s, k) => (s, k)))
+        foreach (var (s, index) in steps.Select((s, i) => (s, i)))
         {
-            var detail = k < details.Count ? details[k] : null;
+            var detail = index < details.Count ? details[index] : null;
             bool related = J.Bool(s, "related");
             w.Open("tr", ("class", related ? null : "differs"), ("data-step", J.N(J.Num(s, "index")).Replace(",", "")));
             w.Element("td", J.N(J.Num(s, "index")), ("class", "num")).Element("td", J.N(J.Num(s, "cpu")), ("class", "num"));
