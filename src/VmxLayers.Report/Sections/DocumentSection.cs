@@ -29,8 +29,9 @@ static class DocumentSection
         w.Open("table", ("class", "meta")).Open("tbody");
         w.KeyValue("tool", d.Tool).KeyValue("commit", d.Commit);
         if (J.OptStr(j, "commandLine") is { } line) w.Open("tr").Element("th", "command line").Open("td").Element("code", line).Close("td").Close("tr");
-        if (J.OptStr(j, "seed") is { } seed) w.KeyValue("seed", seed);
-        else if (J.OptNum(j, "seed") is { } n) w.KeyValue("seed", J.N(n).Replace(",", ""));
+        // a random check's seed is a CsCheck string, simulate's an integer
+        if (j["seed"] is System.Text.Json.Nodes.JsonValue seed && seed.GetValueKind() == System.Text.Json.JsonValueKind.Number) w.KeyValue("seed", seed.ToJsonString());
+        else if (J.OptStr(j, "seed") is { } text) w.KeyValue("seed", text);
         if (J.OptStr(j, "mutant") is { } m) w.KeyValue("mutant", m);
         if (J.OptObj(j, "machine") is { } mc)
             w.KeyValue("machine", $"{J.OptStr(mc, "os")}, {J.OptStr(mc, "arch")}, {J.OptNum(mc, "cores")} core(s), {J.OptStr(mc, "runtime")}");

@@ -13,7 +13,6 @@ static class ProofSection
         var lemmas = J.Items(d.Json, "lemmas").ToList();
         WriteLemmas(w, d, lemmas, "Lemmas");
         CounterexampleSection.WriteAll(w, d, [.. lemmas.Select(l => l["counterexample"]).OfType<JsonObject>()]);
-        if (J.OptStr(d.Json, "savedCounterexample") is null && lemmas.Any(l => J.OptStr(l, "verdict") == "PROVED") && lemmas.All(l => l["counterexample"] is null)) return;
     }
 
     public static void WriteLemmas(HtmlWriter w, Doc d, IReadOnlyList<JsonNode> lemmas, string title)

@@ -76,7 +76,7 @@ public class ReportCommandTests
         }
         finally { File.Delete(notJson); }
         var missing = CliProcess.Run("report", "/no/such.json", "-o", Temp(".html"));
-        Assert.Equal((2, "vmxlayers report: /no/such.json: no such file\n"), (missing.ExitCode, missing.Err));
+        Assert.Equal((2, "vmxlayers report: /no/such.json: no such file or directory\n"), (missing.ExitCode, missing.Err));
         var noOutput = CliProcess.Run("report", "/no/such.json");
         Assert.Equal((2, "vmxlayers report: missing -o FILE.html (where to write the report)\n"), (noOutput.ExitCode, noOutput.Err));
     }

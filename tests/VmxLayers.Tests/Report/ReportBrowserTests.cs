@@ -34,7 +34,7 @@ public class ReportBrowserTests(ITestOutputHelper output)
             File.WriteAllText(Path.Combine(dir, "mutants.html"), HtmlReport.Build([Fixtures.Load(Fixtures.MutantsAll)], Date));
             var replay = CliProcess.Run("replay", Path.Combine(Scenarios.ScenarioReplayTests.ExamplesDir(), "mutant-exit-skips-edi.json"), "--report", Path.Combine(dir, "replay.html"), "--report-date", "2025-01-31");
             Assert.Equal(1, replay.ExitCode);
-            var simulate = CliProcess.Run("simulate", "--cpus", "2", "--report", Path.Combine(dir, "simulate.html"), "--report-date", "2025-01-31");
+            var simulate = CliProcess.Run("simulate", "--cpus", "2", "--interleave", "random", "--seed", "7", "--report", Path.Combine(dir, "simulate.html"), "--report-date", "2025-01-31");
             Assert.True(simulate.ExitCode == 0, simulate.Err);
             string[] frames = ["check.html", "prove.html", "replay.html", "simulate.html", "mutants.html"];
             foreach (var f in frames) Assert.True(new FileInfo(Path.Combine(dir, f)).Length < 2 << 20, $"{f} is 2 MB or more");
