@@ -24,7 +24,7 @@ public static class ExhaustiveBackend
             lock (gate) if (first is null || index < first.Value.Index) first = (index, o);
             state.Break();   // cases before this one still run, so the reported one is the first in scope order
         });
-        var cx = first is { } f ? new Counterexample(Backend.Exhaustive, f.Outcome, $"case #{f.Index}") : null;
+        var cx = first is { } f ? new Counterexample(Backend.Exhaustive, ReplayableCase.Prefer(statement, f.Outcome), $"case #{f.Index}") : null;
         return new BackendReport(def.Primitive, Backend.Exhaustive, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed,
             $"{scope.Count} cases: {scope.Description}", cx);
     }

@@ -53,7 +53,7 @@ public static partial class RandomBackend
             var outcome = CaseCheck.Evaluate(statement, c);
             if (outcome.Status != CaseStatus.Violated)
                 throw new InvalidOperationException($"seed {seed} does not reproduce its counterexample (nondeterministic evaluation?)");
-            cx = new Counterexample(Backend.Random, outcome, seed);
+            cx = new Counterexample(Backend.Random, ReplayableCase.Prefer(statement, outcome), seed);
         }
         var scope = $"{tally.Cases} random cases from master seed {master}: TOTAL_CPU ∈ {{{string.Join(",", Gens.TotalCpus)}}}, any cpu, 4 block layouts, every slot and the exit VMCS fields of every CPU drawn as related pairs";
         return new BackendReport(def.Primitive, Backend.Random, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed, scope, cx, seed ?? master);

@@ -240,7 +240,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         return rs;
     }
 
-    /// <summary>A Val from its model value: Vundef, (Vint #x..), (Vlong #x..), (Vfloat #x..), (Vptr b #x..).</summary>
+    /// <summary>A Val from its model value: Vundef, (Vint #x..), (Vlong #x..), (Vfloat #x..), (Vptr b #x..); a payload out of its range is unreadable too.</summary>
     public static Val ParseVal(SExpr e, Func<long, long>? block = null)
     {
         if (e.SymbolName == "Vundef") return Val.Vundef;
@@ -248,12 +248,13 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         string head = items.Length > 0 ? items[0].SymbolName ?? "" : "";
         long Map(BigInteger b) { long x = (long)BigInteger.Clamp(b, long.MinValue, long.MaxValue); return block is null ? x : block(x); }
         BigInteger Arg(int k) => items.Length > k && items[k].AsBigInteger() is { } b ? b : throw new FormatException($"unreadable value {e}");
+        BigInteger Payload(int k, int bits) => Arg(k) is var b && b.Sign >= 0 && b < BigInteger.One << bits ? b : throw new FormatException($"value {e}: payload out of [0, 2^{bits})");
         return head switch
         {
-            "Vint" => Val.Vint((uint)Arg(1)),
-            "Vlong" => Val.Vlong(new Semantics.Int64((ulong)Arg(1))),
-            "Vfloat" => Val.Vfloat(BitConverter.UInt64BitsToDouble((ulong)Arg(1))),
-            "Vptr" when Map(Arg(1)) is var b && b >= 1 && b <= int.MaxValue => Val.Vptr((int)b, (uint)Arg(2)),
+            "Vint" => Val.Vint((uint)Payload(1, 32)),
+            "Vlong" => Val.Vlong(new Semantics.Int64((ulong)Payload(1, 64))),
+            "Vfloat" => Val.Vfloat(BitConverter.UInt64BitsToDouble((ulong)Payload(1, 64))),
+            "Vptr" when Map(Arg(1)) is var b && b >= 1 && b <= int.MaxValue => Val.Vptr((int)b, (uint)Payload(2, 32)),
             _ => throw new FormatException($"unreadable value {e}"),
         };
     }

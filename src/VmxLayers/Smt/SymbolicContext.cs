@@ -15,6 +15,9 @@ public sealed record Universal(QuantKind Kind, string Clause, Node Flag, Func<No
 /// <summary>A quantified obligation, negated into fresh skolem constants (Cpu is null for ForallSlot: the current CPU).</summary>
 public sealed record Skolem(QuantKind Kind, string Clause, Node? Cpu, Node Index, Node Instance);
 
+/// <summary>A byte offset without the shape 152·c + 4·i, named as 152·Cpu + 4·Slot + Rem (0 ≤ Slot &lt; 38, 0 ≤ Rem &lt; 4).</summary>
+public sealed record NamedOffset(Node Ofs, Node Cpu, Node Slot, Node Rem);
+
 /// <summary>The memory-level premise MatchExtcallStates names, with the parts its consequences talk about.</summary>
 public sealed record MemoryPair(Node Flag, Node NextHigh, Node NextLow, Node RdHigh, Node WrHigh);
 
@@ -87,6 +90,7 @@ public sealed class SymbolicContext
         int n = fresh++;
         Node c = T.Const($"ofs{n}_cpu", Sort.Int), i = T.Const($"ofs{n}_slot", Sort.Int), r = T.Const($"ofs{n}_rem", Sort.Int);
         remainders[ofs.Id] = r;
+        namedOffsets.Add(new NamedOffset(ofs, c, i, r));
         Definitions.Add(T.And(new[] {
             T.Eq(T.Add(T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i)), r), ofs),
             T.Le(T.Int(0), i), T.Lt(i, T.Int(VmxSlots.Size)), T.Le(T.Int(0), r), T.Lt(r, T.Int(4)) }));
@@ -94,6 +98,10 @@ public sealed class SymbolicContext
     }
 
     readonly Dictionary<int, Node> remainders = [];
+    readonly List<NamedOffset> namedOffsets = [];
+
+    /// <summary>The offsets named by <see cref="Definitions"/>, with their constants (what a model must give them).</summary>
+    public IReadOnlyList<NamedOffset> NamedOffsets => namedOffsets;
 
     /// <summary>Premises naming the slot a non-slot-shaped offset falls in.</summary>
     public List<Node> Definitions { get; } = [];

@@ -60,6 +60,7 @@ public class CheckCommandTests
             var scenario = ScenarioParser.ParseFile(file);
             Assert.Equal(m.Name, scenario.Mutant);
             var replay = ScenarioReplay.Run(scenario);
+            if (m.Target != MutantTarget.Relation) Assert.Null(replay.InitialUnrelated);
             var step = Assert.Single(replay.Steps);
             Assert.True(step.High.Ok);
             if (violated.Contains(VmxLayers.Checking.CaseCheck.LowStepFails)) Assert.False(step.Low.Ok, "the low step should fail as in the check");
