@@ -38,9 +38,11 @@ public class ReportBrowserTests(ITestOutputHelper output)
             Assert.True(simulate.ExitCode == 0, simulate.Err);
             string[] frames = ["check.html", "prove.html", "replay.html", "simulate.html", "mutants.html"];
             foreach (var f in frames) Assert.True(new FileInfo(Path.Combine(dir, f)).Length < 2 << 20, $"{f} is 2 MB or more");
-            File.WriteAllText(Path.Combine(dir, "harness.html"), Harness.Page(frames));
+            // the check report twice: its top, and scrolled to its first counterexample (what the screenshot should show)
+            string[] shown = ["check.html#doc-1-cx-1", .. frames];
+            File.WriteAllText(Path.Combine(dir, "harness.html"), Harness.Page(shown));
             string screenshot = Path.Combine(ScreenshotDir, "reports.png");
-            string dom = Chromium.DumpDomAndScreenshot(Path.Combine(dir, "harness.html"), screenshot, Harness.Width, frames.Length * (Harness.FrameHeight + 6));
+            string dom = Chromium.DumpDomAndScreenshot(Path.Combine(dir, "harness.html"), screenshot, Harness.Width, shown.Length * (Harness.FrameHeight + 6));
             output.WriteLine($"screenshot: {screenshot} ({new FileInfo(screenshot).Length:N0} bytes)");
             Assert.True(new FileInfo(screenshot).Length > 50_000, "the screenshot is (nearly) empty");
             var probe = JsonNode.Parse(WebUtility.HtmlDecode(Regex.Match(dom, "<pre id=\"probe\">(.*?)</pre>", RegexOptions.Singleline).Groups[1].Value))!;
