@@ -11,6 +11,7 @@ public static class CliApp
     public static int Run(string[] args)
     {
         using var interrupts = Interrupts.Listen();   // first: a Ctrl-C from now on stops the run cleanly (exit 130)
+        RunInfo.Args = args;
         AnsiConsole.Console = CurrentConsole();
         var root = new RootCommand("VmxLayers: the VMCSInit -> PVMXIntro layer pair of mCertiKOS, executable and checked.")
         {
@@ -21,6 +22,7 @@ public static class CliApp
             Commands.MutantsCommand.Create(),
             Commands.ProveCommand.Create(),
             Commands.SimulateCommand.Create(),
+            Commands.ReportCommand.Create(),
         };
         DocumentExitCodes(root);
         var parse = root.Parse(args);

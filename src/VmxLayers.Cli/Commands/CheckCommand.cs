@@ -28,6 +28,8 @@ public static class CheckCommand
     static readonly Option<string?> mutant = new("--mutant") { Description = "Run under a compiled-in mutant (see `mutants --list`); the check should then fail.", HelpName = "NAME" };
     static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the proofs: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
     static readonly Option<bool> noProve = new("--no-prove") { Description = "Skip the SMT proofs (only the concrete backends run; no proof column)." };
+    static readonly Option<string?> report = ReportFile.Option();
+    static readonly Option<string?> reportDate = ReportFile.DateOption();
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first counterexample (a backend's, else the prover's) as a replayable scenario (docs/scenarios.md; run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
 
     const string Name = "check";
@@ -42,14 +44,14 @@ public static class CheckCommand
             "Exit 0 iff no counterexample and every lemma PROVED, 1 on a counterexample or a REFUTED lemma, 3 if a lemma is UNKNOWN and nothing failed, " +
             "2 on bad input, 130 on Ctrl-C (what finished is printed).")
         {
-            primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save,
+            primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save, report, reportDate,
         };
         command.SetAction(Run);
         return command;
     }
 
     /// <summary>Validated options.</summary>
-    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json);
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate);
 
     /// <summary>What finished: the backend reports and lemmas, in order, and whether Ctrl-C stopped the run.</summary>
     sealed record Outcome(List<BackendReport> Reports, List<LemmaResult> Lemmas, bool Interrupted);
@@ -60,9 +62,11 @@ public static class CheckCommand
         var outcome = ProgressLine.Run(Name, report => Work(plan, report));
         var (saved, saveError) = Save(plan, outcome);
         int code = ExitCode(outcome);
-        if (plan.Json) PrintJson(outcome, plan, saved, code);
+        var doc = plan.Json || plan.Report is not null ? Json(outcome, plan, saved, code) : null;
+        if (plan.Json) Console.WriteLine(JsonReport.Text(doc!));
         else PrintText(outcome, plan, saved);
         if (saveError is not null) Errors.Line(Name, saveError);
+        if (plan.Report is { } file && ReportFile.Write(file, doc!, plan.ReportDate) is { } reportError) Errors.Line(Name, reportError);
         return code;
     }
 
@@ -161,8 +165,9 @@ public static class CheckCommand
             sv = kind;
         }
         if (CounterexampleFile.Check(r.GetValue(save)) is { } badSave) return $"{Name}: {badSave}";
+        if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) return $"{Name}: {badReport}";
         var random = new RandomOptions(n, sd ?? RandomBackend.NewMasterSeed(), s, t, Interrupts.Token);
-        plan = new Plan(refinement, prims, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json));
+        plan = new Plan(refinement, prims, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json), r.GetValue(report), date);
         return null;
     }
 
@@ -208,10 +213,10 @@ public static class CheckCommand
         if (l.Replay is not null) console.WriteLine($"  prover's counterexample: {l.Replay}");
     }
 
-    static void PrintJson(Outcome o, Plan plan, string? saved, int code)
+    static JsonObject Json(Outcome o, Plan plan, string? saved, int code)
     {
         string solverName = plan.Solver is { } sv ? SolverFactory.NameOf(sv) : "";
-        var lemmas = o.Lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, solverName)).ToList();
+        var lemmas = o.Lemmas.Select(x => (JsonNode)JsonReport.Lemma(x, solverName, plan.Refinement, plan.Mutant?.Name)).ToList();
         if (plan.Solver is not null && o.Interrupted)
             lemmas.AddRange(plan.Prims.Skip(o.Lemmas.Count).Select(p => (JsonNode)JsonReport.Unfinished(p.Name, solverName, started: true)));
         var doc = new JsonObject
@@ -224,10 +229,10 @@ public static class CheckCommand
             ["proved"] = plan.Solver is null ? null : !o.Interrupted && o.Lemmas.All(x => x.Verdict == Verdict.Proved),
             ["interrupted"] = o.Interrupted,
             ["exitCode"] = code,
-            ["results"] = new JsonArray([.. o.Reports.Select(x => (JsonNode)JsonReport.Report(x))]),
+            ["results"] = new JsonArray([.. o.Reports.Select(x => (JsonNode)JsonReport.Report(x, plan.Mutant?.Name))]),
             ["proofs"] = plan.Solver is null ? null : new JsonArray([.. lemmas]),
             ["savedCounterexample"] = saved,
         };
-        Console.WriteLine(JsonReport.Text(doc));
+        return RunInfo.AddTo(doc);
     }
 }

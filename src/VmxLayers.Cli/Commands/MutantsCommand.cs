@@ -18,6 +18,8 @@ public static class MutantsCommand
     static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation of the prove column (as `prove --rlimit`). Default {VmxLayers.Smt.ProveOptions.DefaultRlimit}.", DefaultValueFactory = _ => VmxLayers.Smt.ProveOptions.DefaultRlimit, HelpName = "N" };
     static readonly Option<int> cpus = new("--cpus") { Description = "CPUs of the simulate column's co-simulation (default guests). Default 2.", DefaultValueFactory = _ => 2, HelpName = "N" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the tables." };
+    static readonly Option<string?> report = ReportFile.Option();
+    static readonly Option<string?> reportDate = ReportFile.DateOption();
 
     static readonly string[] Backends = ["prove", "exhaustive", "random", "simulate", "all"];
 
@@ -29,7 +31,7 @@ public static class MutantsCommand
             "Without --backend it lists them (--list, the default). Exit 0; 1 if a non-equivalent mutant survives every checker run " +
             "(or an 'equivalent' one is killed); 2 bad input; 130 on Ctrl-C (the finished rows are printed).")
         {
-            list, backend, budget, solver, rlimit, cpus, json,
+            list, backend, budget, solver, rlimit, cpus, json, report, reportDate,
         };
         command.SetAction(Run);
         return command;
@@ -45,11 +47,13 @@ public static class MutantsCommand
         if (r.GetValue(budget) <= 0) return Errors.Bad(Cmd, $"--budget: expected a positive number, got {r.GetValue(budget)}");
         if (r.GetValue(rlimit) < 0) return Errors.Bad(Cmd, $"--rlimit: expected a non-negative number, got {r.GetValue(rlimit)}");
         if (r.GetValue(cpus) is < 1 or > 1024) return Errors.Bad(Cmd, $"--cpus: expected 1..1024, got {r.GetValue(cpus)}");
+        if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) return Errors.Bad(Cmd, badReport);
         if (b is null)
         {
-            if (r.GetValue(json)) Console.WriteLine(JsonReport.Text(ListJson()));
+            var catalog = ListJson();
+            if (r.GetValue(json)) Console.WriteLine(JsonReport.Text(catalog));
             else AnsiConsole.Write(MatrixText.CatalogTable());
-            return ExitCodes.Ok;
+            return WriteReport(r.GetValue(report), catalog, date, ExitCodes.Ok);
         }
         string svName = r.GetValue(solver)!;
         if (!SolverFactory.TryParse(svName, out var sv)) return Errors.Bad(Cmd, $"--solver: unknown solver '{svName}' (expected one of: {string.Join(", ", SolverFactory.Names)})");
@@ -67,12 +71,20 @@ public static class MutantsCommand
             catch (OperationCanceledException) when (options.Cancel.IsCancellationRequested) { return true; }
         });
         int code = interrupted ? ExitCodes.Interrupted : rows.Any(Wrong) ? ExitCodes.Failed : ExitCodes.Ok;
-        if (r.GetValue(json)) Console.WriteLine(JsonReport.Text(MatrixJson(rows, options, sw.Elapsed, interrupted, code)));
+        var doc = MatrixJson(rows, options, sw.Elapsed, interrupted, code);
+        if (r.GetValue(json)) Console.WriteLine(JsonReport.Text(doc));
         else
         {
             MatrixText.Print(rows, options, sw.Elapsed);
             if (interrupted) AnsiConsole.WriteLine($"interrupted (Ctrl-C): {rows.Count} of {MutantCatalog.All.Count} mutants finished; the others have no result");
         }
+        return WriteReport(r.GetValue(report), doc, date, code);
+    }
+
+    /// <summary>Writes --report (if given); the exit code stays the run's, a write error is one line on stderr.</summary>
+    static int WriteReport(string? file, JsonObject doc, DateTimeOffset? date, int code)
+    {
+        if (file is not null && ReportFile.Write(file, doc, date) is { } error) Errors.Line(Cmd, error);
         return code;
     }
 
@@ -94,7 +106,7 @@ public static class MutantsCommand
 
     internal static string Target(Mutant m) => m.Target switch { MutantTarget.LowSpec => "low spec", MutantTarget.HighSpec => "high spec", _ => "relation" };
 
-    static JsonObject ListJson() => new()
+    static JsonObject ListJson() => RunInfo.AddTo(new()
     {
         ["tool"] = ToolInfo.Json(),
         ["command"] = Cmd,
@@ -103,13 +115,13 @@ public static class MutantsCommand
             ["name"] = m.Name, ["target"] = Target(m), ["primitive"] = m.Primitive?.ToString(),
             ["description"] = m.Description, ["equivalent"] = m.Equivalent is not null, ["argument"] = m.Equivalent,
         })]),
-    };
+    });
 
     static JsonObject MatrixJson(IReadOnlyList<KillRow> rows, KillOptions o, TimeSpan elapsed, bool interrupted, int code)
     {
         var rates = new JsonObject();
         foreach (var b in o.Backends) rates[Name(b)] = MatrixText.Rate(rows, b);
-        return new JsonObject
+        return RunInfo.AddTo(new JsonObject
         {
             ["tool"] = ToolInfo.Json(),
             ["command"] = Cmd,
@@ -120,7 +132,7 @@ public static class MutantsCommand
             ["elapsedMs"] = Math.Round(elapsed.TotalMilliseconds),
             ["killRates"] = rates,
             ["mutants"] = new JsonArray([.. rows.Select(x => (JsonNode)Row(x))]),
-        };
+        });
     }
 
     static JsonObject Row(KillRow x)

@@ -22,19 +22,21 @@ public static class ProveCommand
     static readonly Option<string?> mutant = new("--mutant") { Description = "Switch on a compiled-in mutant (see `mutants --list`); a wrong spec should be REFUTED.", HelpName = "NAME" };
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the table." };
+    static readonly Option<string?> report = ReportFile.Option();
+    static readonly Option<string?> reportDate = ReportFile.DateOption();
 
     public static Command Create()
     {
         var cmd = new Command(Name, "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely. " +
             "Exit 0 iff every lemma is PROVED, 1 if one is REFUTED or VACUOUS, 3 if one is UNKNOWN and none failed, 2 on bad input, 130 on Ctrl-C (the finished lemmas are printed).")
         {
-            primitive, emit, solver, rlimit, mutant, save, json,
+            primitive, emit, solver, rlimit, mutant, save, json, report, reportDate,
         };
         cmd.SetAction(Run);
         return cmd;
     }
 
-    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, Mutant? Mutant, ProveOptions Options, string? Save, bool Json);
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, Mutant? Mutant, ProveOptions Options, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate);
 
     /// <summary>What ran: the finished lemmas in order, and the primitive the interrupt stopped (if any).</summary>
     sealed record Outcome(List<LemmaResult> Lemmas, PrimitiveDef? Interrupted);
@@ -50,9 +52,11 @@ public static class ProveCommand
             if (saveError is null) saved = file;
         }
         int code = ExitCode(outcome);
-        if (plan.Json) Console.WriteLine(JsonReport.Text(Json(plan, outcome, saved, code)));
+        var doc = plan.Json || plan.Report is not null ? Json(plan, outcome, saved, code) : null;
+        if (plan.Json) Console.WriteLine(JsonReport.Text(doc!));
         else PrintTable(plan, outcome, saved);
         if (saveError is not null) Errors.Line(Name, saveError);
+        if (plan.Report is { } reportFile && ReportFile.Write(reportFile, doc!, plan.ReportDate) is { } reportError) Errors.Line(Name, reportError);
         return code;
     }
 
@@ -91,7 +95,8 @@ public static class ProveCommand
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return $"{Name}: --emit-smt {dir}: cannot create the directory: {Io.InputFile.Reason(e)}"; }
         }
         if (CounterexampleFile.Check(r.GetValue(save)) is { } badSave) return $"{Name}: {badSave}";
-        plan = new Plan(refinement, prims, m, new ProveOptions(kind, budget, dir, Cancel: Interrupts.Token), r.GetValue(save), r.GetValue(json));
+        if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) return $"{Name}: {badReport}";
+        plan = new Plan(refinement, prims, m, new ProveOptions(kind, budget, dir, Cancel: Interrupts.Token), r.GetValue(save), r.GetValue(json), r.GetValue(report), date);
         return null;
     }
 
@@ -137,10 +142,10 @@ public static class ProveCommand
     {
         var o = plan.Options;
         string solverName = SolverFactory.NameOf(o.Solver);
-        var lemmas = outcome.Lemmas.Select(l => (JsonNode)JsonReport.Lemma(l, solverName)).ToList();
+        var lemmas = outcome.Lemmas.Select(l => (JsonNode)JsonReport.Lemma(l, solverName, plan.Refinement, plan.Mutant?.Name)).ToList();
         if (outcome.Interrupted is { } stopped)
             lemmas.AddRange(plan.Prims.SkipWhile(d => d != stopped).Select(d => (JsonNode)JsonReport.Unfinished(d.Name, solverName, started: d == stopped)));
-        return new JsonObject
+        return RunInfo.AddTo(new JsonObject
         {
             ["tool"] = ToolInfo.Json(),
             ["command"] = Name,
@@ -152,6 +157,6 @@ public static class ProveCommand
             ["exitCode"] = code,
             ["lemmas"] = new JsonArray([.. lemmas]),
             ["savedCounterexample"] = saved,
-        };
+        });
     }
 }

@@ -24,6 +24,8 @@ public static class ReplayCommand
         HelpName = "NAME",
         Arity = ArgumentArity.ZeroOrOne,
     };
+    static readonly Option<string?> report = ReportFile.Option();
+    static readonly Option<string?> reportDate = ReportFile.DateOption();
 
     const string Name = "replay";
 
@@ -34,7 +36,7 @@ public static class ReplayCommand
             "initially and after every step. Exit 0 iff related throughout, 1 if not, 2 on bad input (one line: file, JSON path, what was expected), " +
             "130 on Ctrl-C (the steps that ran are printed).")
         {
-            file, json, mutant,
+            file, json, mutant, report, reportDate,
         };
         command.SetAction(Run);
         return command;
@@ -44,6 +46,7 @@ public static class ReplayCommand
     {
         if (r.GetValue(file) is not { } path) return Errors.Bad(Name, "missing FILE (a scenario JSON file; see replay --help)");
         if (r.GetResult(mutant) is not null && string.IsNullOrEmpty(r.GetValue(mutant))) return Errors.Bad(Name, "--mutant: expected a mutant name (see `vmxlayers mutants --list`)");
+        if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) return Errors.Bad(Name, badReport);
         Scenario s;
         try { s = ScenarioParser.ParseFile(path); }
         catch (ScenarioError e) { return Errors.Bad(Name, e.Format(path)); }
@@ -53,15 +56,30 @@ public static class ReplayCommand
             s = s with { Mutant = m.Name };
         }
         var result = ProgressLine.Run(Name, report => ScenarioReplay.Run(s, cancel: Interrupts.Token, progress: k => { if ((k & 255) == 0) report($"step {k:N0}/{s.Steps.Length:N0}"); }));
-        if (r.GetValue(json))
-        {
-            var doc = ReplayJson.Document(result);
-            if (result.Interrupted) doc["interrupted"] = true;
-            doc["tool"] = ToolInfo.Json();
-            Console.WriteLine(JsonPretty.Write(doc));
-        }
+        var doc = r.GetValue(json) || r.GetValue(report) is not null ? Json(path, s, result) : null;
+        if (r.GetValue(json)) Console.WriteLine(JsonPretty.Write(doc!));
         else PrintText(path, s, result);
+        if (r.GetValue(report) is { } reportFile && ReportFile.Write(reportFile, doc!, date) is { } reportError) Errors.Line(Name, reportError);
         return result.Interrupted ? ExitCodes.Interrupted : result.Related ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>The document of docs/scenarios.md, with what a report shows besides: each step as text and why it is unrelated, and the view where the relation first fails.</summary>
+    static System.Text.Json.Nodes.JsonObject Json(string path, Scenario s, ReplayResult result)
+    {
+        var doc = ReplayJson.Document(result);
+        if (result.Interrupted) doc["interrupted"] = true;
+        doc["tool"] = ToolInfo.Json();
+        doc["command"] = Name;
+        doc["scenario"] = path;
+        doc["description"] = s.Description;
+        doc["mutant"] = s.Mutant;
+        // SPEC §6 fixes the steps' members: the report's text of each step and why it is unrelated go alongside.
+        doc["stepDetails"] = new System.Text.Json.Nodes.JsonArray([.. result.Steps.Select(x => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["text"] = Call(x.Step), ["unrelated"] = x.Unrelated,
+        })]);
+        doc["view"] = ReplayView.Of(s, result);
+        return RunInfo.AddTo(doc);
     }
 
     static void PrintText(string path, Scenario s, ReplayResult r)

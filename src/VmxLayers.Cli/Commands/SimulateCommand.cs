@@ -13,7 +13,7 @@ namespace VmxLayers.Cli.Commands;
 /// <summary>`vmxlayers simulate`: CPUs run IA-32 guests through VM exits on both layers in lockstep (docs/cosim.md).</summary>
 public static class SimulateCommand
 {
-    sealed record Parsed(SimulateOptions Options, bool Json);
+    sealed record Parsed(SimulateOptions Options, bool Json, string? Report = null, DateTimeOffset? ReportDate = null);
 
     /// <summary>Console lines shown per CPU in the text summary.</summary>
     const int MaxLines = 8;
@@ -34,6 +34,8 @@ public static class SimulateCommand
     static readonly Option<string?> guestBudget = Text("--guest-budget", "N", "Guest instructions allowed between two exits before the guest counts as stuck (a guest fault). Default 10,000,000.");
     static readonly Option<string?> guestMemory = Text("--guest-memory", "SIZE", "Memory of each guest in bytes, or with a K or M suffix (KiB, MiB), 4K..1024M; the stack starts at its top. Default 64K.");
     static readonly Option<bool> json = new("--json") { Description = "Print the report as one JSON document." };
+    static readonly Option<string?> report = ReportFile.Option();
+    static readonly Option<string?> reportDate = ReportFile.DateOption();
 
     static Option<string?> Text(string name, string helpName, string description) =>
         new(name) { Description = description, HelpName = helpName, Arity = ArgumentArity.ZeroOrOne };
@@ -48,7 +50,7 @@ public static class SimulateCommand
             "1 on an unrelated step or a wrong output; 2 on bad options or an unloadable guest; 4 when a guest faulted (an instruction outside the set, " +
             "a memory access outside guest memory, a divide error, the budget exhausted); 130 on Ctrl-C (what ran is summarised).")
         {
-            cpus, guests, exits, interleave, seed, mutant, fullEvery, guestBudget, guestMemory, json,
+            cpus, guests, exits, interleave, seed, mutant, fullEvery, guestBudget, guestMemory, json, report, reportDate,
         };
         command.SetAction(Run);
         return command;
@@ -58,13 +60,17 @@ public static class SimulateCommand
     {
         if (Parse(result, out var error) is not { } parsed) return Bad(error!);
         SimulationReport report;
+        var timeline = new SimulationTimeline();
+        parsed = parsed with { Options = parsed.Options with { ProgressInterval = SimulationTimeline.Interval } };
         try
         {
-            report = parsed.Json || Console.IsOutputRedirected || Console.IsErrorRedirected ? RunPlain(parsed) : RunWithProgressBar(parsed.Options);
+            report = parsed.Json || Console.IsOutputRedirected || Console.IsErrorRedirected ? RunPlain(parsed, timeline) : RunWithProgressBar(parsed.Options, timeline);
         }
         catch (GuestLoadException e) { return Bad($"--guest {e.Message}"); }
-        if (parsed.Json) Console.WriteLine(ReportJson(report));
+        var doc = parsed.Json || parsed.Report is not null ? Document(report, timeline) : null;
+        if (parsed.Json) Console.WriteLine(JsonReport.Text(doc!));
         else PrintSummary(report);
+        if (parsed.Report is { } file && ReportFile.Write(file, doc!, parsed.ReportDate) is { } reportError) Errors.Line(Name, reportError);
         if (report.Failure?.Kind == FailureKind.GuestFault)
         {
             Console.Error.WriteLine($"simulate: guest fault on {report.Failure.Where}: {report.Failure.Clause}");
@@ -110,7 +116,8 @@ public static class SimulateCommand
         // Guests go to CPUs round robin: more guests than CPUs would silently leave some unrun.
         if (g.Length > o.Cpus) { error = $"--guest: {g.Length} guests for {o.Cpus} CPU(s); each CPU runs one guest (raise --cpus, or give fewer guests)"; return null; }
         o = o with { Guests = g };
-        return new Parsed(o, r.GetValue(json));
+        if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) { error = badReport; return null; }
+        return new Parsed(o, r.GetValue(json), r.GetValue(report), date);
     }
 
     /// <summary>"65536", "64K", "64KiB", "16M", "16MiB" → bytes within 4 KiB..1 GiB, else null.</summary>
@@ -131,18 +138,19 @@ public static class SimulateCommand
     static bool Int(string s, int min, int max, out int n) =>
         int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out n) && n >= min && n <= max;
 
-    static SimulationReport RunPlain(Parsed p)
+    static SimulationReport RunPlain(Parsed p, SimulationTimeline timeline)
     {
         long nextLine = 1000;
         return CoSimulation.Run(p.Options, progress =>
         {
+            timeline.Add(progress);
             if (progress.Elapsed.TotalMilliseconds < nextLine) return;
             nextLine = (long)progress.Elapsed.TotalMilliseconds + 1000;
             Console.Error.WriteLine($"vmxlayers simulate: {progress.Exits:N0}{(progress.MaxExits is { } k ? $"/{k:N0}" : "")} exits, {progress.PrimitiveCalls:N0} checked calls, {progress.Elapsed.TotalSeconds:F1} s");
         });
     }
 
-    static SimulationReport RunWithProgressBar(SimulateOptions options)
+    static SimulationReport RunWithProgressBar(SimulateOptions options, SimulationTimeline timeline)
     {
         SimulationReport? report = null;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
@@ -151,6 +159,7 @@ public static class SimulateCommand
             if (options.MaxExits is null) task.IsIndeterminate = true;
             report = CoSimulation.Run(options, p =>
             {
+                timeline.Add(p);
                 task.Description = $"{p.Exits:N0} exits, {p.PrimitiveCalls:N0} checked calls";
                 if (p.MaxExits is not null) task.Value = p.Exits;
             });
@@ -215,6 +224,17 @@ public static class SimulateCommand
     }
 
     static string Mb(long bytes) => $"{bytes / 1048576.0:F1} MB";
+
+    /// <summary>The --json document (what --report shows): the run's figures, its options, its progress over time, the command line.</summary>
+    static System.Text.Json.Nodes.JsonObject Document(SimulationReport r, SimulationTimeline timeline)
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(ReportJson(r))!.AsObject();
+        doc["interleave"] = r.Options.Interleave == Interleave.RoundRobin ? "rr" : "random";
+        doc["seed"] = r.Options.Interleave == Interleave.Random ? r.Options.Seed : null;
+        doc["maxExits"] = r.Options.MaxExits;
+        doc["timeline"] = timeline.Json();
+        return RunInfo.AddTo(doc);
+    }
 
     static string ReportJson(SimulationReport r) => JsonSerializer.Serialize(new Dictionary<string, object?>
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using VmxLayers.Checking;
+using VmxLayers.Layers;
 using VmxLayers.Mutants;
 using VmxLayers.Smt;
 using VmxLayers.Spec;
@@ -9,7 +10,7 @@ namespace VmxLayers.Cli.Output;
 /// <summary>Machine-readable documents of checker reports.</summary>
 public static class JsonReport
 {
-    public static JsonObject Report(BackendReport r) => new()
+    public static JsonObject Report(BackendReport r, string? mutant = null) => new()
     {
         ["primitive"] = r.Prim.Name,
         ["backend"] = r.Backend.ToString().ToLowerInvariant(),
@@ -21,15 +22,16 @@ public static class JsonReport
         ["timeMs"] = Math.Round(r.Time.TotalMilliseconds, 1),
         ["scope"] = r.Scope,
         ["seed"] = r.Seed,
-        ["counterexample"] = r.Counterexample is { } cx ? Counterexample(cx) : null,
+        ["counterexample"] = r.Counterexample is { } cx ? Counterexample(cx, mutant) : null,
     };
 
-    public static JsonObject Counterexample(Counterexample cx)
+    /// <summary>A concrete backend's counterexample: how it failed, and the view a report shows (<see cref="CounterexampleView"/>).</summary>
+    public static JsonObject Counterexample(Counterexample cx, string? mutant = null)
     {
         var o = cx.Outcome;
         var witness = new JsonObject();
         foreach (var (k, v) in cx.Witnesses) witness[k] = v;
-        return new JsonObject
+        var j = new JsonObject
         {
             ["backend"] = cx.Backend.ToString().ToLowerInvariant(),
             ["seed"] = cx.Seed,
@@ -42,10 +44,42 @@ public static class JsonReport
             ["diff"] = new JsonArray([.. cx.Diff.Select(d => (JsonNode)new JsonObject { ["where"] = d.Where, ["high"] = d.High, ["low"] = d.Low, ["why"] = d.Why })]),
             ["error"] = o.Error,
         };
+        CounterexampleView.AddTo(j, o, FindAgain(cx, mutant), mutant);
+        return j;
+    }
+
+    /// <summary>The check that finds this counterexample again: its backend alone on its primitive (the random one from its own seed).</summary>
+    static string FindAgain(Counterexample cx, string? mutant) =>
+        $"vmxlayers check --primitive {cx.Case.Prim} --backend {cx.Backend.ToString().ToLowerInvariant()}"
+        + (cx.Backend == Backend.Random && cx.Seed is { } s ? $" --seed {s}" : "") + " --no-prove" + MutantOption(mutant);
+
+    static string MutantOption(string? mutant) => mutant is null ? "" : $" --mutant {mutant}";
+
+    /// <summary>
+    /// A refuted lemma's decoded counterexample, evaluated concretely by the simulation statement (the same evaluation
+    /// the concrete backends do), in the shape of a backend's counterexample; null when the lemma has none.
+    /// </summary>
+    public static JsonObject? DecodedCounterexample(LemmaResult l, RefinementDef refinement, string? mutant)
+    {
+        if (l.Counterexample is not { } c) return null;
+        var o = CaseCheck.Evaluate(refinement.Statement(c.Prim), c);
+        var j = new JsonObject
+        {
+            ["backend"] = "prove",
+            ["totalCpu"] = c.TotalCpu,
+            ["cpu"] = c.Cpu,
+            ["high"] = new JsonObject { ["ok"] = o.Run is { HighOk: true } },
+            ["low"] = new JsonObject { ["ok"] = o.Run is { LowOk: true }, ["why"] = o.LowWhy },
+            ["violated"] = new JsonArray([.. o.Violated.Select(v => (JsonNode)JsonValue.Create(v)!)]),
+            ["diff"] = new JsonArray([.. StateDiff.Of(o).Select(d => (JsonNode)new JsonObject { ["where"] = d.Where, ["high"] = d.High, ["low"] = d.Low, ["why"] = d.Why })]),
+            ["error"] = o.Error,
+        };
+        CounterexampleView.AddTo(j, o, $"vmxlayers prove --primitive {c.Prim}{MutantOption(mutant)}", mutant);
+        return j;
     }
 
     /// <summary>One lemma's proof (the same object in `check` and `prove`): verdict, time, resources, every obligation, and the counterexample's concrete replay.</summary>
-    public static JsonObject Lemma(LemmaResult l, string solver) => new()
+    public static JsonObject Lemma(LemmaResult l, string solver, RefinementDef refinement, string? mutant) => new()
     {
         ["primitive"] = l.Prim.Name,
         ["solver"] = solver,
@@ -62,6 +96,7 @@ public static class JsonReport
         })]),
         ["counterexampleCheck"] = l.Replay?.ToString(),
         ["counterexampleConfirmed"] = l.Counterexample is null ? null : l.CounterexampleConfirmed,
+        ["counterexample"] = DecodedCounterexample(l, refinement, mutant),
     };
 
     /// <summary>A lemma the interrupt stopped (or never started): no verdict at all.</summary>

@@ -55,10 +55,10 @@ public static class CoSimulation
                 byReason[Math.Min(runner.LastReason & 0xFFFF, 63)]++;
                 if ((exits & (HeapInterval - 1)) == 0) heap = heap.Add(GC.GetTotalMemory(forceFullCollection: false));
                 if (exits >= nextFull) { world.FullCheck($"after {exits} exits"); nextFull += options.FullCheckInterval; }
-                if (progress is not null && (exits & 1023) == 0 && clock.ElapsedMilliseconds >= nextReport)
+                if (progress is not null && (exits & 63) == 0 && clock.ElapsedMilliseconds >= nextReport)
                 {
                     progress(new(exits, options.MaxExits, Sum(world), scheduler.Active, clock.Elapsed));
-                    nextReport = clock.ElapsedMilliseconds + 200;
+                    nextReport = clock.ElapsedMilliseconds + (long)options.ProgressInterval.TotalMilliseconds;
                 }
                 if (exits >= options.MaxExits) { runner.EndIfFinalExit(); break; }
             }

@@ -39,6 +39,8 @@ public sealed record SimulateOptions
     internal bool Persistent { get; init; }
     /// <summary>Stops the run between two steps; the report then says <see cref="SimulationReport.Interrupted"/>.</summary>
     public CancellationToken Cancel { get; init; }
+    /// <summary>The least time between two progress reports (the report's rate-over-time plot asks for more than a status line).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     /// <summary>Instructions a guest may run between two exits before it is declared stuck.</summary>
     public long GuestBudget { get; init; } = 10_000_000;
     /// <summary>Bytes of memory of each guest (the stack starts at its top).</summary>

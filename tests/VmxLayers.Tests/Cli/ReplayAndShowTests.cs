@@ -80,7 +80,9 @@ public class ReplayAndShowTests
         var r = Cli("replay", Example("guard-fails.json"), "--json");
         var doc = JsonNode.Parse(r.Out)!.AsObject();
         // SPEC §6's document, then the tool that wrote it (every --json output carries it)
-        Assert.Equal(["steps", "final", "related", "tool"], doc.Select(p => p.Key));
+        Assert.Equal(["steps", "final", "related", "tool"], doc.Select(p => p.Key).Take(4));
+        // then what the HTML report shows (docs/report.md): the run, the scenario, each step's text, the unrelated view
+        Assert.Equal(["command", "scenario", "description", "mutant", "stepDetails", "view", "commandLine", "date", "machine"], doc.Select(p => p.Key).Skip(4));
         Assert.Equal(["name", "version", "commit"], doc["tool"]!.AsObject().Select(p => p.Key));
         Assert.True((bool)doc["related"]!);
         var steps = doc["steps"]!.AsArray();

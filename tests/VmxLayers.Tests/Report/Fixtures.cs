@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+
+namespace VmxLayers.Tests.Report;
+
+/// <summary>
+/// Saved `--json` outputs of the default runs too long for the suite (each file's "commandLine" says how it was made;
+/// Fixtures/README.md how to refresh them): the report is built from them exactly as `vmxlayers report` does.
+/// </summary>
+public static class Fixtures
+{
+    public static string Dir()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "VmxLayers.slnx")))
+                return Path.Combine(d.FullName, "tests", "VmxLayers.Tests", "Report", "Fixtures");
+        throw new DirectoryNotFoundException("the repository root not found above " + AppContext.BaseDirectory);
+    }
+
+    public static string PathOf(string name) => System.IO.Path.Combine(Dir(), name);
+
+    public static JsonObject Load(string name) => JsonNode.Parse(File.ReadAllText(PathOf(name)))!.AsObject();
+
+    /// <summary>`vmxlayers check --mutant exit-skips-edi-store --json` (the run: all primitives, all backends, the proofs).</summary>
+    public const string CheckMutant = "check-exit-skips-edi-store.json";
+    /// <summary>`vmxlayers prove --mutant exit-skips-edi-store --json` (all six lemmas; vmx_exit REFUTED).</summary>
+    public const string ProveMutant = "prove-exit-skips-edi-store.json";
+    /// <summary>`vmxlayers mutants --backend all --json` (the whole kill matrix).</summary>
+    public const string MutantsAll = "mutants-all.json";
+}
