@@ -145,5 +145,5 @@ public sealed class CaseBuilder
         [.. vmcs], [.. overflow],
         Layout.HighBlocks, Layout.LowBlocks, Layout.Inject,
         [.. args.Select(a => a.High)], [.. args.Select(a => a.Low)],
-        regsHigh, regsLow, [.. readOnly]);
+        regsHigh, regsLow, [.. readOnly], Def.Sides);
 }

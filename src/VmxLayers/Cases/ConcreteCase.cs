@@ -11,6 +11,15 @@ namespace VmxLayers.Cases;
 /// <summary>A VMCS field value on both layers (relate needs the high one to inject into the low one).</summary>
 public readonly record struct VmcsOverride(int Cpu, int Encoding, Val High, Val Low);
 
+/// <summary>Which states a case's world puts side by side.</summary>
+public enum CaseSides
+{
+    /// <summary>PVMXIntro's state over VMCSInit's, related as the case says (the default).</summary>
+    HighOverLow,
+    /// <summary>The case's VMCSInit state on both sides, with its arguments and registers (code ⊑ VMCSInit: two views of one layer's data).</summary>
+    LowOnBoth,
+}
+
 /// <summary>A high VMX slot outside the dense area (out-of-range slot or CPU): abstract state only.</summary>
 public readonly record struct SlotOverflow(long Cpu, long Slot, Val Value);
 
@@ -40,7 +49,8 @@ public sealed record ConcreteCase(
     ImmutableArray<Val> ArgsLow,
     RegSet RegsHigh,
     RegSet RegsLow,
-    ImmutableArray<(int Cpu, int Slot)> LowReadOnly = default)
+    ImmutableArray<(int Cpu, int Slot)> LowReadOnly = default,
+    CaseSides Sides = CaseSides.HighOverLow)
 {
     public const int BlockSize = 64;
 
@@ -73,6 +83,11 @@ public sealed record ConcreteCase(
         var f = MemInj.Flat(Genv.Next);
         foreach (var (from, to) in Inject) f = f.With(from, to, 0);
         var others = Enumerable.Repeat(CpuFlags.AllTrue, TotalCpu).ToImmutableArray();
+        if (Sides == CaseSides.LowOnBoth)
+        {
+            var lowOnly = new LayerMachine(others.SetItem(Cpu, FlagsLow), vmcsL, VmxArea.Init(TotalCpu), low);
+            return new World(new ConcreteContext(genv, MemInj.Flat(low.NextBlock)), lowOnly, lowOnly);
+        }
         var ctx = new ConcreteContext(genv, f);
         return new World(ctx, new LayerMachine(others.SetItem(Cpu, FlagsHigh), vmcsH, vmx, high),
             new LayerMachine(others.SetItem(Cpu, FlagsLow), vmcsL, VmxArea.Init(TotalCpu), low));
@@ -88,12 +103,16 @@ public sealed record ConcreteCase(
     }
 
     /// <summary>The simulation input of this case in a world built by <see cref="ToWorld"/>.</summary>
-    public SimInput<CTerm> ToInput(World w) => new(
-        w.Pair(Cpu),
-        [.. ArgsHigh.Select(v => new Val<CTerm>(new CTerm(v)))],
-        [.. ArgsLow.Select(v => new Val<CTerm>(new CTerm(v)))],
-        new(new CTerm(new RegBox(RegsHigh))),
-        new(new CTerm(new RegBox(RegsLow))));
+    public SimInput<CTerm> ToInput(World w)
+    {
+        bool low = Sides == CaseSides.LowOnBoth;
+        return new(
+            w.Pair(Cpu),
+            [.. (low ? ArgsLow : ArgsHigh).Select(v => new Val<CTerm>(new CTerm(v)))],
+            [.. ArgsLow.Select(v => new Val<CTerm>(new CTerm(v)))],
+            new(new CTerm(new RegBox(low ? RegsLow : RegsHigh))),
+            new(new CTerm(new RegBox(RegsLow))));
+    }
 
     /// <summary>Runs the simulation statement s (of this case's primitive) on this case with the concrete domain.</summary>
     public (World World, SimRun<CTerm> Run) Evaluate(SimStatement s)

@@ -22,6 +22,9 @@ public sealed record PrimitiveDef(
 {
     public string Name => Primitive.Name;
 
+    /// <summary>Which states the cases of this definition put side by side (<see cref="CaseSides.LowOnBoth"/> for code ⊑ VMCSInit).</summary>
+    public CaseSides Sides { get; init; } = CaseSides.HighOverLow;
+
     public override string ToString() => Name;
 
     /// <summary>The default registers of an asm call: PC = &amp;entry, RA = &amp;vmx_enter (a code address), ESP = esp.</summary>

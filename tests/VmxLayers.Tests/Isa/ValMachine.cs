@@ -1,4 +1,3 @@
-using System.Numerics;
 using Iced.Intel;
 using VmxLayers.Isa;
 using VmxLayers.Semantics;
@@ -43,63 +42,23 @@ internal struct ValMachine : IX86Machine<Val>
     public readonly Val Const(uint value) => Val.Vint(value);
     public readonly Val Add(Val a, Val b) => ValOps.Add(a, b);
     public readonly Val Sub(Val a, Val b) => ValOps.Sub(a, b);
-    static Val Ints(Val a, Val b, Func<uint, uint, uint> f) => a.IsInt && b.IsInt ? Val.Vint(f(a.IntValue.Bits, b.IntValue.Bits)) : Val.Vundef;
-    public readonly Val Mul(Val a, Val b) => Ints(a, b, (x, y) => x * y);
-    public readonly Val MulHigh(Val a, Val b, bool signed) =>
-        Ints(a, b, (x, y) => signed ? (uint)((ulong)((long)(int)x * (int)y) >> 32) : (uint)(((ulong)x * y) >> 32));
-    public readonly Val And(Val a, Val b) => Ints(a, b, (x, y) => x & y);
-    public readonly Val Or(Val a, Val b) => Ints(a, b, (x, y) => x | y);
-    public readonly Val Xor(Val a, Val b) => Ints(a, b, (x, y) => x ^ y);
-    public readonly Val Shl(Val a, Val n) => Ints(a, n, (x, k) => x << (int)k);
-    public readonly Val Shr(Val a, Val n) => Ints(a, n, (x, k) => x >> (int)k);
-    public readonly Val Sar(Val a, Val n) => Ints(a, n, (x, k) => (uint)((int)x >> (int)k));
-
-    /// <summary>CompCert's cmpu: integers; pointers of one block by offset; pointers of two blocks are unequal; a pointer and 0 are unequal.</summary>
-    public readonly Val Eq(Val a, Val b)
-    {
-        if (a.IsInt && b.IsInt) return Val.Vint(a.IntValue.Bits == b.IntValue.Bits ? 1u : 0u);
-        if (a.IsPtr && b.IsPtr) return Val.Vint(a.Block == b.Block && a.Ofs.Bits == b.Ofs.Bits ? 1u : 0u);
-        if (a.IsPtr && b.IsInt && b.IntValue.Bits == 0 || b.IsPtr && a.IsInt && a.IntValue.Bits == 0) return Val.Vzero;
-        return Val.Vundef;
-    }
-
-    public readonly Val LtU(Val a, Val b)
-    {
-        if (a.IsInt && b.IsInt) return Val.Vint(a.IntValue.Bits < b.IntValue.Bits ? 1u : 0u);
-        if (a.IsPtr && b.IsPtr && a.Block == b.Block) return Val.Vint(a.Ofs.Bits < b.Ofs.Bits ? 1u : 0u);
-        return Val.Vundef;
-    }
-
-    public readonly Val LtS(Val a, Val b) => Ints(a, b, (x, y) => (int)x < (int)y ? 1u : 0u);
-    public readonly Val Select(Val c, Val a, Val b) => c.IsInt ? c.IntValue.Bits != 0 ? a : b : Val.Vundef;
-    public readonly Val PopCount(Val a) => a.IsInt ? Val.Vint((uint)BitOperations.PopCount(a.IntValue.Bits)) : Val.Vundef;
-    public readonly Val TrailingZeros(Val a) => a.IsInt ? Val.Vint((uint)BitOperations.TrailingZeroCount(a.IntValue.Bits)) : Val.Vundef;
-    public readonly Val LeadingZeros(Val a) => a.IsInt ? Val.Vint((uint)BitOperations.LeadingZeroCount(a.IntValue.Bits)) : Val.Vundef;
-
-    public readonly Val Divide(Val hi, Val lo, Val d, int size, bool signed, out Val q, out Val r)
-    {
-        q = r = Val.Vundef;
-        if (!(hi.IsInt && lo.IsInt && d.IsInt)) return Val.Vundef;
-        ulong n = ((ulong)hi.IntValue.Bits << 32) | lo.IntValue.Bits;
-        uint dv = d.IntValue.Bits;
-        if (dv == 0) return Val.Vone;
-        int bits = size * 8;
-        if (signed)
-        {
-            long sn = (long)n, sd = (int)dv;
-            if (sn == long.MinValue && sd == -1) return Val.Vone;
-            long sq = sn / sd;
-            if (sq < -(1L << (bits - 1)) || sq >= 1L << (bits - 1)) return Val.Vone;
-            q = Val.Vint((uint)sq); r = Val.Vint((uint)(sn % sd));
-        }
-        else
-        {
-            ulong uq = n / dv;
-            if (uq >> bits != 0) return Val.Vone;
-            q = Val.Vint((uint)uq); r = Val.Vint((uint)(n % dv));
-        }
-        return Val.Vzero;
-    }
+    public readonly Val Mul(Val a, Val b) => ValAlu.Mul(a, b);
+    public readonly Val MulHigh(Val a, Val b, bool signed) => ValAlu.MulHigh(a, b, signed);
+    public readonly Val And(Val a, Val b) => ValAlu.And(a, b);
+    public readonly Val Or(Val a, Val b) => ValAlu.Or(a, b);
+    public readonly Val Xor(Val a, Val b) => ValAlu.Xor(a, b);
+    public readonly Val Shl(Val a, Val n) => ValAlu.Shl(a, n);
+    public readonly Val Shr(Val a, Val n) => ValAlu.Shr(a, n);
+    public readonly Val Sar(Val a, Val n) => ValAlu.Sar(a, n);
+    /// <summary>CompCert's cmpu, every pointer taken as valid (this machine has no permissions).</summary>
+    public readonly Val Eq(Val a, Val b) => ValAlu.Eq(a, b);
+    public readonly Val LtU(Val a, Val b) => ValAlu.LtU(a, b);
+    public readonly Val LtS(Val a, Val b) => ValAlu.LtS(a, b);
+    public readonly Val Select(Val c, Val a, Val b) => ValAlu.Select(c, a, b);
+    public readonly Val PopCount(Val a) => ValAlu.PopCount(a);
+    public readonly Val TrailingZeros(Val a) => ValAlu.TrailingZeros(a);
+    public readonly Val LeadingZeros(Val a) => ValAlu.LeadingZeros(a);
+    public readonly Val Divide(Val hi, Val lo, Val d, int size, bool signed, out Val q, out Val r) => ValAlu.Divide(hi, lo, d, size, signed, out q, out r);
 
     public readonly bool Branch(Val c) => c.IsInt ? c.IntValue.Bits != 0 : throw new GoesWrong($"branch on {c}");
     public readonly void Jump(Val target) => h.Next = target.IsInt ? target : throw new GoesWrong($"jump to {target}");
