@@ -5,6 +5,8 @@ using Spectre.Console;
 using VmxLayers.Cases;
 using VmxLayers.Checking;
 using VmxLayers.Cli.Output;
+using VmxLayers.Code.Elf;
+using VmxLayers.Code.Layering;
 using VmxLayers.Layers;
 using VmxLayers.Mutants;
 using VmxLayers.Refinement;
@@ -28,6 +30,7 @@ public static class CheckCommand
     static readonly Option<string?> mutant = new("--mutant") { Description = "Run under a compiled-in mutant (see `mutants --list`); the check should then fail.", HelpName = "NAME" };
     static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the proofs: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
     static readonly Option<bool> noProve = new("--no-prove") { Description = "Skip the SMT proofs (only the concrete backends run; no proof column)." };
+    static readonly Option<string[]> impl = new("--impl") { Description = "Check code ⊑ VMCSInit for these ELF32 objects (gcc -m32 -O2 -fno-pic -fno-pie … -c; any subset of the six primitives, impl/vmx.o gives the rest) instead of the layer pair; repeatable. Without it, check also runs the code layer of impl/vmx.o.", HelpName = "FILE.o", Arity = ArgumentArity.ZeroOrMore };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first counterexample (a backend's, else the prover's) as a replayable scenario (docs/scenarios.md; run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
@@ -44,17 +47,22 @@ public static class CheckCommand
             "Exit 0 iff no counterexample and every lemma PROVED, 1 on a counterexample or a REFUTED lemma, 3 if a lemma is UNKNOWN and nothing failed, " +
             "2 on bad input, 130 on Ctrl-C (what finished is printed).")
         {
-            primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save, report, reportDate,
+            primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save, report, reportDate, impl,
         };
         command.SetAction(Run);
         return command;
     }
 
     /// <summary>Validated options.</summary>
-    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate);
+    /// <param name="Refinement">The refinement of the table (and the proofs): the layer pair's, or code ⊑ VMCSInit under --impl.</param>
+    /// <param name="Code">The code layer checked after it when no --impl is given (null under --impl or --mutant).</param>
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, RefinementDef? Code, string[] Impl, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate);
 
     /// <summary>What finished: the backend reports and lemmas, in order, and whether Ctrl-C stopped the run.</summary>
-    sealed record Outcome(List<BackendReport> Reports, List<LemmaResult> Lemmas, bool Interrupted);
+    sealed record Outcome(List<BackendReport> Reports, List<LemmaResult> Lemmas, bool Interrupted, List<BackendReport> CodeReports);
+
+    /// <summary>The code refinement's reports: under --impl the main ones, else those of the default code layer.</summary>
+    static List<BackendReport> CodeOf(Outcome o, Plan plan) => plan.Impl.Length > 0 ? o.Reports : o.CodeReports;
 
     static int Run(ParseResult r)
     {
@@ -86,7 +94,8 @@ public static class CheckCommand
             })
             : Task.CompletedTask;
         var reports = new List<BackendReport>();
-        int runs = plan.Prims.Length * ((plan.Exhaustive ? 1 : 0) + (plan.Random ? 1 : 0));
+        var codeReports = new List<BackendReport>();
+        int runs = plan.Prims.Length * ((plan.Exhaustive ? 1 : 0) + (plan.Random ? 1 : 0)) * (plan.Code is null ? 1 : 2);
         string Lemmas() { lock (lemmas) return plan.Solver is null ? "" : $", {lemmas.Count}/{plan.Prims.Length} lemmas done"; }
         try
         {
@@ -97,6 +106,14 @@ public static class CheckCommand
                 report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p.Name}");
                 if (plan.Random) reports.Add(RandomBackend.Run(plan.Refinement, p, plan.RandomOptions));
             }
+            if (plan.Code is { } code)
+                foreach (var p in plan.Prims.Select(p => code.Def(p.Primitive)))
+                {
+                    report($"{reports.Count + codeReports.Count}/{runs} backend runs done{Lemmas()}, checking the code of {p.Name}");
+                    if (plan.Exhaustive) codeReports.Add(ExhaustiveBackend.Run(code, p, plan.Threads, cancel));
+                    report($"{reports.Count + codeReports.Count}/{runs} backend runs done{Lemmas()}, checking the code of {p.Name}");
+                    if (plan.Random) codeReports.Add(RandomBackend.Run(code, p, plan.RandomOptions));
+                }
             while (!proofs.Wait(200)) report($"{reports.Count}/{runs} backend runs done{Lemmas()}, proving");
             proofs.GetAwaiter().GetResult();
         }
@@ -104,9 +121,9 @@ public static class CheckCommand
         {
             try { proofs.GetAwaiter().GetResult(); }
             catch (Exception inner) when (IsCancellation(inner)) { }
-            lock (lemmas) return new Outcome(reports, [.. lemmas], Interrupted: true);
+            lock (lemmas) return new Outcome(reports, [.. lemmas], Interrupted: true, codeReports);
         }
-        return new Outcome(reports, lemmas, Interrupted: false);
+        return new Outcome(reports, lemmas, Interrupted: false, codeReports);
     }
 
     static bool IsCancellation(Exception e) =>
@@ -126,7 +143,7 @@ public static class CheckCommand
     /// <summary>130 when interrupted; 1 on a counterexample, a vacuous check, or a refuted or vacuous lemma; else 3 if a lemma is unknown; else 0.</summary>
     static int ExitCode(Outcome o) =>
         o.Interrupted ? ExitCodes.Interrupted
-        : o.Reports.Any(x => !x.Passed) || o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
+        : o.Reports.Any(x => !x.Passed) || o.CodeReports.Any(x => !x.Passed) || o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
         : o.Lemmas.Any(l => l.Verdict == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
 
     /// <summary>Null and the plan, or the error line ("check: --x: …").</summary>
@@ -134,6 +151,16 @@ public static class CheckCommand
     {
         plan = null!;
         if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
+        string[] files = r.GetValue(impl) ?? [];
+        RefinementDef? code = m is null ? CodeLayer.Default : null;
+        if (files.Length > 0)
+        {
+            if (m is not null) return $"{Name}: --mutant mutates the layer pair's specs, which --impl does not check";
+            if (Given(r, solver)) return $"{Name}: --solver chooses the solver of the proofs, which --impl does not run (code ⊑ VMCSInit is checked by the concrete backends only)";
+            try { refinement = CodeTrace.FromFiles(files); }
+            catch (ObjectFileError e) { return $"{Name}: --impl: {e.Message}"; }
+            code = null;
+        }
         if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
         string b = r.GetValue(backend)!;
         if (b is not ("all" or "exhaustive" or "random")) return $"{Name}: --backend: expected exhaustive, random or all, got '{b}'";
@@ -155,7 +182,7 @@ public static class CheckCommand
         if (t < 0) return $"{Name}: --threads: expected a non-negative number, got {t}";
         if (t > MaxThreads) return $"{Name}: --threads: {t} is too large (at most {MaxThreads})";
         SolverKind? sv = null;
-        if (r.GetValue(noProve))
+        if (r.GetValue(noProve) || files.Length > 0)
         {
             if (Given(r, solver)) return $"{Name}: --solver chooses the solver of the proofs, which --no-prove skips";
         }
@@ -167,7 +194,8 @@ public static class CheckCommand
         if (CounterexampleFile.Check(r.GetValue(save)) is { } badSave) return $"{Name}: {badSave}";
         if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) return $"{Name}: {badReport}";
         var random = new RandomOptions(n, sd ?? RandomBackend.NewMasterSeed(), s, t, Interrupts.Token);
-        plan = new Plan(refinement, prims, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json), r.GetValue(report), date);
+        if (files.Length > 0 && r.GetValue(save) is not null) return $"{Name}: --save-counterexample writes a layer-pair scenario; a code counterexample is reproduced with its --seed";
+        plan = new Plan(refinement, prims, code, files, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json), r.GetValue(report), date);
         return null;
     }
 
@@ -179,17 +207,32 @@ public static class CheckCommand
         var console = AnsiConsole.Console;
         var (reports, lemmas) = (o.Reports, o.Lemmas);
         if (plan.Mutant is { } m) console.MarkupLine($"mutant: [bold]{m.Name}[/] — {Markup.Escape(m.Description)}");
+        console.WriteLine(plan.Refinement.Name + (plan.Impl.Length > 0 ? $" — {plan.Refinement.Lower.Name}" : ""));
         console.Write(plan.Solver is null ? Tables.Reports(reports) : Tables.Reports(reports, lemmas));
+        if (plan.Code is { } code && o.CodeReports.Count > 0)
+        {
+            console.WriteLine($"{code.Name} — {code.Lower.Name}");
+            console.Write(Tables.Reports(o.CodeReports));
+        }
         foreach (var r in reports.DistinctBy(x => (x.Prim, x.Backend)).Where(x => x.Backend == Backend.Exhaustive).Take(plan.Prims.Length == 1 ? 1 : 0))
             console.WriteLine($"exhaustive scope of {r.Prim}: {r.Scope}");
         if (plan.Random && reports.Any(x => x.Backend == Backend.Random))
             console.WriteLine($"random cases drawn from master seed {plan.RandomOptions.Seed} (--seed {plan.RandomOptions.Seed} draws the same cases on any number of threads)");
-        foreach (var r in reports.Where(x => x.Counterexample is not null)) CounterexamplePrinter.Print(console, r.Counterexample!, plan.Mutant?.Name);
+        var codeReports = CodeOf(o, plan);
+        foreach (var r in reports.Where(x => x.Counterexample is not null && !codeReports.Contains(x))) CounterexamplePrinter.Print(console, r.Counterexample!, plan.Mutant?.Name);
+        var codeRefinement = plan.Impl.Length > 0 ? plan.Refinement : plan.Code;
+        string implOptions = plan.Impl.Length > 0 ? string.Join(" ", plan.Impl.Select(f => $"--impl {f}")) : "--impl impl/vmx.o";
+        foreach (var r in codeReports.Where(x => x.Counterexample is not null))
+        {
+            CounterexamplePrinter.Print(console, r.Counterexample!, options: implOptions);
+            foreach (var line in CodeTrace.Of(codeRefinement!, r.Counterexample!.Case)) console.WriteLine("  " + line);
+        }
         foreach (var l in lemmas.Where(x => x.Verdict != Verdict.Proved)) PrintLemma(console, l);
         if (saved is not null) console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
-        long cases = reports.Sum(x => x.Cases);
+        long cases = reports.Sum(x => x.Cases) + o.CodeReports.Sum(x => x.Cases);
         string proved = plan.Solver is not { } sv ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({SolverFactory.NameOf(sv)})";
-        int failed = reports.Count(x => x.Verdict == CheckVerdict.Counterexample), vacuous = reports.Count(x => x.Verdict == CheckVerdict.Vacuous);
+        var all = reports.Concat(o.CodeReports).ToList();
+        int failed = all.Count(x => x.Verdict == CheckVerdict.Counterexample), vacuous = all.Count(x => x.Verdict == CheckVerdict.Vacuous);
         int refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), vacuousLemmas = lemmas.Count(x => x.Verdict == Verdict.Vacuous), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
         console.MarkupLine(ExitCode(o) switch
         {
@@ -225,13 +268,21 @@ public static class CheckCommand
             ["command"] = Name,
             ["mutant"] = plan.Mutant?.Name,
             ["seed"] = plan.Random ? plan.RandomOptions.Seed : null,
-            ["passed"] = !o.Interrupted && o.Reports.All(x => x.Passed),
+            ["passed"] = !o.Interrupted && o.Reports.All(x => x.Passed) && o.CodeReports.All(x => x.Passed),
+            ["refinement"] = plan.Refinement.Name,
+            ["impl"] = plan.Impl.Length > 0 ? new JsonArray([.. plan.Impl.Select(f => (JsonNode)f)]) : null,
             ["proved"] = plan.Solver is null ? null : !o.Interrupted && o.Lemmas.All(x => x.Verdict == Verdict.Proved),
             ["interrupted"] = o.Interrupted,
             ["exitCode"] = code,
             ["results"] = new JsonArray([.. o.Reports.Select(x => (JsonNode)JsonReport.Report(x, plan.Mutant?.Name))]),
             ["proofs"] = plan.Solver is null ? null : new JsonArray([.. lemmas]),
             ["savedCounterexample"] = saved,
+            ["code"] = plan.Code is { } codeLayer ? new JsonObject
+            {
+                ["refinement"] = codeLayer.Name,
+                ["layer"] = codeLayer.Lower.Name,
+                ["results"] = new JsonArray([.. o.CodeReports.Select(x => (JsonNode)JsonReport.Report(x))]),
+            } : null,
         };
         return RunInfo.AddTo(doc);
     }

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using VmxLayers.Cli.Output;
+using VmxLayers.Code.Elf;
+using VmxLayers.Code.Layering;
+using VmxLayers.Layers;
 using VmxLayers.Constants;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
@@ -24,6 +27,12 @@ public static class ReplayCommand
         HelpName = "NAME",
         Arity = ArgumentArity.ZeroOrOne,
     };
+    static readonly Option<string[]> impl = new("--impl")
+    {
+        Description = "Run these ELF32 objects' machine code as the low layer (impl/vmx.o gives the primitives they leave out): PVMXIntro over the code, through VMCSInit's relation; repeatable.",
+        HelpName = "FILE.o",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
 
@@ -36,7 +45,7 @@ public static class ReplayCommand
             "initially and after every step. Exit 0 iff related throughout, 1 if not, 2 on bad input (one line: file, JSON path, what was expected), " +
             "130 on Ctrl-C (the steps that ran are printed).")
         {
-            file, json, mutant, report, reportDate,
+            file, json, mutant, report, reportDate, impl,
         };
         command.SetAction(Run);
         return command;
@@ -55,7 +64,13 @@ public static class ReplayCommand
             if (!MutantCatalog.TryParse(name, out var m)) return Errors.Bad(Name, $"--mutant: unknown mutant '{name}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})");
             s = s with { Mutant = m.Name };
         }
-        var result = ProgressLine.Run(Name, report => ScenarioReplay.Run(s, cancel: Interrupts.Token, progress: k => { if ((k & 255) == 0) report($"step {k:N0}/{s.Steps.Length:N0}"); }));
+        RefinementDef? basis = null;
+        if (r.GetValue(impl) is { Length: > 0 } files)
+        {
+            try { basis = CodeLayer.OverPVMXIntro(CodeTrace.FromFiles(files)); }
+            catch (ObjectFileError e) { return Errors.Bad(Name, $"--impl: {e.Message}"); }
+        }
+        var result = ProgressLine.Run(Name, report => ScenarioReplay.Run(s, basis, cancel: Interrupts.Token, progress: k => { if ((k & 255) == 0) report($"step {k:N0}/{s.Steps.Length:N0}"); }));
         var doc = r.GetValue(json) || r.GetValue(report) is not null ? Json(path, s, result) : null;
         if (r.GetValue(json)) Console.WriteLine(JsonPretty.Write(doc!));
         else PrintText(path, s, result);

@@ -11,11 +11,12 @@ namespace VmxLayers.Cli.Output;
 /// <summary>Prints a counterexample as a readable diff: the call, the failed guard, the violated clauses, high vs low place by place.</summary>
 public static class CounterexamplePrinter
 {
-    public static void Print(IAnsiConsole console, Counterexample cx, string? mutant = null)
+    /// <param name="options">Options the reproducing command line needs besides the seed (e.g. "--impl my.o").</param>
+    public static void Print(IAnsiConsole console, Counterexample cx, string? mutant = null, string? options = null)
     {
         var c = cx.Case;
         var o = cx.Outcome;
-        console.MarkupLine($"[red bold]counterexample[/] for [bold]{c.Prim}[/] ({cx.Backend.ToString().ToLowerInvariant()}{(cx.Seed is { } s ? $", {Markup.Escape(Reproduce(cx, s, mutant))}" : "")})");
+        console.MarkupLine($"[red bold]counterexample[/] for [bold]{c.Prim}[/] ({cx.Backend.ToString().ToLowerInvariant()}{(cx.Seed is { } s ? $", {Markup.Escape(Reproduce(cx, s, mutant, options))}" : "")})");
         if (mutant is not null) console.MarkupLine($"  mutant: {mutant}");
         console.WriteLine($"  case: TOTAL_CPU = {c.TotalCpu}, cpu = {c.Cpu}, flags {Flags(c)}, {Layout(c)}");
         foreach (var line in CallLines(c)) console.WriteLine($"  {line}");
@@ -32,8 +33,8 @@ public static class CounterexamplePrinter
     }
 
     /// <summary>The command line that reproduces a counterexample.</summary>
-    public static string Reproduce(Counterexample cx, string seed, string? mutant = null) => cx.Backend == Backend.Random
-        ? $"reproduce: check --primitive {cx.Case.Prim} --backend random --seed {seed}{(mutant is null ? "" : $" --mutant {mutant}")}"
+    public static string Reproduce(Counterexample cx, string seed, string? mutant = null, string? options = null) => cx.Backend == Backend.Random
+        ? $"reproduce: check {(options is null ? "" : options + " ")}--primitive {cx.Case.Prim} --backend random --seed {seed}{(mutant is null ? "" : $" --mutant {mutant}")}"
         : seed;
 
     /// <summary>The current CPU's flags; both layers' when they differ.</summary>

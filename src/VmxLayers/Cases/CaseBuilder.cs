@@ -139,11 +139,16 @@ public sealed class CaseBuilder
         return Make();
     }
 
-    ConcreteCase Make() => new(
-        Prim, TotalCpu, Cpu, Flags, LowFlags ?? Flags,
-        [.. slots.Select(s => s.High)], [.. slots.Select(s => s.Low)],
-        [.. vmcs], [.. overflow],
-        Layout.HighBlocks, Layout.LowBlocks, Layout.Inject,
-        [.. args.Select(a => a.High)], [.. args.Select(a => a.Low)],
-        regsHigh, regsLow, [.. readOnly], Def.Sides);
+    ConcreteCase Make()
+    {
+        // code ⊑ VMCSInit: the VMCSInit side is the case on both sides, so the case says so (and prints so)
+        bool low = Def.Sides == CaseSides.LowOnBoth;
+        return new(
+            Prim, TotalCpu, Cpu, low ? LowFlags ?? Flags : Flags, LowFlags ?? Flags,
+            [.. slots.Select(s => low ? s.Low : s.High)], [.. slots.Select(s => s.Low)],
+            [.. vmcs.Select(v => low ? v with { High = v.Low } : v)], low ? [] : [.. overflow],
+            Layout.HighBlocks, Layout.LowBlocks, Layout.Inject,
+            [.. args.Select(a => low ? a.Low : a.High)], [.. args.Select(a => a.Low)],
+            low ? regsLow : regsHigh, regsLow, [.. readOnly], Def.Sides);
+    }
 }

@@ -37,6 +37,13 @@ public static class CodeLayer
         return new RefinementDef(RefinementName, layer, VmxLayerPair.VMCSInit, Relation, [.. VmxLayerPair.Primitives.Select(Lift)]);
     }
 
+    /// <summary>
+    /// The layer pair's refinement with the code in place of VMCSInit's specs: PVMXIntro over the machine code, through
+    /// the same relation (what replay --impl runs: the composition code ⊑ VMCSInit ⊑ PVMXIntro, step by step).
+    /// </summary>
+    public static RefinementDef OverPVMXIntro(RefinementDef code) =>
+        code.Lower.Specs.Aggregate(VmxLayerPair.Refinement, (r, spec) => r.WithLower(spec)) with { Name = $"{code.Lower.Name} ⊑ {VmxLayerPair.PVMXIntro.Name}" };
+
     /// <summary>The code spec of primitive p in a code refinement.</summary>
     public static CodeSpec SpecOf(RefinementDef code, Spec.Primitive p) => (CodeSpec)code.Lower.Spec(p);
 
