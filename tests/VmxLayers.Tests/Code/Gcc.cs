@@ -63,3 +63,12 @@ public sealed class GccFactAttribute : FactAttribute
         if (!Gcc.IsAvailable(out var why)) Skip = $"gcc -m32 unavailable (install gcc-multilib): {why}";
     }
 }
+
+/// <summary>A theory reported as skipped, with the reason, when gcc -m32 cannot build objects here.</summary>
+public sealed class GccTheoryAttribute : TheoryAttribute
+{
+    public GccTheoryAttribute()
+    {
+        if (!Gcc.IsAvailable(out var why)) Skip = $"gcc -m32 unavailable (install gcc-multilib): {why}";
+    }
+}

@@ -1,0 +1,92 @@
+using VmxLayers.Cli;
+
+namespace VmxLayers.Tests.Code.Layering;
+
+/// <summary>check --impl and replay --impl: a pass, a refinement failure with the instruction trace, and the one-line bad inputs.</summary>
+[Collection("Console")]
+public class CodeCliTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (o, e) = (new StringWriter(), new StringWriter());
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(o);
+        Console.SetError(e);
+        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    static string Impl(string name) => Path.Combine(ImplFiles.Dir, name);
+
+    static string Write(string name, string source, string ext, string[] flags)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"vmxlayers-{Environment.ProcessId}-{name}.o");
+        File.WriteAllBytes(path, Gcc.Compile(source, ext, flags));
+        return path;
+    }
+
+    [Fact]
+    public void CheckImplVmxOPassesOnAllSixPrimitives()
+    {
+        var (code, output, _) = Run("check", "--impl", Impl("vmx.o"), "--no-prove", "--budget", "200");
+        Assert.Equal(0, code);
+        Assert.Contains("code ⊑ VMCSInit", output);
+        Assert.Contains("verdict: PASS", output);
+    }
+
+    [Fact]
+    public void AMutantFailsWithTheFailingCallsInstructionTrace()
+    {
+        var (code, output, _) = Run("check", "--impl", Impl("mutants/asm-exit-swaps-host-ebp-edi.o"), "--no-prove", "--primitive", "vmx_exit", "--backend", "random", "--budget", "300");
+        Assert.Equal(1, code);
+        Assert.Contains("vmx_exit+0x24", output);   // the trace names each instruction
+        Assert.Contains("mov 0x88(%ecx),%ebp", output);
+        Assert.Contains("VMCSInit's spec of vmx_exit: succeeds", output);
+        Assert.Contains("--impl", output);   // the reproducing command line
+    }
+
+    [Fact]
+    public void ReplayImplRunsTheScenarioOverTheCode()
+    {
+        string scenario = Path.Combine(ImplFiles.Dir, "..", "examples", "roundtrip-2cpu.json");
+        Assert.Equal(0, Run("replay", scenario, "--impl", Impl("vmx.o")).Code);
+        Assert.Equal(1, Run("replay", scenario, "--impl", Impl("mutants/asm-exit-skips-esi-store.o")).Code);
+    }
+
+    [Theory]
+    [InlineData("check", "--impl", "/nonexistent/x.o", "--no-prove")]
+    [InlineData("replay", "examples/roundtrip-2cpu.json", "--impl", "/nonexistent/x.o")]
+    [InlineData("check", "--impl", "IMPL/vmx.o", "--solver", "z3")]
+    [InlineData("check", "--impl", "IMPL/vmx.o", "--mutant", "exit-skips-edi-store")]
+    public void BadOptionsExitTwoWithOneLine(params string[] args)
+    {
+        var (code, _, err) = Run([.. args.Select(a => a.Replace("IMPL/", ImplFiles.Dir + "/").Replace("examples/", Path.Combine(ImplFiles.Dir, "..", "examples") + "/"))]);
+        Assert.Equal(2, code);
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    public static TheoryData<string, string, string, string> StaticProblems => new()
+    {
+        // name, source (assembly), what the line must name
+        { "missing", ".text\n.globl vmx_exit\nvmx_exit:\n call helper\n ret\n", ".S", "undefined symbol helper" },
+        { "duplicate", ".text\n.globl vmx_exit\nvmx_exit:\n ret\n.globl vmx_enter\nvmx_enter:\n ret\n.globl get_CPU_ID\nget_CPU_ID:\n ret\n", ".S", "get_CPU_ID" },
+        { "instruction", ".text\n.globl vmx_exit\nvmx_exit:\n movl %edi, VMX_LOC(%ecx)\n ud2\n ret\n", ".S", "vmx_exit+0x6 `ud2`" },
+        { "section", ".section .text.startup,\"ax\"\n.globl vmx_exit\nvmx_exit:\n ret\n", ".S", ".text.startup" },
+        { "pic", "extern unsigned int VMX_LOC[][38]; unsigned int vmx_readz(unsigned int i) { return VMX_LOC[0][i]; }", ".c", "-fno-pic" },
+    };
+
+    [GccTheory, MemberData(nameof(StaticProblems))]
+    public void AStaticProblemOfTheObjectIsOneLineAndExitTwo(string name, string source, string ext, string named)
+    {
+        string[] flags = ext == ".c" ? ["-m32", "-O2", "-fpic", "-c"] : ["-m32", "-c"];
+        string path = Write(name, source, ext, flags);
+        try
+        {
+            var (code, _, err) = Run("check", "--impl", path, "--no-prove");
+            Assert.Equal(2, code);
+            Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.Contains(named, err);
+        }
+        finally { File.Delete(path); }
+    }
+}
