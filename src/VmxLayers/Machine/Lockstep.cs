@@ -170,9 +170,10 @@ public static class Lockstep
         var p = s.Primitive;
         Span<Val> hr = stackalloc Val[PregInfo.Count], lr = stackalloc Val[PregInfo.Count];   // each register set read once
         if (p.IsAsm) { high.RegsBox.CopyTo(hr); low.RegsBox.CopyTo(lr); }
-        for (int k = 0, n = relation.ResultClauseCount(p); k < n; k++)
+        var at = relation.ResultPlaces(p);
+        for (int k = 0; k < at.Length; k++)
         {
-            var (clause, reg) = relation.ResultPlace(p, k);
+            var (clause, reg) = at[k];
             var (h, l) = reg is { } r ? (hr[(int)r], lr[(int)r]) : (high.Ret, low.Ret);
             if (!relation.ResultRelated(ref d, p, k, new(new CTerm(h)), new(new CTerm(l))).Raw.B)
                 return $"{p}: {(reg is null ? "the " : "")}{clause} does not inject: high = {h}, low = {l}";

@@ -50,15 +50,37 @@ public abstract class RelationCode<T, D> where D : struct, ISpecDomain<T>
     /// <summary>Result clause k of a call of p: its name, and what it relates (a register, or the C result when null).</summary>
     public abstract (string Clause, Preg? Register) ResultPlace(Primitive p, int k);
 
+    (string Clause, Preg? Register)[]?[] places = [];
+    readonly Lock placesGate = new();
+
+    /// <summary>Every result clause's place for a call of p, in clause order (computed once per primitive: lockstep reads them on every call).</summary>
+    public ReadOnlySpan<(string Clause, Preg? Register)> ResultPlaces(Primitive p)
+    {
+        var table = Volatile.Read(ref places);
+        if ((uint)p.Id < (uint)table.Length && table[p.Id] is { } known) return known;
+        var computed = new (string Clause, Preg? Register)[ResultClauseCount(p)];
+        for (int k = 0; k < computed.Length; k++) computed[k] = ResultPlace(p, k);
+        lock (placesGate)   // copy-on-grow: readers never see a half-filled table
+        {
+            var current = places;
+            var grown = new (string Clause, Preg? Register)[]?[Math.Max(p.Id + 1, current.Length)];
+            current.CopyTo(grown, 0);
+            grown[p.Id] = computed;
+            Volatile.Write(ref places, grown);
+        }
+        return computed;
+    }
+
     /// <summary>Result clause k on the values found at its place on each side.</summary>
     public abstract Bool<T> ResultRelated(ref D d, Primitive p, int k, Val<T> high, Val<T> low);
 
     /// <summary>The conclusions about what the steps returned, one goal per result clause.</summary>
     public void ResultGoals(ref D d, Primitive p, SimOutput<T> o, List<Goal<T>> goals)
     {
-        for (int k = 0, n = ResultClauseCount(p); k < n; k++)
+        var at = ResultPlaces(p);
+        for (int k = 0; k < at.Length; k++)
         {
-            var (clause, reg) = ResultPlace(p, k);
+            var (clause, reg) = at[k];
             var (high, low) = reg is { } r ? (d.Reg(o.RegsHigh, r), d.Reg(o.RegsLow, r)) : (o.RetHigh, o.RetLow);
             goals.Add(new(clause, ResultRelated(ref d, p, k, high, low)));
         }

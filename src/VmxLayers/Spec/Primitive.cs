@@ -19,6 +19,11 @@ public sealed class Primitive
         Name = name; Kind = kind; Arity = arity; Summary = summary; Entry = entry;
     }
 
+    static int count;
+
+    /// <summary>A dense number for per-primitive tables on hot paths.</summary>
+    internal int Id { get; } = Interlocked.Increment(ref count) - 1;
+
     public string Name { get; }
     public PrimKind Kind { get; }
     /// <summary>Number of C arguments (0 for asm primitives).</summary>
