@@ -43,9 +43,6 @@ public sealed class CodeExecutor
     public CodeExecutor(CodeImplementation implementation)
     {
         Implementation = implementation;
-        foreach (var o in implementation.Objects)
-            foreach (var s in o.Sections.Where(s => s.Kind != SectionKind.Text && s.Size > 0))
-                throw new ObjectFileError(o.File, $"{s.Name} has {s.Size} bytes: the code layer's primitives keep no data of their own (only the stack, VMX_LOC and the underlay's state)");
         texts = [.. implementation.Objects.Select(o => new CodeText(o))];
     }
 
@@ -68,13 +65,55 @@ public sealed class CodeExecutor
         var run = new Running(this, s, underlay, trace ? [] : null, stepBound, p.IsAsm ? regs[Preg.RA] : Val.Vundef);
         try
         {
-            return p.IsAsm ? run.Asm(p, regs) : run.C(args, regs);
+            PlaceData(s);
+            var done = p.IsAsm ? run.Asm(p, regs) : run.C(args, regs);
+            return done with { Mem = FreeData(s, done.Mem) };
         }
         catch (CodeFailure e)
         {
             run.Trace?.Add($"  ✗ {e.Message}");
             return new CodeRun(false, $"code of {p} ({def.Object.File}): {e.Message}{run.Where()}", mem, regs, Val.Vundef, run.Trace ?? []);
         }
+    }
+
+    /// <summary>
+    /// Gives each object's .data, .rodata and .bss a fresh block for this run (docs/decisions.md: the primitives' own
+    /// data does not persist between calls): the section's bytes (.bss zeros), its R_386_32 words as values (a
+    /// relocated word is Vptr(symbol) + addend, e.g. a jump table's code addresses). .rodata stays Freeable (so that it
+    /// can be freed) and <see cref="CodeMachine.Store"/> refuses stores into it.
+    /// </summary>
+    void PlaceData(CodeState s)
+    {
+        s.DataBlocks = new int[texts.Length][];
+        for (int k = 0; k < texts.Length; k++)
+        {
+            var o = texts[k].Object;
+            s.DataBlocks[k] = new int[4];
+            foreach (var section in o.Sections.Where(x => x.Kind != SectionKind.Text && x.Size > 0))
+            {
+                (s.Mem, int b) = s.Mem.Alloc(0, section.Size);
+                s.DataBlocks[k][(int)section.Kind] = b;
+                var bytes = section.Kind == SectionKind.Bss ? new byte[section.Size] : section.Bytes.ToArray();
+                s.Mem = s.Mem.StoreBytes(b, 0, [.. bytes.Select(Memval.Byte)])!;
+            }
+            foreach (var r in o.Relocations.Where(r => r.Section != SectionKind.Text))
+            {
+                if (r.Type != RelocationType.R_386_32) throw new CodeFailure($"{o.Describe(r.Section, r.Offset)}: a {r.Type} relocation in data (only R_386_32 makes an address)");
+                var value = ValOps.Add(s.SymbolValue(k, r.Symbol), Val.Vint((uint)r.Addend));
+                s.Mem = s.Mem.Store(Chunk.Mint32, s.DataBlocks[k][(int)r.Section], r.Offset, value)
+                    ?? throw new CodeFailure($"{o.Describe(r.Section, r.Offset)}: a relocated word that is not 4-aligned");
+            }
+        }
+    }
+
+    /// <summary>Frees the data blocks of the run (after the call: nothing of the layer may point into them).</summary>
+    Mem FreeData(CodeState s, Mem mem)
+    {
+        for (int k = 0; k < texts.Length; k++)
+            foreach (var section in texts[k].Object.Sections.Where(x => x.Kind != SectionKind.Text && x.Size > 0))
+                mem = mem.Free(s.DataBlocks[k][(int)section.Kind], 0, section.Size)
+                    ?? throw new CodeFailure($"{texts[k].Object.File}: its {section.Name} block cannot be freed after the call");
+        return mem;
     }
 
     /// <summary>One run: the machine state, the convention in force and the trace.</summary>

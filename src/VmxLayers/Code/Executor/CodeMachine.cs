@@ -16,6 +16,17 @@ sealed class CodeState
     public int ObjectIndex;
     public ObjectImage Object = null!;
     public DecodedInstruction Current = null!;
+    /// <summary>The block of each object's .data, .rodata, .bss in this run (0: the object has none).</summary>
+    public int[][] DataBlocks = [];
+
+    /// <summary>The address of a symbol of object k: its code, its data in this run, VMX_LOC, or an underlay primitive.</summary>
+    public Val SymbolValue(int k, ObjectSymbol sym)
+    {
+        if (sym.IsDefined)
+            return sym.Section == SectionKind.Text ? CodeBlocks.Code(k, sym.Value) : Val.Vptr(DataBlocks[k][(int)sym.Section!.Value], sym.Value);
+        if (sym.Name == UnderlaySymbols.VmxLoc) return Val.Vptr(Genv.VmxLocBlock, 0u);
+        return UnderlaySymbols.TryParse(sym.Name, out var p) ? CodeBlocks.Underlay(p) : throw new CodeFailure($"the undefined symbol {sym}");
+    }
 }
 
 /// <summary>
@@ -90,15 +101,7 @@ readonly struct CodeMachine(CodeState s) : IX86Machine<Val>
         return ValOps.Add(SymbolValue(r.Symbol), Val.Vint((uint)r.Addend));
     }
 
-    /// <summary>The address of a symbol: code in this object's .text, VMX_LOC, or an underlay primitive.</summary>
-    Val SymbolValue(ObjectSymbol sym)
-    {
-        if (sym.IsDefined)
-            return sym.Section == SectionKind.Text ? CodeBlocks.Code(s.ObjectIndex, sym.Value)
-                : throw new CodeFailure($"a reference to {sym} in {sym.Section!.Value.SectionName()} (the executor places only .text)");
-        if (sym.Name == UnderlaySymbols.VmxLoc) return Val.Vptr(Genv.VmxLocBlock, 0u);
-        return UnderlaySymbols.TryParse(sym.Name, out var p) ? CodeBlocks.Underlay(p) : throw new CodeFailure($"the undefined symbol {sym}");
-    }
+    Val SymbolValue(ObjectSymbol sym) => s.SymbolValue(s.ObjectIndex, sym);
 
     public Val GetReg(int index) => s.Regs[index];
     public void SetReg(int index, Val v) => s.Regs[index] = v;
@@ -115,6 +118,10 @@ readonly struct CodeMachine(CodeState s) : IX86Machine<Val>
     public Val Load(Val address, int size) =>
         s.Mem.Loadv(ChunkOf(size), address) ?? throw new CodeFailure($"{ChunkOf(size)} load at {address} fails (not a pointer, or no permission, misaligned or out of bounds)");
 
-    public void Store(Val address, int size, Val value) =>
+    public void Store(Val address, int size, Val value)
+    {
+        if (address.IsPtr && s.DataBlocks.Any(d => d[(int)SectionKind.Rodata] == address.Block))
+            throw new CodeFailure($"a store of {value} at {address}, into .rodata");
         s.Mem = s.Mem.Storev(ChunkOf(size), address, value) ?? throw new CodeFailure($"{ChunkOf(size)} store of {value} at {address} fails (not a pointer, or no permission, misaligned or out of bounds)");
+    }
 }

@@ -89,4 +89,45 @@ public class CodeCliTests
         }
         finally { File.Delete(path); }
     }
+
+    /// <summary>A vmx_exit that finds the save area through a word of .rodata and counts its calls in .bss.</summary>
+    static string ExitThroughData(string tableEntry, string extra = "") => $$"""
+                .text
+                .globl vmx_exit
+        vmx_exit:
+                movl %edi, VMX_LOC + 40(%ecx)
+                incl calls
+                {{extra}}
+                movl base, %edi
+                movl %eax, 0(%edi,%ecx)
+                movl %ebx, 8(%edi,%ecx)
+                movl %edx, 24(%edi,%ecx)
+                movl %esi, 32(%edi,%ecx)
+                movl %ebp, 48(%edi,%ecx)
+                movl 132(%edi,%ecx), %ebp
+                movl 136(%edi,%ecx), %edi
+                ret
+                .section .rodata
+                .align 4
+        base:   .long {{tableEntry}}
+                .bss
+                .align 4
+        calls:  .long 0
+        """;
+
+    [GccTheory]
+    [InlineData("VMX_LOC", "", 0, "")]
+    [InlineData("VMX_LOC + 4", "", 1, "violated")]
+    [InlineData("VMX_LOC", "movl %eax, base", 1, "into .rodata")]
+    public void DataSectionsGetBlocksOfTheirOwnForTheCall(string entry, string extra, int exit, string expected)
+    {
+        string path = Write("data" + exit + extra.Length, ExitThroughData(entry, extra), ".S", ["-m32", "-c"]);
+        try
+        {
+            var (code, output, _) = Run("check", "--impl", path, "--primitive", "vmx_exit", "--backend", "random", "--budget", "300");
+            Assert.Equal(exit, code);
+            Assert.Contains(expected, output);
+        }
+        finally { File.Delete(path); }
+    }
 }
