@@ -26,4 +26,14 @@ public class CodeMutantTests
         Assert.Equal(CaseStatus.Violated, again.Status);
         Assert.Equal(cx.Clauses, again.Violated);
     }
+
+    public static TheoryData<string> Equivalent => new(ImplObjects.Mutants.Where(m => m.EquivalentBecause is not null).Select(m => m.Name));
+
+    [Theory, MemberData(nameof(Equivalent))]
+    public void AnEquivalentMutantSurvivesItsPrimitivesChecks(string name)
+    {
+        var refinement = Under(name);
+        Assert.All(refinement.Primitives, def =>
+            Assert.True(RandomBackend.Run(refinement, def, new RandomOptions(Budget: 300, ShrinkSeconds: 0, Threads: 1)).Passed, $"{name} killed on {def}"));
+    }
 }
