@@ -38,12 +38,17 @@ public sealed class CodeExecutor
     static readonly Preg[] gprs = [Preg.EAX, Preg.ECX, Preg.EDX, Preg.EBX, Preg.ESP, Preg.EBP, Preg.ESI, Preg.EDI];
 
     readonly ImmutableArray<CodeText> texts;
+    // per object, computed once (every run places them): its data sections with content, and the relocations in them
+    readonly ObjectSection[][] dataSections;
+    readonly Relocation[][] dataRelocations;
 
     /// <summary>Decodes and checks every object's code; throws <see cref="ObjectFileError"/> for what the executor cannot run.</summary>
     public CodeExecutor(CodeImplementation implementation)
     {
         Implementation = implementation;
         texts = [.. implementation.Objects.Select(o => new CodeText(o))];
+        dataSections = [.. implementation.Objects.Select(o => o.Sections.Where(x => x.Kind != SectionKind.Text && x.Size > 0).ToArray())];
+        dataRelocations = [.. implementation.Objects.Select(o => o.Relocations.Where(r => r.Section != SectionKind.Text).ToArray())];
     }
 
     public CodeImplementation Implementation { get; }
@@ -89,14 +94,14 @@ public sealed class CodeExecutor
         {
             var o = texts[k].Object;
             s.DataBlocks[k] = new int[4];
-            foreach (var section in o.Sections.Where(x => x.Kind != SectionKind.Text && x.Size > 0))
+            foreach (var section in dataSections[k])
             {
                 (s.Mem, int b) = s.Mem.Alloc(0, section.Size);
                 s.DataBlocks[k][(int)section.Kind] = b;
                 var bytes = section.Kind == SectionKind.Bss ? new byte[section.Size] : section.Bytes.ToArray();
                 s.Mem = s.Mem.StoreBytes(b, 0, [.. bytes.Select(Memval.Byte)])!;
             }
-            foreach (var r in o.Relocations.Where(r => r.Section != SectionKind.Text))
+            foreach (var r in dataRelocations[k])
             {
                 if (r.Type != RelocationType.R_386_32) throw new CodeFailure($"{o.Describe(r.Section, r.Offset)}: a {r.Type} relocation in data (only R_386_32 makes an address)");
                 var value = ValOps.Add(s.SymbolValue(k, r.Symbol), Val.Vint((uint)r.Addend));
@@ -110,7 +115,7 @@ public sealed class CodeExecutor
     Mem FreeData(CodeState s, Mem mem)
     {
         for (int k = 0; k < texts.Length; k++)
-            foreach (var section in texts[k].Object.Sections.Where(x => x.Kind != SectionKind.Text && x.Size > 0))
+            foreach (var section in dataSections[k])
                 mem = mem.Free(s.DataBlocks[k][(int)section.Kind], 0, section.Size)
                     ?? throw new CodeFailure($"{texts[k].Object.File}: its {section.Name} block cannot be freed after the call");
         return mem;
