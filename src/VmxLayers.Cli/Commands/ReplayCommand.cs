@@ -29,7 +29,7 @@ public static class ReplayCommand
     };
     static readonly Option<string[]> impl = new("--impl")
     {
-        Description = "Run these ELF32 objects' machine code as the low layer (impl/vmx.o gives the primitives they leave out): PVMXIntro over the code, through VMCSInit's relation; repeatable.",
+        Description = "Run these ELF32 objects' machine code as the low layer (impl/vmx.o gives the primitives they leave out): PVMXIntro over the code, through VMCSInit's relation; repeatable; overrides the file's \"impl\".",
         HelpName = "FILE.o",
         Arity = ArgumentArity.ZeroOrMore,
     };
@@ -65,7 +65,10 @@ public static class ReplayCommand
             s = s with { Mutant = m.Name };
         }
         RefinementDef? basis = null;
-        if (r.GetValue(impl) is { Length: > 0 } files)
+        // --impl overrides the file's "impl", whose paths are relative to the scenario
+        string[] files = r.GetValue(impl) is { Length: > 0 } given ? given
+            : [.. s.Impl.Select(f => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "", f))];
+        if (files.Length > 0)
         {
             try { basis = CodeLayer.OverPVMXIntro(CodeTrace.FromFiles(files)); }
             catch (ObjectFileError e) { return Errors.Bad(Name, $"--impl: {e.Message}"); }

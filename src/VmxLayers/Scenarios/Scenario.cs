@@ -86,6 +86,9 @@ public sealed record Scenario(
     /// <summary>Default registers of a call on cpu (asm: PC = &amp;symbol, RA = &amp;vmx_enter, ESP = stack, ECX = 152·cpu for vmx_exit).</summary>
     public static RegSet DefaultRegs(PrimitiveDef def, int cpu) => def.DefaultRegs(cpu, DefaultEsp);
 
+    /// <summary>ELF32 objects whose machine code replays as the low layer (paths relative to the scenario file; none: the specs).</summary>
+    public ImmutableArray<string> Impl { get; init; } = [];
+
     /// <summary>The refinement this scenario replays: the layer pair's, or its mutant's.</summary>
     public RefinementDef Refinement(RefinementDef basis) => Mutant is null ? basis : MutantCatalog.Get(Mutant).On(basis);
 }

@@ -53,17 +53,19 @@ public static partial class ScenarioParser
 
     static Scenario Document(JsonIn root, RefinementDef refinement)
     {
-        var top = root.Object("a scenario object {\"cpus\": N, \"init\": {…}, \"steps\": […]}", "cpus", "init", "steps", "blocks", "mutant", "description");
+        var top = root.Object("a scenario object {\"cpus\": N, \"init\": {…}, \"steps\": […]}", "cpus", "init", "steps", "blocks", "mutant", "description", "impl");
         int n = (int)Required(root, top, "cpus").Integer(1, Scenario.MaxCpus, $"a number of CPUs in [1, {Scenario.MaxCpus}]");
         var blocks = top.TryGetValue("blocks", out var b) ? Blocks(b) : ScenarioBlocks.Default;
         string? mutant = top.TryGetValue("mutant", out var m) ? Mutant(m) : null;
         string? description = top.TryGetValue("description", out var d) ? d.String("a string") : null;
+        ImmutableArray<string> impl = top.TryGetValue("impl", out var im)
+            ? [.. im.Array("an array of object files (\"my_exit.o\", relative to the scenario)").Select(f => f.String("an object file's path"))] : [];
         LayerBuilder high = new(n), low = new(n);
         var overflow = ImmutableArray<OverflowSlot>.Empty;
         var readOnly = ImmutableArray<(int, int)>.Empty;
         if (top.TryGetValue("init", out var init)) (overflow, readOnly) = Init(init, high, low);
         var steps = Required(root, top, "steps").Array("an array of steps").Select(s => Step(s, n, refinement)).ToImmutableArray();
-        return new Scenario(n, high.Build(), low.Build(), overflow, blocks, mutant, steps, description, readOnly);
+        return new Scenario(n, high.Build(), low.Build(), overflow, blocks, mutant, steps, description, readOnly) { Impl = impl };
     }
 
     static JsonIn Required(JsonIn parent, Dictionary<string, JsonIn> obj, string key, string? hint = null) =>

@@ -67,6 +67,7 @@ public static class ScenarioWriter
         if (s.Description is not null) j["description"] = s.Description;
         j["cpus"] = s.TotalCpu;
         if (s.Mutant is not null) j["mutant"] = s.Mutant;
+        if (!s.Impl.IsDefaultOrEmpty) j["impl"] = new JsonArray([.. s.Impl.Select(f => (JsonNode)f)]);
         if (!IsDefault(s.Blocks))
             j["blocks"] = new JsonObject
             {

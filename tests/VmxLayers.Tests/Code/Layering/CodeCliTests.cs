@@ -53,6 +53,26 @@ public class CodeCliTests
         Assert.Equal(1, Run("replay", scenario, "--impl", Impl("mutants/asm-exit-skips-esi-store.o")).Code);
     }
 
+    [Fact]
+    public void AScenarioCanNameTheImplementation()
+    {
+        string original = File.ReadAllText(Path.Combine(ImplFiles.Dir, "..", "examples", "roundtrip-2cpu.json"));
+        string dir = Directory.CreateTempSubdirectory("vmxlayers-scenario-").FullName;   // the paths are relative to the scenario
+        string scenario = Path.Combine(dir, "s.json");
+        try
+        {
+            File.Copy(Impl("mutants/asm-exit-skips-esi-store.o"), Path.Combine(dir, "mine.o"));
+            File.WriteAllText(scenario, original.Insert(original.IndexOf('{') + 1, "\"impl\": [\"mine.o\"],"));
+            Assert.Equal(1, Run("replay", scenario).Code);
+            Assert.Equal(0, Run("replay", scenario, "--impl", Impl("vmx.o")).Code);   // the command line overrides the file
+            File.WriteAllText(scenario, original.Insert(original.IndexOf('{') + 1, "\"impl\": [\"no-such.o\"],"));
+            var (code, _, err) = Run("replay", scenario);
+            Assert.Equal(2, code);
+            Assert.Contains("no-such.o", err);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     [Theory]
     [InlineData("check", "--impl", "/nonexistent/x.o", "--no-prove")]
     [InlineData("replay", "examples/roundtrip-2cpu.json", "--impl", "/nonexistent/x.o")]
