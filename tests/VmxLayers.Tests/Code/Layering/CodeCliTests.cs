@@ -46,6 +46,17 @@ public class CodeCliTests
     }
 
     [Fact]
+    public void TheSpecsStepsStandBesideTheTraceSoAMissingStoreShows()
+    {
+        var (code, output, _) = Run("check", "--impl", Impl("mutants/asm-exit-skips-esi-store.o"), "--no-prove", "--primitive", "vmx_exit", "--backend", "random", "--budget", "300");
+        Assert.Equal(1, code);
+        var spec = output[output.IndexOf("VMCSInit's spec of vmx_exit", StringComparison.Ordinal)..];
+        Assert.Matches(@"store VMX_LOC\+\d+ \(CPU \d+ G_RSI\) = ", spec);   // the spec stores guest ESI ...
+        Assert.DoesNotContain("mov %esi,", output[..output.IndexOf("VMCSInit's spec of vmx_exit", StringComparison.Ordinal)]);   // ... the code does not
+        Assert.Contains("registers set: ", spec);
+    }
+
+    [Fact]
     public void ReplayImplRunsTheScenarioOverTheCode()
     {
         string scenario = Path.Combine(ImplFiles.Dir, "..", "examples", "roundtrip-2cpu.json");
