@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using VmxLayers.Cases;
 using VmxLayers.Cli.Output;
+using VmxLayers.Code.Elf;
+using VmxLayers.Code.Layering;
 using VmxLayers.Layers;
 using VmxLayers.Mutants;
 using VmxLayers.Smt;
@@ -21,6 +23,7 @@ public static class ProveCommand
     static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none; default {ProveOptions.DefaultRlimit}); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit, HelpName = "N" };
     static readonly Option<string?> mutant = new("--mutant") { Description = "Switch on a compiled-in mutant (see `mutants --list`); a wrong spec should be REFUTED.", HelpName = "NAME" };
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
+    static readonly Option<string[]> impl = new("--impl") { Description = "Prove code ⊑ VMCSInit for these ELF32 objects (any subset of the six primitives, impl/vmx.o gives the rest; repeatable): the machine code executed symbolically against VMCSInit's specs, instead of the layer pair.", HelpName = "FILE.o", Arity = ArgumentArity.ZeroOrMore };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the table." };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
@@ -30,7 +33,7 @@ public static class ProveCommand
         var cmd = new Command(Name, "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely. " +
             "Exit 0 iff every lemma is PROVED, 1 if one is REFUTED or VACUOUS, 3 if one is UNKNOWN and none failed, 2 on bad input, 130 on Ctrl-C (the finished lemmas are printed).")
         {
-            primitive, emit, solver, rlimit, mutant, save, json, report, reportDate,
+            primitive, emit, solver, rlimit, mutant, save, json, report, reportDate, impl,
         };
         cmd.SetAction(Run);
         return cmd;
@@ -83,6 +86,13 @@ public static class ProveCommand
     {
         plan = null!;
         if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
+        string[] files = r.GetValue(impl) ?? [];
+        if (files.Length > 0)
+        {
+            if (m is not null) return $"{Name}: --mutant mutates the layer pair's specs, which --impl does not prove";
+            try { refinement = CodeTrace.FromFiles(files); }
+            catch (ObjectFileError e) { return $"{Name}: --impl: {e.Message}"; }
+        }
         if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
         if (Selection.Solver(Name, r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver;
         long budget = r.GetValue(rlimit);
@@ -106,6 +116,7 @@ public static class ProveCommand
     {
         var o = plan.Options;
         Console.WriteLine($"prove: solver {SolverFactory.NameOf(o.Solver)}, rlimit {o.Rlimit} per obligation, mutant {plan.Mutant?.Name ?? "none"}");
+        if (plan.Refinement.Relation is CodeRelation) Console.WriteLine($"{plan.Refinement.Name} — {plan.Refinement.Lower.Name}");
         Console.WriteLine($"{"primitive",-14} {"verdict",-8} {"obligations",-12} {"time",10} {"resources",12}");
         foreach (var r in outcome.Lemmas)
         {

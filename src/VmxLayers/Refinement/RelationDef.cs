@@ -25,6 +25,14 @@ public abstract class RelationDef(string name)
     static int count;
 
     public string Name { get; } = name;
+
+    /// <summary>
+    /// True when the statement is proved on the diagonal: both layers start from one and the same state (a refinement
+    /// whose cases put the lower layer's state on both sides, as code ⊑ VMCSInit does), so the hypothesis is the
+    /// relation's reflexive instance.
+    /// </summary>
+    public virtual bool DiagonalInputs => false;
+
     internal int Id { get; } = Interlocked.Increment(ref count) - 1;
 
     /// <summary>The relation's clauses for domain D.</summary>

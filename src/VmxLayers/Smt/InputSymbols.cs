@@ -71,4 +71,8 @@ public sealed class InputSymbols(Terms t, int arity)
     /// <summary>The simulation input the encoding runs the statement on.</summary>
     public SimInput<Node> Input => new(new LayerPair<Node>(High.Data, High.Mem, Low.Data, Low.Mem),
         [.. High.Args.Select(a => new Val<Node>(a))], [.. Low.Args.Select(a => new Val<Node>(a))], High.RegSet, Low.RegSet);
+
+    /// <summary>The input of a statement proved on the diagonal: the low side's state, arguments and registers on both sides.</summary>
+    public SimInput<Node> DiagonalInput => new(new LayerPair<Node>(Low.Data, Low.Mem, Low.Data, Low.Mem),
+        [.. Low.Args.Select(a => new Val<Node>(a))], [.. Low.Args.Select(a => new Val<Node>(a))], Low.RegSet, Low.RegSet);
 }

@@ -8,7 +8,8 @@ namespace VmxLayers.Smt;
 public enum ObligationKind { LowGuard, Goal }
 
 /// <summary>One thing to prove: premises (and the low guards before it) ⇒ formula.</summary>
-public sealed record Obligation(int Index, ObligationKind Kind, string Clause, string Why, Node Formula, int LowGuardsAssumed);
+/// <param name="Limit">A limit guard of a symbolic executor: sat makes it UNKNOWN, not REFUTED.</param>
+public sealed record Obligation(int Index, ObligationKind Kind, string Clause, string Why, Node Formula, int LowGuardsAssumed, bool Limit = false);
 
 /// <summary>
 /// The whole simulation lemma of one primitive as SMT terms: premises (hypothesis, high guards, instances of the
@@ -34,14 +35,21 @@ public sealed class LemmaEncoding
         Statement = s; Label = label; Context = ctx; Run = run;
     }
 
+    /// <summary>True when both layers start from the low side's input constants (<see cref="RelationDef.DiagonalInputs"/>).</summary>
+    public bool Diagonal => Statement.Relation.DiagonalInputs;
+
+    /// <summary>The input constants of the upper layer: the high side's, or on the diagonal the low side's.</summary>
+    public SideSymbols Upper => Diagonal ? Symbols.Low : Symbols.High;
+
     public static LemmaEncoding Build(SimStatement s, string label)
     {
         var ctx = new SymbolicContext(s.Primitive.Arity);
         var d = new SymbolicDomain(ctx);
-        var run = Simulation.Run(ref d, s, ctx.Symbols.Input);
+        var input = s.Relation.DiagonalInputs ? ctx.Symbols.DiagonalInput : ctx.Symbols.Input;
+        var run = Simulation.Run(ref d, s, input);
         // a seed point: match at (cpu, slot 0) is what makes 0 ≤ cpu < TOTAL_CPU visible to the solver even
         // when the spec only touches out-of-range slots (e.g. a high spec that accepts index 2^32-1)
-        ctx.SlotPoint(ctx.Symbols.High.Cpu, ctx.T.Int(0));
+        ctx.SlotPoint(s.Relation.DiagonalInputs ? ctx.Symbols.Low.Cpu : ctx.Symbols.High.Cpu, ctx.T.Int(0));
         var lemma = new LemmaEncoding(s, label, ctx, run);
         lemma.Assemble();
         return lemma;
@@ -52,16 +60,19 @@ public sealed class LemmaEncoding
         var t = Context.T;
         var tc = Context.TotalCpu;
         Premises.Add(("TOTAL_CPU >= 1", t.Le(t.Int(1), tc)));
-        Premises.Add(("CPU ids are natural numbers", t.Le(t.Int(0), Symbols.High.Cpu)));
+        Premises.Add(("CPU ids are natural numbers", t.Le(t.Int(0), Upper.Cpu)));
         Premises.Add(("the globals are allocated: nextblock >= genv_next", t.And(t.Le(t.Int(Genv.Next), Symbols.High.NextBlock), t.Le(t.Int(Genv.Next), Symbols.Low.NextBlock))));
         Premises.Add(("hypothesis: MatchExtcall/MatchPrimcallStates, invariants, injecting arguments", Run.Hypothesis.Raw));
-        foreach (var g in Context.Guards.Where(g => g.Phase == SpecPhase.High))
+        foreach (var g in Context.Guards.Where(g => g.Phase == SpecPhase.High && !g.Limit))
             Premises.Add(($"high guard: {g.Why}", g.Cond));
 
         int k = 0;
+        // a limit of the upper side's symbolic execution is no premise (assuming it would hide paths): it must be shown unreachable
+        foreach (var g in Context.Guards.Where(g => g.Phase == SpecPhase.High && g.Limit))
+            Obligations.Add(new Obligation(k++, ObligationKind.LowGuard, "limit", $"upper side: {g.Why}", g.Cond, 0, Limit: true));
         foreach (var g in Context.Guards.Where(g => g.Phase == SpecPhase.Low))
         {
-            Obligations.Add(new Obligation(k++, ObligationKind.LowGuard, "low guard", g.Why, g.Cond, LowGuards.Count));
+            Obligations.Add(new Obligation(k++, ObligationKind.LowGuard, g.Limit ? "limit" : "low guard", g.Why, g.Cond, LowGuards.Count, g.Limit));
             LowGuards.Add(g.Cond);
         }
         foreach (var goal in Run.Goals)
@@ -73,6 +84,31 @@ public sealed class LemmaEncoding
         AddMemoryConsequences();
         AddWritableImpliesReadable();
         AddWellFormedness();
+        AddReprFacts();
+    }
+
+    /// <summary>
+    /// For every e mod 2^32 (Int.repr) in the lemma: 0 ≤ e &lt; 2^32 ⇒ e mod 2^32 = e. True arithmetic, stated so the
+    /// solver need not find it (the code layer's offsets, e.g. ECX = repr(152·cpu) plus a displacement, need it).
+    /// </summary>
+    void AddReprFacts()
+    {
+        var t = Context.T;
+        var seen = new HashSet<int>();
+        var stack = new Stack<Node>(Premises.Select(p => p.Fact).Concat(Obligations.Select(o => o.Formula)));
+        var mods = new List<Node>();
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            if (!seen.Add(n.Id)) continue;
+            if (n.IsApp("mod") && n.Args[1].IsLit && n.Args[1].Num == SymbolicDomain.Modulus) mods.Add(n);
+            foreach (var a in n.Args) stack.Push(a);
+        }
+        foreach (var m in mods.OrderBy(m => m.Id))
+        {
+            var e = m.Args[0];
+            Premises.Add(("Int.repr is the identity on [0, 2^32)", t.Implies(t.And(t.Le(t.Int(0), e), t.Lt(e, t.Int(SymbolicDomain.Modulus))), t.Eq(m, e))));
+        }
     }
 
     /// <summary>

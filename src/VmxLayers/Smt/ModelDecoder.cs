@@ -61,7 +61,9 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     Node Offset(Node c, Node i) => T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i));
     Node LowWord(Node c, Node i) => T.App(Sort.Val, "lr32", T.Select(S.Low.Words, Offset(c, i)));
     Node Writable(Node c, Node i) => T.Select(S.Low.Writable, Offset(c, i));
-    Node HighSlot(Node c, Node i) => T.Select(T.Select(S.High.Vmx, c), i);
+    /// <summary>On the diagonal (<see cref="LemmaEncoding.Diagonal"/>) the upper layer's state is the low side's: one VMCSInit state on both sides.</summary>
+    Node HighSlot(Node c, Node i) => lemma.Diagonal ? LowWord(c, i) : T.Select(T.Select(S.High.Vmx, c), i);
+    SideSymbols H => lemma.Upper;
     Node Field(SideSymbols side, Node c, Node e) => T.Select(T.Select(side.VmcsFields, c), e);
     Node Blk(Node v) => T.App(Sort.Int, "blk", v);
     Node IsPtr(Node v) => T.App(Sort.Bool, "(_ is Vptr)", v);
@@ -71,17 +73,18 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     /// <summary>Every term the decoder reads.</summary>
     public IEnumerable<Node> Terms()
     {
-        foreach (var n in new[] { S.TotalCpu, S.High.Cpu, S.High.NextBlock, S.Low.NextBlock }) yield return n;
-        foreach (var n in Flags(S.High).Concat(Flags(S.Low))) yield return n;
-        foreach (var r in S.High.Regs.Concat(S.Low.Regs).Concat(S.High.Args).Concat(S.Low.Args)) yield return r;
+        foreach (var n in new[] { S.TotalCpu, H.Cpu, H.NextBlock, S.Low.NextBlock }) yield return n;
+        foreach (var n in Flags(H).Concat(Flags(S.Low)).Distinct()) yield return n;
+        foreach (var r in H.Regs.Concat(S.Low.Regs).Concat(H.Args).Concat(S.Low.Args).Distinct()) yield return r;
         foreach (var (c, i) in lemma.Context.SlotPoints)
         {
             yield return c; yield return i; yield return HighSlot(c, i); yield return LowWord(c, i); yield return Writable(c, i);
         }
         foreach (var (c, e) in lemma.Context.FieldPoints)
         {
-            yield return c; yield return e; yield return Field(S.High, c, e); yield return Field(S.Low, c, e);
+            yield return c; yield return e; yield return Field(H, c, e); if (!lemma.Diagonal) yield return Field(S.Low, c, e);
         }
+        if (lemma.Diagonal) yield break;   // no injection: both sides hold the same values
         foreach (var v in lemma.Context.BlockVals)
         {
             yield return IsPtr(v); yield return Blk(v);
@@ -117,14 +120,14 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     /// </summary>
     public IEnumerable<(string? Comment, Node Fact)> SmallScope((int Total, int Cpu) scope)
     {
-        yield return ($"small scope: TOTAL_CPU = {scope.Total}, current CPU = {scope.Cpu}", T.And(T.Eq(S.TotalCpu, T.Int(scope.Total)), T.Eq(S.High.Cpu, T.Int(scope.Cpu))));
+        yield return ($"small scope: TOTAL_CPU = {scope.Total}, current CPU = {scope.Cpu}", T.And(T.Eq(S.TotalCpu, T.Int(scope.Total)), T.Eq(H.Cpu, T.Int(scope.Cpu))));
         foreach (var f in Injective()) yield return f;
     }
 
     /// <summary>Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it.</summary>
     IEnumerable<(string? Comment, Node Fact)> Injective()
     {
-        foreach (var b in lemma.Context.BlockVals.Select(Blk).Distinct())
+        foreach (var b in lemma.Diagonal ? [] : lemma.Context.BlockVals.Select(Blk).Distinct())
             yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));
     }
 
@@ -166,7 +169,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
 
     ConcreteCase Build(Model m, Skolem? failing)
     {
-        long tc = m.Int(S.TotalCpu), cpu = m.Int(S.High.Cpu);
+        long tc = m.Int(S.TotalCpu), cpu = m.Int(H.Cpu);
         if (cpu < 0 || cpu >= tc) throw new ArgumentException($"CPU id {cpu} is outside [0, TOTAL_CPU = {tc})");
         var slots = lemma.Context.SlotPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Slot)).Select(p => (C: m.Int(p.Cpu), I: m.Int(p.Slot), P: p)).ToList();
         var fields = lemma.Context.FieldPoints.Where(p => !OtherSkolem(failing, p.Cpu, p.Enc)).Select(p => (C: m.Int(p.Cpu), E: m.Int(p.Enc), P: p)).ToList();
@@ -175,7 +178,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         if (newTc > MaxCpus) throw new NotExpressibleException($"the counterexample needs CPU {used}; decoded cases have at most {MaxCpus} CPUs");
 
         var inject = new Dictionary<long, long>();
-        foreach (var v in lemma.Context.BlockVals)
+        foreach (var v in lemma.Diagonal ? [] : lemma.Context.BlockVals)
         {
             if (!m.Bool(IsPtr(v))) continue;
             long b = m.Int(Blk(v));
@@ -183,12 +186,12 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         }
         if (inject.GroupBy(kv => kv.Value).FirstOrDefault(g => g.Count() > 1) is { } shared)
             throw new NotExpressibleException($"the model maps blocks {string.Join(" and ", shared.Select(kv => kv.Key))} onto block {shared.Key}; ConcreteCase's extra blocks are disjoint 64-byte Freeable blocks, so Mem.inject would need them not to overlap");
-        long nbH = m.Int(S.High.NextBlock), nbL = m.Int(S.Low.NextBlock);
+        long nbH = m.Int(H.NextBlock), nbL = m.Int(S.Low.NextBlock);
         // pass 1: every block a value, mapping or nextblock names, renumbered 4, 5, 6… in order
         var valueNodes = slots.Where(x => x.C >= 0 && x.C < tc && x.I >= 0 && x.I < VmxSlots.Size).SelectMany(x => new[] { HighSlot(x.P.Cpu, x.P.Slot), LowWord(x.P.Cpu, x.P.Slot) })
             .Concat(slots.Select(x => HighSlot(x.P.Cpu, x.P.Slot)))
-            .Concat(fields.SelectMany(x => new[] { Field(S.High, x.P.Cpu, x.P.Enc), Field(S.Low, x.P.Cpu, x.P.Enc) }))
-            .Concat(S.High.Regs).Concat(S.Low.Regs).Concat(S.High.Args).Concat(S.Low.Args);
+            .Concat(fields.SelectMany(x => new[] { Field(H, x.P.Cpu, x.P.Enc), Field(S.Low, x.P.Cpu, x.P.Enc) }))
+            .Concat(H.Regs).Concat(S.Low.Regs).Concat(H.Args).Concat(S.Low.Args);
         var blocks = valueNodes.Select(m.PtrBlock).OfType<long>()
             .Concat(inject.Keys).Concat(inject.Values).Append(nbH).Append(nbL)
             .Where(b => b >= Genv.Next).Distinct().Order().ToList();
@@ -216,18 +219,18 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         foreach (var (c, e, (cn, en)) in fields)
         {
             if (c < 0 || c > int.MaxValue || e < int.MinValue || e > int.MaxValue) continue;   // never read by the case
-            vmcs.Add(new VmcsOverride((int)c, (int)e, Get(Field(S.High, cn, en)), Get(Field(S.Low, cn, en))));
+            vmcs.Add(new VmcsOverride((int)c, (int)e, Get(Field(H, cn, en)), Get(Field(S.Low, cn, en))));
         }
-        var rsH = RegSet(m, S.High, R);
+        var rsH = RegSet(m, H, R);
         var rsL = RegSet(m, S.Low, R);
-        var argsH = S.High.Args.Select(Get).ToList();
+        var argsH = H.Args.Select(Get).ToList();
         var argsL = S.Low.Args.Select(Get).ToList();
         long hb = R(nbH) - Genv.Next, lb = R(nbL) - Genv.Next;
         if (hb > MaxBlocks || lb > MaxBlocks) throw new NotExpressibleException($"the counterexample needs {Math.Max(hb, lb)} extra blocks; decoded cases have at most {MaxBlocks}");
 
-        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, FlagsOf(m, S.High), FlagsOf(m, S.Low), [.. high], [.. low], [.. vmcs], [.. overflow],
+        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, FlagsOf(m, H), FlagsOf(m, S.Low), [.. high], [.. low], [.. vmcs], [.. overflow],
             (int)hb, (int)lb, [.. inject.OrderBy(kv => kv.Key).Select(kv => ((int)R(kv.Key), (int)R(kv.Value)))],
-            [.. argsH], [.. argsL], rsH, rsL, [.. readOnly]);
+            [.. argsH], [.. argsL], rsH, rsL, [.. readOnly], lemma.Diagonal ? CaseSides.LowOnBoth : CaseSides.HighOverLow);
     }
 
     /// <summary>The current CPU's flags on one layer (each layer's own: a relation that forgets a flag lets them differ).</summary>

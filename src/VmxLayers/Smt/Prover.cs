@@ -188,6 +188,8 @@ public static class Prover
         if (outcome.Result == SatResult.Unknown)
             return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, outcome.Time, res, null, UnknownCause.Solver, outcome.ReasonUnknown ?? "unknown", file), null);
         var model = new Model(valueNodes.Select((n, k) => (n, outcome.Values[k].Value)).ToDictionary(x => x.n.Id, x => x.Value));
+        if (ob.Limit)   // a reachable unexplored path is no counterexample: the lemma stays undecided
+            return (new ObligationResult(ob.Clause, ob.Why, Verdict.Unknown, outcome.Time, res, Message(lemma, ob, model), UnknownCause.Unexplored, "the symbolic execution did not explore a reachable path", file), null);
         return (new ObligationResult(ob.Clause, ob.Why, Verdict.Refuted, outcome.Time, res, Message(lemma, ob, model), File: file), model);
     }
 
@@ -230,7 +232,7 @@ public static class Prover
             yield return s.Index;
             yield return s.Instance;
         }
-        yield return lemma.Symbols.High.Cpu;
+        yield return lemma.Upper.Cpu;
         foreach (var atom in Atoms(ob.Formula).Take(64))
         {
             yield return atom;
@@ -268,7 +270,9 @@ public static class Prover
     static string Message(LemmaEncoding lemma, Obligation ob, Model m)
     {
         string prim = lemma.Prim.Name;
-        long cpu = m.Has(lemma.Symbols.High.Cpu) ? m.Int(lemma.Symbols.High.Cpu) : -1;
+        long cpu = m.Has(lemma.Upper.Cpu) ? m.Int(lemma.Upper.Cpu) : -1;
+        if (ob.Limit)
+            return $"{prim}: a path the symbolic execution did not explore is reachable: {ob.Why} (CPU {cpu})";
         if (ob.Kind == ObligationKind.LowGuard)
             return $"{prim}: the high spec succeeds but the low spec fails: {ob.Why.Split(": ", 2).Last()} (CPU {cpu})";
         var failing = FailingSkolem(lemma, ob, m);

@@ -23,6 +23,8 @@ public enum UnknownCause
     Skipped,
     /// <summary>Its full budget was not spent because the lemma was already refuted.</summary>
     NotSpent,
+    /// <summary>A limit guard of the symbolic executor (step bound, unmodelled form) is reachable: a path was not explored.</summary>
+    Unexplored,
 }
 
 /// <summary>How the concrete replay of a refutation's model went.</summary>

@@ -6,8 +6,12 @@ namespace VmxLayers.Smt;
 /// <summary>The index sets the relation quantifies over.</summary>
 public enum QuantKind { CpuSlot, Slot, CpuField }
 
-/// <summary>A guard the spec required, filed under the phase it ran in.</summary>
-public sealed record Guard(SpecPhase Phase, Node Cond, string Why);
+/// <summary>
+/// A guard the spec required, filed under the phase it ran in. A limit guard marks where a symbolic executor stopped
+/// exploring (a step bound, a form it does not model): proving it shows the place unreachable; a model of its
+/// negation is no counterexample, so it makes the lemma UNKNOWN, never REFUTED or PROVED.
+/// </summary>
+public sealed record Guard(SpecPhase Phase, Node Cond, string Why, bool Limit = false);
 
 /// <summary>A universally quantified premise: its Bool stand-in and its body, instantiated at ground points later.</summary>
 public sealed record Universal(QuantKind Kind, string Clause, Node Flag, Func<Node, Node, Node> Body);
@@ -52,6 +56,9 @@ public sealed class SymbolicContext
     public IReadOnlyList<Node> BlockVals => blockVals;
     /// <summary>Input values (constants and reads of the initial state) that must be well-formed (positive blocks).</summary>
     public IReadOnlyList<Node> Leaves => leaves;
+
+    /// <summary>Records a limit guard (see <see cref="Guard"/>) in the current phase.</summary>
+    public void Limit(Node cond, string why) => Guards.Add(new Guard(Phase, cond, why, Limit: true));
 
     public bool Premise(SpecPhase p) => p is SpecPhase.Hypotheses or SpecPhase.High;
 

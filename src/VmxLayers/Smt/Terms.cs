@@ -68,7 +68,7 @@ public sealed class Terms
     public Node Implies(Node a, Node b)
     {
         if (IsTrue(a)) return b;
-        if (IsFalse(a) || IsTrue(b)) return True;
+        if (IsFalse(a) || IsTrue(b) || a == b) return True;
         return App(Sort.Bool, "=>", a, b);
     }
 

@@ -20,7 +20,7 @@ public partial class DependencyTests
         ["Cases"],
         ["Layers"],
         ["Checking", "Smt", "Cosim", "Code"],
-        ["Mutants"],
+        ["Mutants", "SymbolicCode"],
         ["Scenarios"],
     ];
 

@@ -53,6 +53,9 @@ public sealed class CodeExecutor
 
     public CodeImplementation Implementation { get; }
 
+    /// <summary>Each object's decoded .text, in the implementation's order (what every instantiation of the executor runs).</summary>
+    public ImmutableArray<CodeText> Texts => texts;
+
     /// <summary>Runs primitive <paramref name="p"/> from its entry on memory <paramref name="mem"/>.</summary>
     /// <param name="args">A C primitive's arguments (ignored for asm).</param>
     /// <param name="regs">The registers at the call (asm: all of them; C: the callee-saved ones and the flags matter).</param>

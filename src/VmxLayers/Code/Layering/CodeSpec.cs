@@ -7,19 +7,14 @@ namespace VmxLayers.Code.Layering;
 
 /// <summary>
 /// A primitive's spec on the code layer: the run of its machine code by <see cref="CodeExecutor"/> over the underlay
-/// VMCSInit. Concrete only: the symbolic instantiation of the executor is issue 14, and asking for another domain
-/// is an error (never a silent fallback to another spec).
+/// VMCSInit, in every domain that has an instantiation of the executor (<see cref="CodeDomains"/>: concrete and
+/// symbolic); asking for another domain is an error (never a silent fallback to another spec).
 /// </summary>
 public sealed class CodeSpec(Primitive primitive, CodeExecutor executor, string layer) : PrimSpec(primitive, layer)
 {
     public CodeExecutor Executor { get; } = executor;
 
-    protected override SpecCode<T, D> Create<T, D>()
-    {
-        if (typeof(T) != typeof(CTerm) || typeof(D) != typeof(ConcreteDomain))
-            throw new InvalidOperationException($"the code layer's spec of {Primitive} runs only in the concrete domain, not in {typeof(D).Name} (its symbolic execution is issue 14)");
-        return (SpecCode<T, D>)(object)new Concrete(this);
-    }
+    protected override SpecCode<T, D> Create<T, D>() => CodeDomains.For<T, D>().Spec(this);
 
     /// <summary>Runs the code on the inputs of a spec call.</summary>
     public CodeRun Execute(ConcreteDomain d, AbsData<CTerm> a, Mem mem, ReadOnlySpan<Val<CTerm>> args, RegSet regs, bool trace, out AbsData<CTerm> after)
@@ -32,7 +27,7 @@ public sealed class CodeSpec(Primitive primitive, CodeExecutor executor, string 
         return run;
     }
 
-    sealed class Concrete(CodeSpec spec) : SpecCode<CTerm, ConcreteDomain>
+    internal sealed class Concrete(CodeSpec spec) : SpecCode<CTerm, ConcreteDomain>
     {
         public override SpecResult<CTerm> Run(ref ConcreteDomain d, AbsData<CTerm> a, Mem<CTerm> mem, ReadOnlySpan<Val<CTerm>> args, Regs<CTerm> regs)
         {
