@@ -143,13 +143,25 @@ sealed class SymbolicCodeSpec(CodeSpec spec) : SpecCode<Node, SymbolicDomain>
         var m = new SymbolicCodeMachine(s);
         var updates = new List<(Preg, Val<Node>)>();
         for (int r = 0; r < 8; r++) updates.Add((gprs[r], new(s.Regs[r])));
-        updates.Add((Preg.ZF, new(FlagLogic.Zf<Node, SymbolicCodeMachine>(ref m))));
-        updates.Add((Preg.CF, new(FlagLogic.Cf<Node, SymbolicCodeMachine>(ref m))));
-        updates.Add((Preg.PF, new(FlagLogic.Pf<Node, SymbolicCodeMachine>(ref m))));
-        updates.Add((Preg.SF, new(FlagLogic.Sf<Node, SymbolicCodeMachine>(ref m))));
-        updates.Add((Preg.OF, new(FlagLogic.Of<Node, SymbolicCodeMachine>(ref m))));
+        updates.Add((Preg.ZF, new(Flag(s, ref m, FlagLogic.Zf<Node, SymbolicCodeMachine>))));
+        updates.Add((Preg.CF, new(Flag(s, ref m, FlagLogic.Cf<Node, SymbolicCodeMachine>))));
+        updates.Add((Preg.PF, new(Flag(s, ref m, FlagLogic.Pf<Node, SymbolicCodeMachine>))));
+        updates.Add((Preg.SF, new(Flag(s, ref m, FlagLogic.Sf<Node, SymbolicCodeMachine>))));
+        updates.Add((Preg.OF, new(Flag(s, ref m, FlagLogic.Of<Node, SymbolicCodeMachine>))));
         updates.AddRange(last.Select(x => (x.Item1, new Val<Node>(x.Item2))));
         return s.Domain.SetRegs(regs, [.. updates]);
+    }
+
+    delegate Node FlagOf(ref SymbolicCodeMachine m);
+
+    /// <summary>
+    /// An output flag; one the executor cannot compute (e.g. PF of an unknown result: popcnt) is a fresh value, an
+    /// over-approximation: a goal proved for every value holds for the real one, and a refutation is replayed concretely.
+    /// </summary>
+    static Node Flag(SymbolicCodeState s, ref SymbolicCodeMachine m, FlagOf f)
+    {
+        try { return f(ref m); }
+        catch (PathEnd e) when (e.Kind == PathEndKind.Limit) { return s.Domain.Context.Fresh("code_flag", Sort.Val); }
     }
 
     /// <summary>One path's run: the loop of <see cref="CodeExecutor"/> over terms.</summary>
