@@ -1,26 +1,28 @@
 using VmxLayers.Code.Layering;
 using VmxLayers.Smt;
+using VmxLayers.Spec;
+using VmxLayers.Spec.Concrete;
 
 namespace VmxLayers.Tests.Code.Layering;
 
-/// <summary>The code layer runs concretely only (its symbolic instantiation is issue 14): another domain is a clear error, never a fallback.</summary>
+/// <summary>The code layer has a concrete and a symbolic instantiation (issue 14); the relation's clauses are one definition for both.</summary>
 public class CodeDomainTests
 {
     public static TheoryData<string> PrimNames => new(CodeLayer.Default.Names);
 
     [Theory, MemberData(nameof(PrimNames))]
-    public void TheCodeSpecRefusesTheSymbolicDomain(string name)
+    public void TheCodeSpecRunsInBothDomains(string name)
     {
         var spec = CodeLayer.Default.Lower.Spec(CodeLayer.Default.Find(name)!.Primitive);
-        var e = Assert.Throws<InvalidOperationException>(() => spec.Code<Node, SymbolicDomain>());
-        Assert.Contains("concrete domain", e.Message);
-        Assert.Contains("issue 14", e.Message);
+        Assert.NotNull(spec.Code<CTerm, ConcreteDomain>());
+        Assert.Contains("SymbolicCode", spec.Code<Node, SymbolicDomain>().GetType().FullName);
     }
 
     [Fact]
-    public void TheCodeRelationRefusesTheSymbolicDomain()
+    public void TheCodeRelationIsOneDefinitionForBothDomains()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => CodeLayer.Relation.Code<Node, SymbolicDomain>());
-        Assert.Contains("issue 14", e.Message);
+        Assert.Equal(CodeLayer.Relation.Code<CTerm, ConcreteDomain>().GetType().GetGenericTypeDefinition(),
+            CodeLayer.Relation.Code<Node, SymbolicDomain>().GetType().GetGenericTypeDefinition());
+        Assert.True(CodeLayer.Relation.DiagonalInputs);
     }
 }
