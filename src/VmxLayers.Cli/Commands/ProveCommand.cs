@@ -90,6 +90,7 @@ public static class ProveCommand
         if (files.Length > 0)
         {
             if (m is not null) return $"{Name}: --mutant mutates the layer pair's specs, which --impl does not prove";
+            if (r.GetValue(save) is not null) return $"{Name}: --save-counterexample writes a scenario of the layer pair, which --impl does not prove (a refutation's case is printed)";
             try { refinement = CodeTrace.FromFiles(files); }
             catch (ObjectFileError e) { return $"{Name}: --impl: {e.Message}"; }
         }
