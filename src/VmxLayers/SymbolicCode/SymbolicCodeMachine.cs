@@ -160,7 +160,7 @@ readonly struct SymbolicCodeMachine(SymbolicCodeState s) : IX86Machine<Node>
         return (sa, sb) switch
         {
             ("Vint", "Vint") => A.Vint(A.Bit(T.Lt(a.Args[0], b.Args[0]))),
-            ("Vptr", "Vptr") when a.Args[0] == b.Args[0] => A.Vint(A.Bit(T.Lt(a.Args[1], b.Args[1]))),
+            ("Vptr", "Vptr") when SameBlock(a, b) => A.Vint(A.Bit(T.Lt(a.Args[1], b.Args[1]))),
             _ => A.Vundef,
         };
     }
