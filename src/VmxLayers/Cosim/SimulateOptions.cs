@@ -19,6 +19,11 @@ public sealed record SimulateOptions
     public int Seed { get; init; } = 1;
     /// <summary>The refinement whose layers run in lockstep (a mutant's, to show the co-simulation catches it).</summary>
     public RefinementDef Refinement { get; init; } = VmxLayerPair.Refinement;
+    /// <summary>
+    /// The code refinement (code ⊑ VMCSInit) whose machine code runs under <see cref="Refinement"/>'s lower layer, each
+    /// call judged by its relation (three layers in lockstep); null: two layers.
+    /// </summary>
+    public RefinementDef? Code { get; init; }
     /// <summary>The name of the mutant <see cref="Refinement"/> carries, for reports (null: the real layers).</summary>
     public string? MutantName { get; init; }
     /// <summary>
