@@ -22,6 +22,7 @@ public static class ProveCommand
     static readonly Option<string?> mutant = new("--mutant") { Description = "Switch on a compiled-in mutant (see `mutants --list`); a wrong spec should be REFUTED.", HelpName = "NAME" };
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the table." };
+    static readonly Option<string?> layers = new("--layers") { Description = "Which refinement to prove: vmcsinit:pvmxintro (default). code:vmcsinit and code:pvmxintro need the symbolic execution of machine code, which this build does not have (bad input).", HelpName = "LOW:HIGH" };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
 
@@ -30,7 +31,7 @@ public static class ProveCommand
         var cmd = new Command(Name, "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely. " +
             "Exit 0 iff every lemma is PROVED, 1 if one is REFUTED or VACUOUS, 3 if one is UNKNOWN and none failed, 2 on bad input, 130 on Ctrl-C (the finished lemmas are printed).")
         {
-            primitive, emit, solver, rlimit, mutant, save, json, report, reportDate,
+            primitive, emit, solver, rlimit, mutant, save, json, report, reportDate, layers,
         };
         cmd.SetAction(Run);
         return cmd;
@@ -82,6 +83,10 @@ public static class ProveCommand
     static string? Validate(ParseResult r, out Plan plan)
     {
         plan = null!;
+        if (r.GetValue(layers) is { } l && l.Trim().ToLowerInvariant() != "vmcsinit:pvmxintro")
+            return l.Trim().ToLowerInvariant() is "code:vmcsinit" or "code:pvmxintro"
+                ? $"{Name}: --layers {l}: the code layer's proof (symbolic execution of the machine code) is not available in this build; `check --layers {l}` checks it concretely"
+                : $"{Name}: --layers: expected vmcsinit:pvmxintro, code:vmcsinit or code:pvmxintro, got '{l}'";
         if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
         if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
         if (Selection.Solver(Name, r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver;
