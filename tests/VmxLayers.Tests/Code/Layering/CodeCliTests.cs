@@ -45,6 +45,20 @@ public class CodeCliTests
         Assert.Contains("--impl", output);   // the reproducing command line
     }
 
+    /// <summary>The README's own vmx_exit in assembly: as written it passes; with G_RSI stored one slot off it fails.</summary>
+    [GccFact]
+    public void TheReadmesAssemblyExampleChecksAsTheReadmeSays()
+    {
+        var readme = File.ReadAllText(Path.Combine(Architecture.Repo.Root, "README.md"));
+        var block = System.Text.RegularExpressions.Regex.Match(readme, "```asm\n(?<src>.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.True(block.Success, "README.md has an ```asm block");
+        string source = block.Groups["src"].Value;
+        Assert.Equal(0, Run("check", "--impl", Write("readme-exit", source, ".S", ["-m32", "-c"]), "--primitive", "vmx_exit", "--no-prove", "--budget", "300").Code);
+        string wrong = source.Replace("VMX_LOC+32(%ecx)", "VMX_LOC+36(%ecx)");
+        Assert.NotEqual(source, wrong);
+        Assert.Equal(1, Run("check", "--impl", Write("readme-exit-wrong", wrong, ".S", ["-m32", "-c"]), "--primitive", "vmx_exit", "--no-prove", "--budget", "300").Code);
+    }
+
     [Fact]
     public void TheSpecsStepsStandBesideTheTraceSoAMissingStoreShows()
     {
