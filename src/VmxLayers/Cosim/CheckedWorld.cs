@@ -44,10 +44,10 @@ internal sealed class CheckedWorld
     /// `verifyTouchLog` (tests, needs the persistent world): also diff every step and fail on a change the touch log missed.
     /// </summary>
     /// <summary>`composed`: also run its lower step's bottom layer (the machine code) under the middle layer, judged by that step's relation.</summary>
-    public CheckedWorld(World world, RefinementDef refinement, bool owned = true, bool verifyTouchLog = false, ComposedRefinement? composed = null)
+    public CheckedWorld(World world, RefinementDef refinement, bool owned = true, bool verifyTouchLog = false, ComposedRefinement? composed = null, bool codeFullEveryCall = false)
     {
         if (composed is not null && !ReferenceEquals(composed.Upper, refinement)) throw new ArgumentException($"{composed.Name} does not compose over {refinement.Name}");
-        code = composed is null ? null : new CodeSide(world, composed);
+        code = composed is null ? null : new CodeSide(world, composed, codeFullEveryCall);
         if (owned && verifyTouchLog) throw new ArgumentException("verifying the touch log needs the persistent world (it diffs before and after)");
         World = owned ? world.Owned() : world;
         relation = refinement.Relation as VmxRelation ?? throw new ArgumentException($"the co-simulation checks the VMX relation; {refinement.Name} has {refinement.Relation.Name}");
@@ -73,7 +73,7 @@ internal sealed class CheckedWorld
         Lockstep.Call(World, cpu, statements[k], args[..p.Arity], args[..p.Arity], in RegSet.Undef, in RegSet.Undef, false, ref step);
         Accept(cpu, k);
         if (code is null) return step.High.Ret;
-        return code.Call(cpu, p, args[..p.Arity], undefRegs, World.Low, step.Low.Ret, step.Low.RegsBox).Ret;
+        return code.Call(cpu, p, args[..p.Arity], undefRegs, World.Low, step.Low.Ret, step.Low.RegsBox, touched).Ret;
     }
 
     /// <summary>An asm primitive (vmx_exit, vmx_enter); returns the low layer's output registers (what the CPU really holds).</summary>
@@ -84,7 +84,7 @@ internal sealed class CheckedWorld
         Lockstep.CallAsm(World, cpu, statements[k], regs, ref step);
         Accept(cpu, k);
         if (code is null) return step.Low.RegsBox;
-        return code.Call(cpu, p, [], regs, World.Low, Val.Vundef, step.Low.RegsBox).Regs;   // what the CPU really holds: the code's
+        return code.Call(cpu, p, [], regs, World.Low, Val.Vundef, step.Low.RegsBox, touched).Regs;   // what the CPU really holds: the code's
     }
 
     /// <summary>The hardware side of a VM exit: hostin and the VMCS exit fields, on both layers.</summary>

@@ -33,7 +33,7 @@ public static class CoSimulation
         long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
         var composed = options.Code is { } code ? new Layers.ComposedRefinement(code, options.Refinement) : null;
-        var world = new CheckedWorld(World.Initial(options.Cpus, stackBlocks: options.Cpus), options.Refinement, owned: !options.Persistent && !options.VerifyTouchLog, options.VerifyTouchLog, composed);
+        var world = new CheckedWorld(World.Initial(options.Cpus, stackBlocks: options.Cpus), options.Refinement, owned: !options.Persistent && !options.VerifyTouchLog, options.VerifyTouchLog, composed, options.CodeFullEveryCall);
         long exits = 0;
         var byReason = new long[64];
         bool Restart() => options.MaxExits is not null;

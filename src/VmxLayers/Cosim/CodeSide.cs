@@ -27,8 +27,13 @@ internal sealed class CodeSide
     public long Checks { get; private set; }
 
     /// <summary>The code starts in the initial world's middle (low) state: the identity relates it to itself.</summary>
-    public CodeSide(World initial, ComposedRefinement composed)
+    readonly bool full;
+    readonly CodeIncrementalRelation incremental = new();
+
+    /// <summary>`fullEveryCall`: the step relation's state goals after every call instead of the incremental check (tests).</summary>
+    public CodeSide(World initial, ComposedRefinement composed, bool fullEveryCall = false)
     {
+        full = fullEveryCall;
         this.composed = composed;
         context = new ConcreteContext(initial.Context.Genv, MemInj.Flat(initial.Low.Mem.NextBlock));
         relation = composed.Lower.Relation.Code<CTerm, ConcreteDomain>();
@@ -41,7 +46,13 @@ internal sealed class CodeSide
     /// Primitive p on CPU cpu with the middle layer's arguments and registers; `middle` is the middle layer after its
     /// step and `ret`/`regs` what it returned. Returns the code's result and registers, or throws <see cref="CosimStop"/>.
     /// </summary>
-    public (Val Ret, RegBox Regs) Call(int cpu, Primitive p, ReadOnlySpan<Val> args, RegBox regsIn, LayerMachine middle, Val ret, RegBox regs)
+    /// <remarks>
+    /// The result clauses are the step relation's own; its state goals (data equal, memory extends: every CPU's VMCS and
+    /// the whole memory) run after every call only when `full`; otherwise <see cref="CodeIncrementalRelation"/> checks
+    /// where the call wrote on either side (the middle's <paramref name="touched"/> log, the code's persistent diffs),
+    /// and <see cref="FullCheck"/> runs the state goals periodically.
+    /// </remarks>
+    public (Val Ret, RegBox Regs) Call(int cpu, Primitive p, ReadOnlySpan<Val> args, RegBox regsIn, LayerMachine middle, Val ret, RegBox regs, TouchLog touched)
     {
         var d = new ConcreteDomain(context);
         context.Why = null;
@@ -50,16 +61,20 @@ internal sealed class CodeSide
         var s = Simulation.Step(ref d, composed.Lower.Lower.Spec(p), Machine.View(cpu), new(new CTerm(Machine.Mem)), terms, new(new CTerm(regsIn)));
         if (!s.Ok) throw Stop(cpu, p.Name, $"{composed.Middle.Name} succeeds but the code fails: {context.Why}", $"ok, {Show(p, ret, regs)}", $"fails: {context.Why}");
         var before = Machine.Mem;
+        var vmcsBefore = Machine.Vmcs;
         Machine = Machine.Commit(cpu, s.Data, s.Mem);
         Checks++;
         var codeRet = s.Ret.Raw.V;
         var codeRegs = s.Regs.Raw.As<RegBox>();
         var output = new SimOutput<CTerm>(Pair(middle, cpu), new(new CTerm(ret)), s.Ret, new(new CTerm(regs)), s.Regs);
         goals.Clear();
-        relation.Goals(ref d, p, output, goals);
+        relation.ResultGoals(ref d, p, output, goals);
+        if (full) relation.StateGoals(ref d, p, output, goals);
         foreach (var g in goals)
             if (!g.Formula.Raw.B)
                 throw Stop(cpu, p.Name, Clause(g.Clause), Show(p, ret, regs), Show(p, codeRet, codeRegs));
+        if (!full && incremental.Check(middle, vmcsBefore, before, Machine, touched) is { } why)
+            throw Stop(cpu, p.Name, $"{composed.Lower.Name}: {why}", Show(p, ret, regs), Show(p, codeRet, codeRegs));
         DropFreedFrames(before, middle.Mem.NextBlock, codeRet, codeRegs);
         return (codeRet, codeRegs);
     }

@@ -40,6 +40,8 @@ public sealed record SimulateOptions
     public long FullCheckInterval => FullCheckEvery ?? DefaultFullCheckPerCpu * Math.Max(1, Cpus);
     /// <summary>Tests: also diff the persistent structures after every step and fail on a change the touch log missed.</summary>
     internal bool VerifyTouchLog { get; init; }
+    /// <summary>Tests: the code step's state goals in full after every call instead of its incremental check.</summary>
+    internal bool CodeFullEveryCall { get; init; }
     /// <summary>Tests: run on the persistent world instead of one updated in place (<see cref="Machine.World.Owned"/>).</summary>
     internal bool Persistent { get; init; }
     /// <summary>Stops the run between two steps; the report then says <see cref="SimulationReport.Interrupted"/>.</summary>

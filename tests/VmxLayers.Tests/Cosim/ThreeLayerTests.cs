@@ -46,6 +46,19 @@ public class ThreeLayerTests
         Assert.StartsWith("code ⊑ VMCSInit", r.Failure.Clause);
     }
 
+    public static TheoryData<string> CodeMutants => new(ImplObjects.Mutants.Select(m => m.Name));
+
+    /// <summary>The incremental check of the code step stops where its full state goals after every call stop (same CPU, step and count), on every code mutant.</summary>
+    [Theory, MemberData(nameof(CodeMutants))]
+    public void TheIncrementalCodeCheckAgreesWithTheFullOne(string mutant)
+    {
+        var code = CodeLayer.Refinement(ImplementationLinker.Link([ImplObjects.Mutants.Single(m => m.Name == mutant).Object], ImplObjects.Default));
+        var options = new SimulateOptions { Cpus = 2, Guests = ["hello", "regs"], MaxExits = 300, Code = code };
+        var (incremental, full) = (CoSimulation.Run(options), CoSimulation.Run(options with { CodeFullEveryCall = true }));
+        Assert.Equal(full.Passed, incremental.Passed);
+        Assert.Equal((full.Failure?.Cpu, full.Failure?.Step, full.PrimitiveCalls), (incremental.Failure?.Cpu, incremental.Failure?.Step, incremental.PrimitiveCalls));
+    }
+
     [Fact]
     public void WithoutTheCodeTheMutantGoesUnnoticed()
     {
