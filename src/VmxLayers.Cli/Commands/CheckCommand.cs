@@ -5,6 +5,7 @@ using Spectre.Console;
 using VmxLayers.Cases;
 using VmxLayers.Checking;
 using VmxLayers.Cli.Output;
+using VmxLayers.Code;
 using VmxLayers.Code.Elf;
 using VmxLayers.Code.Layering;
 using VmxLayers.Layers;
@@ -31,6 +32,12 @@ public static class CheckCommand
     static readonly Option<string> solver = new("--solver") { Description = "SMT solver of the proofs: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
     static readonly Option<bool> noProve = new("--no-prove") { Description = "Skip the SMT proofs (only the concrete backends run; no proof column)." };
     static readonly Option<string[]> impl = new("--impl") { Description = "Check code ⊑ VMCSInit for these ELF32 objects (gcc -m32 -O2 -fno-pic -fno-pie … -c; any subset of the six primitives, impl/vmx.o gives the rest) instead of the layer pair; repeatable. Without it, check also runs the code layer of impl/vmx.o.", HelpName = "FILE.o", Arity = ArgumentArity.ZeroOrMore };
+    static readonly Option<string?> layers = new("--layers")
+    {
+        Description = "Which refinements run, comma-separated: vmcsinit:pvmxintro (the layer pair, with proofs), code:vmcsinit (the machine code under VMCSInit), " +
+            "code:pvmxintro (their composition: the pair's cases, the VMCSInit run the witness between the code and PVMXIntro). Default: vmcsinit:pvmxintro,code:vmcsinit; under --impl: code:vmcsinit.",
+        HelpName = "LOW:HIGH,…",
+    };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first counterexample (a backend's, else the prover's) as a replayable scenario (docs/scenarios.md; run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
@@ -47,7 +54,7 @@ public static class CheckCommand
             "Exit 0 iff no counterexample and every lemma PROVED, 1 on a counterexample or a REFUTED lemma, 3 if a lemma is UNKNOWN and nothing failed, " +
             "2 on bad input, 130 on Ctrl-C (what finished is printed).")
         {
-            primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save, report, reportDate, impl,
+            primitive, backend, seed, budget, shrink, threads, json, mutant, solver, noProve, save, report, reportDate, impl, layers,
         };
         command.SetAction(Run);
         return command;
@@ -56,10 +63,19 @@ public static class CheckCommand
     /// <summary>Validated options.</summary>
     /// <param name="Refinement">The refinement of the table (and the proofs): the layer pair's, or code ⊑ VMCSInit under --impl.</param>
     /// <param name="Code">The code layer checked after it when no --impl is given (null under --impl or --mutant).</param>
-    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, RefinementDef? Code, string[] Impl, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate);
+    /// <param name="Main">Whether the main table runs (false when only the composition was asked for).</param>
+    /// <param name="Composed">code ⊑ PVMXIntro, checked after the others when --layers names it.</param>
+    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, RefinementDef? Code, string[] Impl, bool Exhaustive, bool Random, RandomOptions RandomOptions, Mutant? Mutant, int Threads, SolverKind? Solver, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate)
+    {
+        public bool Main { get; init; } = true;
+        public ComposedRefinement? Composed { get; init; }
+    }
 
     /// <summary>What finished: the backend reports and lemmas, in order, and whether Ctrl-C stopped the run.</summary>
-    sealed record Outcome(List<BackendReport> Reports, List<LemmaResult> Lemmas, bool Interrupted, List<BackendReport> CodeReports);
+    sealed record Outcome(List<BackendReport> Reports, List<LemmaResult> Lemmas, bool Interrupted, List<BackendReport> CodeReports)
+    {
+        public List<BackendReport> ComposedReports { get; init; } = [];
+    }
 
     /// <summary>The code refinement's reports: under --impl the main ones, else those of the default code layer.</summary>
     static List<BackendReport> CodeOf(Outcome o, Plan plan) => plan.Impl.Length > 0 ? o.Reports : o.CodeReports;
@@ -95,11 +111,12 @@ public static class CheckCommand
             : Task.CompletedTask;
         var reports = new List<BackendReport>();
         var codeReports = new List<BackendReport>();
-        int runs = plan.Prims.Length * ((plan.Exhaustive ? 1 : 0) + (plan.Random ? 1 : 0)) * (plan.Code is null ? 1 : 2);
+        var composedReports = new List<BackendReport>();
+        int runs = plan.Prims.Length * ((plan.Exhaustive ? 1 : 0) + (plan.Random ? 1 : 0)) * ((plan.Main ? 1 : 0) + (plan.Code is null ? 0 : 1) + (plan.Composed is null ? 0 : 1));
         string Lemmas() { lock (lemmas) return plan.Solver is null ? "" : $", {lemmas.Count}/{plan.Prims.Length} lemmas done"; }
         try
         {
-            foreach (var p in plan.Prims)
+            foreach (var p in plan.Main ? plan.Prims : [])
             {
                 report($"{reports.Count}/{runs} backend runs done{Lemmas()}, checking {p.Name}");
                 if (plan.Exhaustive) reports.Add(ExhaustiveBackend.Run(plan.Refinement, p, plan.Threads, cancel));
@@ -114,6 +131,13 @@ public static class CheckCommand
                     report($"{reports.Count + codeReports.Count}/{runs} backend runs done{Lemmas()}, checking the code of {p.Name}");
                     if (plan.Random) codeReports.Add(RandomBackend.Run(code, p, plan.RandomOptions));
                 }
+            if (plan.Composed is { } composed)
+                foreach (var p in plan.Prims.Select(p => composed.Find(p.Name)!))
+                {
+                    report($"{reports.Count + codeReports.Count + composedReports.Count}/{runs} backend runs done{Lemmas()}, checking {composed.Name} on {p.Name}");
+                    if (plan.Exhaustive) composedReports.Add(ComposedCheck.Exhaustive(composed, p, plan.Threads, cancel));
+                    if (plan.Random) composedReports.Add(ComposedCheck.Random(composed, p, plan.RandomOptions));
+                }
             while (!proofs.Wait(200)) report($"{reports.Count}/{runs} backend runs done{Lemmas()}, proving");
             proofs.GetAwaiter().GetResult();
         }
@@ -121,9 +145,9 @@ public static class CheckCommand
         {
             try { proofs.GetAwaiter().GetResult(); }
             catch (Exception inner) when (IsCancellation(inner)) { }
-            lock (lemmas) return new Outcome(reports, [.. lemmas], Interrupted: true, codeReports);
+            lock (lemmas) return new Outcome(reports, [.. lemmas], Interrupted: true, codeReports) { ComposedReports = composedReports };
         }
-        return new Outcome(reports, lemmas, Interrupted: false, codeReports);
+        return new Outcome(reports, lemmas, Interrupted: false, codeReports) { ComposedReports = composedReports };
     }
 
     static bool IsCancellation(Exception e) =>
@@ -143,7 +167,7 @@ public static class CheckCommand
     /// <summary>130 when interrupted; 1 on a counterexample, a vacuous check, or a refuted or vacuous lemma; else 3 if a lemma is unknown; else 0.</summary>
     static int ExitCode(Outcome o) =>
         o.Interrupted ? ExitCodes.Interrupted
-        : o.Reports.Any(x => !x.Passed) || o.CodeReports.Any(x => !x.Passed) || o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
+        : o.Reports.Any(x => !x.Passed) || o.CodeReports.Any(x => !x.Passed) || o.ComposedReports.Any(x => !x.Passed) || o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
         : o.Lemmas.Any(l => l.Verdict == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
 
     /// <summary>Null and the plan, or the error line ("check: --x: …").</summary>
@@ -161,6 +185,22 @@ public static class CheckCommand
             catch (ObjectFileError e) { return $"{Name}: --impl: {e.Message}"; }
             code = null;
         }
+        if (Layers(r.GetValue(layers), files.Length > 0) is not { } steps) return $"{Name}: --layers: expected a comma-separated list of {string.Join(", ", LayerSteps)}, got '{r.GetValue(layers)}'";
+        var codeStep = files.Length > 0 ? refinement : CodeLayer.Default;
+        bool main = true;
+        if (files.Length == 0 && !steps.Contains(PairStep))
+        {
+            if (m is not null) return $"{Name}: --mutant mutates the layer pair's specs; --layers {r.GetValue(layers)} does not check the pair";
+            if (Given(r, solver)) return $"{Name}: --solver chooses the solver of the layer pair's proofs; --layers {r.GetValue(layers)} does not check the pair";
+            code = null;
+            if (steps.Contains(CodeStep)) (refinement, files) = (codeStep, [ImplObjects.DefaultName]);   // the built-in code as if given with --impl
+            else main = false;
+        }
+        else if (files.Length == 0 && !steps.Contains(CodeStep)) code = null;
+        else if (files.Length > 0 && steps.Contains(PairStep)) return $"{Name}: --layers {PairStep} checks the layer pair, which --impl does not (run it without --impl)";
+        else if (files.Length > 0 && !steps.Contains(CodeStep)) main = false;
+        if (steps.Contains(ComposedStep) && m is not null) return $"{Name}: --mutant mutates the layer pair's specs, which {ComposedStep} composes with the code only unmutated";
+        var composedRefinement = steps.Contains(ComposedStep) ? new ComposedRefinement(codeStep, VmxLayerPair.Refinement) : null;
         if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
         string b = r.GetValue(backend)!;
         if (b is not ("all" or "exhaustive" or "random")) return $"{Name}: --backend: expected exhaustive, random or all, got '{b}'";
@@ -182,7 +222,7 @@ public static class CheckCommand
         if (t < 0) return $"{Name}: --threads: expected a non-negative number, got {t}";
         if (t > MaxThreads) return $"{Name}: --threads: {t} is too large (at most {MaxThreads})";
         SolverKind? sv = null;
-        if (r.GetValue(noProve) || files.Length > 0)
+        if (r.GetValue(noProve) || files.Length > 0 || !main)
         {
             if (Given(r, solver)) return $"{Name}: --solver chooses the solver of the proofs, which --no-prove skips";
         }
@@ -195,8 +235,20 @@ public static class CheckCommand
         if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) return $"{Name}: {badReport}";
         var random = new RandomOptions(n, sd ?? RandomBackend.NewMasterSeed(), s, t, Interrupts.Token);
         if (files.Length > 0 && r.GetValue(save) is not null) return $"{Name}: --save-counterexample writes a layer-pair scenario; a code counterexample is reproduced with its --seed";
-        plan = new Plan(refinement, prims, code, files, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json), r.GetValue(report), date);
+        if (r.GetValue(save) is not null && !main) return $"{Name}: --save-counterexample writes a layer-pair scenario; --layers {r.GetValue(layers)} does not check the pair";
+        plan = new Plan(refinement, prims, code, files, b != "random", b != "exhaustive", random, m, t, sv, r.GetValue(save), r.GetValue(json), r.GetValue(report), date) { Main = main, Composed = composedRefinement };
         return null;
+    }
+
+    const string PairStep = "vmcsinit:pvmxintro", CodeStep = "code:vmcsinit", ComposedStep = "code:pvmxintro";
+    static readonly string[] LayerSteps = [PairStep, CodeStep, ComposedStep];
+
+    /// <summary>The refinement steps --layers names (its default without it), or null for an unknown one.</summary>
+    static HashSet<string>? Layers(string? text, bool impl)
+    {
+        if (text is null) return impl ? [CodeStep] : [PairStep, CodeStep];
+        var steps = text.Split(',', StringSplitOptions.TrimEntries).Select(x => x.ToLowerInvariant()).ToHashSet();
+        return steps.Count > 0 && steps.All(LayerSteps.Contains) ? steps : null;
     }
 
     /// <summary>Given on the command line (an option's default does not count).</summary>
@@ -207,8 +259,11 @@ public static class CheckCommand
         var console = AnsiConsole.Console;
         var (reports, lemmas) = (o.Reports, o.Lemmas);
         if (plan.Mutant is { } m) console.MarkupLine($"mutant: [bold]{m.Name}[/] — {Markup.Escape(m.Description)}");
-        console.WriteLine(plan.Refinement.Name + (plan.Impl.Length > 0 ? $" — {plan.Refinement.Lower.Name}" : ""));
-        console.Write(plan.Solver is null ? Tables.Reports(reports) : Tables.Reports(reports, lemmas));
+        if (plan.Main)
+        {
+            console.WriteLine(plan.Refinement.Name + (plan.Impl.Length > 0 || plan.Refinement != VmxLayerPair.Refinement ? $" — {plan.Refinement.Lower.Name}" : ""));
+            console.Write(plan.Solver is null ? Tables.Reports(reports) : Tables.Reports(reports, lemmas));
+        }
         if (plan.Code is { } code && o.CodeReports.Count > 0)
         {
             console.WriteLine($"{code.Name} — {code.Lower.Name}");
@@ -227,11 +282,23 @@ public static class CheckCommand
             CounterexamplePrinter.Print(console, r.Counterexample!, options: implOptions);
             foreach (var line in CodeTrace.Of(codeRefinement!, r.Counterexample!.Case)) console.WriteLine("  " + line);
         }
+        if (plan.Composed is { } composed && o.ComposedReports.Count > 0)
+        {
+            console.WriteLine($"{composed.Name} — {composed.Lower.Lower.Name} ⊑ {composed.Middle.Name} ⊑ {composed.Upper.Upper.Name}; relation {composed.RelationText}");
+            console.Write(Tables.Reports(o.ComposedReports));
+            foreach (var r in o.ComposedReports.Where(x => x.Counterexample is not null))
+            {
+                var step = ComposedCheck.StepOf(composed, r.Counterexample!.Outcome);
+                console.WriteLine($"{composed.Name}: the step {step.Name} fails:");
+                CounterexamplePrinter.Print(console, r.Counterexample!, options: step == composed.Lower ? implOptions + " --layers code:pvmxintro" : "--layers code:pvmxintro");
+                if (step == composed.Lower) foreach (var line in CodeTrace.Of(composed.Lower, r.Counterexample!.Case)) console.WriteLine("  " + line);
+            }
+        }
         foreach (var l in lemmas.Where(x => x.Verdict != Verdict.Proved)) PrintLemma(console, l);
         if (saved is not null) console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
-        long cases = reports.Sum(x => x.Cases) + o.CodeReports.Sum(x => x.Cases);
+        long cases = reports.Sum(x => x.Cases) + o.CodeReports.Sum(x => x.Cases) + o.ComposedReports.Sum(x => x.Cases);
         string proved = plan.Solver is not { } sv ? "" : $", {lemmas.Count(x => x.Verdict == Verdict.Proved)}/{lemmas.Count} lemmas proved ({SolverFactory.NameOf(sv)})";
-        var all = reports.Concat(o.CodeReports).ToList();
+        var all = reports.Concat(o.CodeReports).Concat(o.ComposedReports).ToList();
         int failed = all.Count(x => x.Verdict == CheckVerdict.Counterexample), vacuous = all.Count(x => x.Verdict == CheckVerdict.Vacuous);
         int refuted = lemmas.Count(x => x.Verdict == Verdict.Refuted), vacuousLemmas = lemmas.Count(x => x.Verdict == Verdict.Vacuous), unknown = lemmas.Count(x => x.Verdict == Verdict.Unknown);
         console.MarkupLine(ExitCode(o) switch
@@ -268,7 +335,7 @@ public static class CheckCommand
             ["command"] = Name,
             ["mutant"] = plan.Mutant?.Name,
             ["seed"] = plan.Random ? plan.RandomOptions.Seed : null,
-            ["passed"] = !o.Interrupted && o.Reports.All(x => x.Passed) && o.CodeReports.All(x => x.Passed),
+            ["passed"] = !o.Interrupted && o.Reports.All(x => x.Passed) && o.CodeReports.All(x => x.Passed) && o.ComposedReports.All(x => x.Passed),
             ["refinement"] = plan.Refinement.Name,
             ["impl"] = plan.Impl.Length > 0 ? new JsonArray([.. plan.Impl.Select(f => (JsonNode)f)]) : null,
             ["proved"] = plan.Solver is null ? null : !o.Interrupted && o.Lemmas.All(x => x.Verdict == Verdict.Proved),
@@ -282,6 +349,13 @@ public static class CheckCommand
                 ["refinement"] = codeLayer.Name,
                 ["layer"] = codeLayer.Lower.Name,
                 ["results"] = new JsonArray([.. o.CodeReports.Select(x => (JsonNode)JsonReport.Report(x))]),
+            } : null,
+            ["composed"] = plan.Composed is { } composed ? new JsonObject
+            {
+                ["refinement"] = composed.Name,
+                ["steps"] = new JsonArray(composed.Lower.Name, composed.Upper.Name),
+                ["relation"] = composed.RelationText,
+                ["results"] = new JsonArray([.. o.ComposedReports.Select(x => (JsonNode)JsonReport.Report(x))]),
             } : null,
         };
         return RunInfo.AddTo(doc);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using VmxLayers.Cli.Output;
+using VmxLayers.Code;
 using VmxLayers.Mutants;
 using VmxLayers.Smt.Solvers;
 
@@ -61,21 +62,33 @@ public static class MutantsCommand
         var options = new KillOptions(selected, r.GetValue(budget), sv, r.GetValue(cpus), Rlimit: r.GetValue(rlimit), Cancel: Interrupts.Token);
         var sw = Stopwatch.StartNew();
         var rows = new List<KillRow>();
+        var codeRows = new List<CodeKillRow>();
         bool interrupted = ProgressLine.Run(Cmd, report =>
         {
             try
             {
                 KillMatrix.Run(options, row => { rows.Add(row); report($"{rows.Count}/{MutantCatalog.All.Count} mutants done, last {row.Mutant.Name}"); });
+                if (selected.Any(CodeKillMatrix.Backends.Contains))
+                    CodeKillMatrix.Run(options, row => { codeRows.Add(row); report($"{codeRows.Count}/{ImplObjects.Mutants.Count} code mutants done, last {row.Mutant.Name}"); });
                 return false;
             }
             catch (OperationCanceledException) when (options.Cancel.IsCancellationRequested) { return true; }
         });
-        int code = interrupted ? ExitCodes.Interrupted : rows.Any(Wrong) ? ExitCodes.Failed : ExitCodes.Ok;
+        int code = interrupted ? ExitCodes.Interrupted : rows.Any(Wrong) || codeRows.Any(x => x.Wrong) ? ExitCodes.Failed : ExitCodes.Ok;
         var doc = MatrixJson(rows, options, sw.Elapsed, interrupted, code);
+        doc["codeMutants"] = codeRows.Count == 0 ? null : new JsonArray([.. codeRows.Select(x => (JsonNode)new JsonObject
+        {
+            ["name"] = x.Mutant.Name, ["description"] = x.Mutant.Description, ["equivalent"] = x.Mutant.EquivalentBecause is not null,
+            ["backends"] = new JsonObject(x.Cells.Select(c => KeyValuePair.Create(c.Backend.ToString().ToLowerInvariant(), (JsonNode?)new JsonObject
+            {
+                ["killed"] = c.Killed, ["seconds"] = c.Time.TotalSeconds, ["where"] = c.Where,
+            }))),
+        })]);
         if (r.GetValue(json)) Console.WriteLine(JsonReport.Text(doc));
         else
         {
             MatrixText.Print(rows, options, sw.Elapsed);
+            if (codeRows.Count > 0) MatrixText.PrintCode(codeRows);
             if (interrupted) AnsiConsole.WriteLine($"interrupted (Ctrl-C): {rows.Count} of {MutantCatalog.All.Count} mutants finished; the others have no result");
         }
         return WriteReport(r.GetValue(report), doc, date, code);

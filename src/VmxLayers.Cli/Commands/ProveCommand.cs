@@ -25,6 +25,7 @@ public static class ProveCommand
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
     static readonly Option<string[]> impl = new("--impl") { Description = "Prove code ⊑ VMCSInit for these ELF32 objects (any subset of the six primitives, impl/vmx.o gives the rest; repeatable): the machine code executed symbolically against VMCSInit's specs, instead of the layer pair.", HelpName = "FILE.o", Arity = ArgumentArity.ZeroOrMore };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the table." };
+    static readonly Option<string?> layers = new("--layers") { Description = "Which refinement to prove: vmcsinit:pvmxintro (default) or code:vmcsinit (the machine code of impl/vmx.o, or of --impl's objects, by symbolic execution). code:pvmxintro: prove its two steps (bad input).", HelpName = "LOW:HIGH" };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
 
@@ -33,7 +34,7 @@ public static class ProveCommand
         var cmd = new Command(Name, "Prove the simulation lemma of each primitive for all inputs with an SMT solver; a refuted lemma shows a counterexample replayed concretely. " +
             "Exit 0 iff every lemma is PROVED, 1 if one is REFUTED or VACUOUS, 3 if one is UNKNOWN and none failed, 2 on bad input, 130 on Ctrl-C (the finished lemmas are printed).")
         {
-            primitive, emit, solver, rlimit, mutant, save, json, report, reportDate, impl,
+            primitive, emit, solver, rlimit, mutant, save, json, report, reportDate, layers, impl,
         };
         cmd.SetAction(Run);
         return cmd;
@@ -85,13 +86,19 @@ public static class ProveCommand
     static string? Validate(ParseResult r, out Plan plan)
     {
         plan = null!;
-        if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
         string[] files = r.GetValue(impl) ?? [];
-        if (files.Length > 0)
+        string? l = r.GetValue(layers)?.Trim().ToLowerInvariant();
+        if (l is not (null or "vmcsinit:pvmxintro" or "code:vmcsinit"))
+            return l == "code:pvmxintro"
+                ? $"{Name}: --layers code:pvmxintro: the composed proof is not built; prove its two steps (--layers code:vmcsinit, --layers vmcsinit:pvmxintro), or `check --layers code:pvmxintro` checks it concretely"
+                : $"{Name}: --layers: expected vmcsinit:pvmxintro, code:vmcsinit or code:pvmxintro, got '{r.GetValue(layers)}'";
+        if (l == "vmcsinit:pvmxintro" && files.Length > 0) return $"{Name}: --impl names the code layer's objects, which --layers vmcsinit:pvmxintro does not prove";
+        if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
+        if (files.Length > 0 || l == "code:vmcsinit")
         {
             if (m is not null) return $"{Name}: --mutant mutates the layer pair's specs, which --impl does not prove";
             if (r.GetValue(save) is not null) return $"{Name}: --save-counterexample writes a scenario of the layer pair, which --impl does not prove (a refutation's case is printed)";
-            try { refinement = CodeTrace.FromFiles(files); }
+            try { refinement = files.Length > 0 ? CodeTrace.FromFiles(files) : CodeLayer.Default; }
             catch (ObjectFileError e) { return $"{Name}: --impl: {e.Message}"; }
         }
         if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;

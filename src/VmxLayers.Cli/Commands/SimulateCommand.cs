@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using VmxLayers.Cli.Output;
+using VmxLayers.Code.Elf;
+using VmxLayers.Code.Layering;
+using VmxLayers.Layers;
 using VmxLayers.Cosim;
 using VmxLayers.Guest;
 using VmxLayers.Mutants;
@@ -33,6 +36,12 @@ public static class SimulateCommand
     static readonly Option<string?> fullEvery = Text("--full-check-every", "N", "Full relation check every N exits (default 250 per CPU: 1000 for 4 CPUs); the incremental check runs after every step.");
     static readonly Option<string?> guestBudget = Text("--guest-budget", "N", "Guest instructions allowed between two exits before the guest counts as stuck (a guest fault). Default 10,000,000.");
     static readonly Option<string?> guestMemory = Text("--guest-memory", "SIZE", "Memory of each guest in bytes, or with a K or M suffix (KiB, MiB), 4K..1024M; the stack starts at its top. Default 64K.");
+    static readonly Option<string[]> impl = new("--impl")
+    {
+        Description = "Three layers: each CPU's host runs the machine code of its primitive calls (`code`: the built-in impl/vmx.o; or ELF32 objects, impl/vmx.o giving the primitives they leave out; repeatable) " +
+            "in lockstep under VMCSInit and PVMXIntro, code ⊑ VMCSInit's relation checked after every call beside the layer pair's.",
+        HelpName = "code|FILE.o", Arity = ArgumentArity.OneOrMore,
+    };
     static readonly Option<bool> json = new("--json") { Description = "Print the report as one JSON document." };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
@@ -50,7 +59,7 @@ public static class SimulateCommand
             "1 on an unrelated step or a wrong output; 2 on bad options or an unloadable guest; 4 when a guest faulted (an instruction outside the set, " +
             "a memory access outside guest memory, a divide error, the budget exhausted); 130 on Ctrl-C (what ran is summarised).")
         {
-            cpus, guests, exits, interleave, seed, mutant, fullEvery, guestBudget, guestMemory, json, report, reportDate,
+            cpus, guests, exits, interleave, seed, mutant, fullEvery, guestBudget, guestMemory, impl, json, report, reportDate,
         };
         command.SetAction(Run);
         return command;
@@ -106,6 +115,8 @@ public static class SimulateCommand
             if (!MutantCatalog.TryParse(m, out var mu)) { error = $"--mutant: unknown mutant '{m}' (known: {string.Join(", ", MutantCatalog.All.Select(x => x.Name))})"; return null; }
             o = o with { Refinement = mu.On(o.Refinement), MutantName = mu.Name };
         }
+        if (r.GetResult(impl) is not null && Code(r.GetValue(impl) ?? [], o.Refinement, out error) is { } code) o = o with { Code = code };
+        else if (error is not null) return null;
         var g = r.GetValue(guests) ?? [];
         if (r.GetResult(guests) is not null && g.Length == 0) { error = "--guest: expected a guest name or a .bin file"; return null; }
         foreach (var name in g)
@@ -118,6 +129,23 @@ public static class SimulateCommand
         o = o with { Guests = g };
         if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) { error = badReport; return null; }
         return new Parsed(o, r.GetValue(json), r.GetValue(report), date);
+    }
+
+    /// <summary>The code refinement of --impl (`code` alone: impl/vmx.o), checked to compose over the layers run; null and the error line otherwise.</summary>
+    static RefinementDef? Code(string[] files, RefinementDef layers, out string? error)
+    {
+        error = null;
+        RefinementDef code;
+        if (files is ["code"]) code = CodeLayer.Default;
+        else if (files.Contains("code")) { error = "--impl: `code` (the built-in impl/vmx.o) cannot be combined with object files"; return null; }
+        else
+        {
+            try { code = CodeTrace.FromFiles(files); }
+            catch (ObjectFileError e) { error = $"--impl: {e.Message}"; return null; }
+        }
+        try { _ = new ComposedRefinement(code, layers); }
+        catch (ArgumentException e) { error = $"--impl: the code runs under VMCSInit's specs, which this mutant changes ({e.Message})"; return null; }
+        return code;
     }
 
     /// <summary>"65536", "64K", "64KiB", "16M", "16MiB" → bytes within 4 KiB..1 GiB, else null.</summary>
@@ -175,7 +203,8 @@ public static class SimulateCommand
         w.WriteLine($"simulate: {o.Cpus} CPU(s), interleave {(o.Interleave == Interleave.RoundRobin ? "rr" : $"random (seed {o.Seed})")}, mutant {o.MutantName ?? "none"}" +
             (o.MaxExits is { } k ? $", exit cap {k:N0} (ended guests restart)" : ", every guest runs once"));
         w.WriteLine($"exits: {r.Exits:N0} ({string.Join(", ", r.ExitsByReason.Select(kv => $"{kv.Key} {kv.Value:N0}"))})");
-        w.WriteLine($"primitives: {r.PrimitiveCalls:N0} checked calls on both layers ({string.Join(", ", r.PrimitiveCallsByName.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); vmcs_readz passthrough {r.PassthroughCalls:N0}; guest steps {r.GuestSteps:N0}");
+        if (o.Code is { } code) w.WriteLine($"layers: {o.Refinement.Upper.Name} over {o.Refinement.Lower.Name} over {code.Lower.Name}; {r.CodeCalls:N0} calls of the machine code, each checked by {code.Name}'s relation");
+        w.WriteLine($"primitives: {r.PrimitiveCalls:N0} checked calls on {(o.Code is null ? "both" : "all three")} layers ({string.Join(", ", r.PrimitiveCallsByName.Select(kv => $"{kv.Key} {kv.Value:N0}"))}); vmcs_readz passthrough {r.PassthroughCalls:N0}; guest steps {r.GuestSteps:N0}");
         w.WriteLine($"guests: {r.GuestInstructions:N0} instructions, {r.GuestMips:N1} MIPS while interpreting ({r.GuestTime.TotalSeconds:F2} s); " +
             $"budget {o.GuestBudget:N0} instructions between exits, {o.GuestMemory / 1024:N0} KiB of memory each");
         w.WriteLine($"relation checks: {r.Checks.Incremental:N0} incremental (after every step: {r.Checks.Slots:N0} slots, {r.Checks.VmcsFields:N0} VMCS fields), {r.Checks.Full:N0} full");
@@ -247,6 +276,7 @@ public static class SimulateCommand
         ["failure"] = r.Failure is { } f ? new Dictionary<string, object?> { ["kind"] = f.Kind.ToString(), ["cpu"] = f.Cpu, ["step"] = f.Step, ["clause"] = f.Clause, ["high"] = f.High, ["low"] = f.Low } : null,
         ["cpus"] = r.Options.Cpus,
         ["mutant"] = r.Options.MutantName,
+        ["code"] = r.Options.Code is { } code ? new Dictionary<string, object?> { ["layer"] = code.Lower.Name, ["refinement"] = code.Name, ["calls"] = r.CodeCalls } : null,
         ["exits"] = r.Exits,
         ["exitsByReason"] = r.ExitsByReason,
         ["primitiveCalls"] = r.PrimitiveCalls,

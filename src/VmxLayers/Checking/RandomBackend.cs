@@ -26,8 +26,14 @@ public static partial class RandomBackend
 
     public static BackendReport Run(RefinementDef refinement, PrimitiveDef def, RandomOptions options)
     {
-        var gen = Gens.For(def);
         var statement = refinement.Statement(def);
+        return Run(def, c => CaseCheck.Evaluate(statement, c), o => ReplayableCase.Prefer(statement, o), options);
+    }
+
+    /// <summary>The cases of <paramref name="def"/> judged by <paramref name="evaluate"/> (a composed refinement's check); <paramref name="prefer"/> picks the reported outcome.</summary>
+    public static BackendReport Run(PrimitiveDef def, Func<ConcreteCase, CaseOutcome> evaluate, Func<CaseOutcome, CaseOutcome> prefer, RandomOptions options)
+    {
+        var gen = Gens.For(def);
         var tally = new Tally();
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         string master = options.Seed ?? NewMasterSeed();
@@ -36,7 +42,7 @@ public static partial class RandomBackend
         var gate = new Lock();
         Parallel.For(0L, options.Budget, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = options.Cancel }, (i, state) =>
         {
-            var o = CaseCheck.Evaluate(statement, gen.Generate(PCG.Parse(CaseSeed(master, def.Name, i)), null, out _));
+            var o = evaluate(gen.Generate(PCG.Parse(CaseSeed(master, def.Name, i)), null, out _));
             tally.Add(o.Status);
             if (o.Status != CaseStatus.Violated) return;
             lock (gate) if (first is null || i < first) first = i;
@@ -47,13 +53,13 @@ public static partial class RandomBackend
         if (seed is not null)
         {
             if (options.ShrinkSeconds > 0 && !options.Cancel.IsCancellationRequested)
-                seed = Sample(gen, c => CaseCheck.Evaluate(statement, c).Status != CaseStatus.Violated, seed, 1, (int)Math.Ceiling(options.ShrinkSeconds), threads) ?? seed;
+                seed = Sample(gen, c => evaluate(c).Status != CaseStatus.Violated, seed, 1, (int)Math.Ceiling(options.ShrinkSeconds), threads) ?? seed;
             options.Cancel.ThrowIfCancellationRequested();
             var c = gen.Generate(PCG.Parse(seed), null, out _);
-            var outcome = CaseCheck.Evaluate(statement, c);
+            var outcome = evaluate(c);
             if (outcome.Status != CaseStatus.Violated)
                 throw new InvalidOperationException($"seed {seed} does not reproduce its counterexample (nondeterministic evaluation?)");
-            cx = new Counterexample(Backend.Random, ReplayableCase.Prefer(statement, outcome), seed);
+            cx = new Counterexample(Backend.Random, prefer(outcome), seed);
         }
         var scope = $"{tally.Cases} random cases from master seed {master}: TOTAL_CPU ∈ {{{string.Join(",", Gens.TotalCpus)}}}, any cpu, 4 block layouts, every slot and the exit VMCS fields of every CPU drawn as related pairs";
         return new BackendReport(def.Primitive, Backend.Random, tally.Cases, tally.HypothesisHeld, tally.HighSucceeded, sw.Elapsed, scope, cx, seed ?? master);

@@ -24,6 +24,8 @@ internal sealed class CheckedWorld
     readonly Primitive[] primitives;
     readonly SimStatement[] statements;   // by the refinement's primitive order: the co-simulation's calls find theirs by reference
     readonly VmxRelation relation;
+    readonly CodeSide? code;   // the machine code under the middle layer (a three-layer run), or null
+    static readonly RegBox undefRegs = new(RegSet.Undef);
     StepOutcome step;   // reused: the outcome of the last step (two 400-byte register sets; no allocation per call)
 
     public World World { get; private set; }
@@ -34,13 +36,18 @@ internal sealed class CheckedWorld
     public IReadOnlyList<(Primitive Primitive, long Calls)> CallsByPrim => [.. primitives.Select((p, k) => (p, calls[k]))];
     public long TotalCalls => calls.Sum();
     public CheckCounts Checks => new(incremental.Steps, incremental.Slots, incremental.Fields, FullChecks);
+    /// <summary>Calls the machine code ran and the code step's relation judged (0 without a code layer).</summary>
+    public long CodeCalls => code?.Checks ?? 0;
 
     /// <summary>
     /// `owned`: run on <see cref="World.Owned"/>, updated in place (the default: nothing else sees this world's past).
     /// `verifyTouchLog` (tests, needs the persistent world): also diff every step and fail on a change the touch log missed.
     /// </summary>
-    public CheckedWorld(World world, RefinementDef refinement, bool owned = true, bool verifyTouchLog = false)
+    /// <summary>`composed`: also run its lower step's bottom layer (the machine code) under the middle layer, judged by that step's relation.</summary>
+    public CheckedWorld(World world, RefinementDef refinement, bool owned = true, bool verifyTouchLog = false, ComposedRefinement? composed = null, bool codeFullEveryCall = false)
     {
+        if (composed is not null && !ReferenceEquals(composed.Upper, refinement)) throw new ArgumentException($"{composed.Name} does not compose over {refinement.Name}");
+        code = composed is null ? null : new CodeSide(world, composed, codeFullEveryCall);
         if (owned && verifyTouchLog) throw new ArgumentException("verifying the touch log needs the persistent world (it diffs before and after)");
         World = owned ? world.Owned() : world;
         relation = refinement.Relation as VmxRelation ?? throw new ArgumentException($"the co-simulation checks the VMX relation; {refinement.Name} has {refinement.Relation.Name}");
@@ -65,7 +72,8 @@ internal sealed class CheckedWorld
         touched.Clear();
         Lockstep.Call(World, cpu, statements[k], args[..p.Arity], args[..p.Arity], in RegSet.Undef, in RegSet.Undef, false, ref step);
         Accept(cpu, k);
-        return step.High.Ret;
+        if (code is null) return step.High.Ret;
+        return code.Call(cpu, p, args[..p.Arity], undefRegs, World.Low, step.Low.Ret, step.Low.RegsBox, touched).Ret;
     }
 
     /// <summary>An asm primitive (vmx_exit, vmx_enter); returns the low layer's output registers (what the CPU really holds).</summary>
@@ -75,7 +83,8 @@ internal sealed class CheckedWorld
         touched.Clear();
         Lockstep.CallAsm(World, cpu, statements[k], regs, ref step);
         Accept(cpu, k);
-        return step.Low.RegsBox;
+        if (code is null) return step.Low.RegsBox;
+        return code.Call(cpu, p, [], regs, World.Low, Val.Vundef, step.Low.RegsBox, touched).Regs;   // what the CPU really holds: the code's
     }
 
     /// <summary>The hardware side of a VM exit: hostin and the VMCS exit fields, on both layers.</summary>
@@ -90,6 +99,7 @@ internal sealed class CheckedWorld
         Lockstep.Guest(World, cpu, fields, null, ref step);
         GuestSteps++;
         Commit(cpu, "guest step (hostin + VMCS exit fields)");
+        code?.Guest(cpu, fields);
     }
 
     /// <summary>
@@ -102,6 +112,8 @@ internal sealed class CheckedWorld
         var (lowOk, low, lowWhy) = Passthrough(World.Low, cpu, encoding);
         PassthroughCalls++;
         if (!highOk || !lowOk || low != high) throw PassthroughFailure(cpu, encoding, highOk, high, highWhy, lowOk, low, lowWhy);
+        if (code?.VmcsReadz(cpu, encoding) is { } c && (!c.Ok || c.Value != high))
+            throw PassthroughFailure(cpu, encoding, true, high, null, c.Ok, c.Value, $"on {code.LayerName}: fails");
         return (uint)high;
     }
 
@@ -126,6 +138,7 @@ internal sealed class CheckedWorld
         FullChecks++;
         if (WorldRelation.Check(World, relation) is { } why)
             throw new CosimStop(new(FailureKind.Unrelated, -1, $"full relation check ({when})", why));
+        code?.FullCheck(World.Low, when);
     }
 
     void Accept(int cpu, int k)

@@ -32,7 +32,8 @@ public static class CoSimulation
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         long allocated0 = GC.GetAllocatedBytesForCurrentThread();
         var clock = Stopwatch.StartNew();
-        var world = new CheckedWorld(World.Initial(options.Cpus, stackBlocks: options.Cpus), options.Refinement, owned: !options.Persistent && !options.VerifyTouchLog, options.VerifyTouchLog);
+        var composed = options.Code is { } code ? new Layers.ComposedRefinement(code, options.Refinement) : null;
+        var world = new CheckedWorld(World.Initial(options.Cpus, stackBlocks: options.Cpus), options.Refinement, owned: !options.Persistent && !options.VerifyTouchLog, options.VerifyTouchLog, composed, options.CodeFullEveryCall);
         long exits = 0;
         var byReason = new long[64];
         bool Restart() => options.MaxExits is not null;
@@ -86,6 +87,7 @@ public static class CoSimulation
             elapsed, cpuTime, cpus, GC.GetTotalMemory(forceFullCollection: false), self.PeakWorkingSet64, heap, allocated)
         {
             FinalWorld = world.World,
+            CodeCalls = world.CodeCalls,
             GuestTime = TimeSpan.FromSeconds(runners.Sum(r => r.GuestTicks) / (double)Stopwatch.Frequency),
         };
     }

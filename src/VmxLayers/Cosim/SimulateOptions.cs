@@ -19,6 +19,11 @@ public sealed record SimulateOptions
     public int Seed { get; init; } = 1;
     /// <summary>The refinement whose layers run in lockstep (a mutant's, to show the co-simulation catches it).</summary>
     public RefinementDef Refinement { get; init; } = VmxLayerPair.Refinement;
+    /// <summary>
+    /// The code refinement (code ⊑ VMCSInit) whose machine code runs under <see cref="Refinement"/>'s lower layer, each
+    /// call judged by its relation (three layers in lockstep); null: two layers.
+    /// </summary>
+    public RefinementDef? Code { get; init; }
     /// <summary>The name of the mutant <see cref="Refinement"/> carries, for reports (null: the real layers).</summary>
     public string? MutantName { get; init; }
     /// <summary>
@@ -35,6 +40,8 @@ public sealed record SimulateOptions
     public long FullCheckInterval => FullCheckEvery ?? DefaultFullCheckPerCpu * Math.Max(1, Cpus);
     /// <summary>Tests: also diff the persistent structures after every step and fail on a change the touch log missed.</summary>
     internal bool VerifyTouchLog { get; init; }
+    /// <summary>Tests: the code step's state goals in full after every call instead of its incremental check.</summary>
+    internal bool CodeFullEveryCall { get; init; }
     /// <summary>Tests: run on the persistent world instead of one updated in place (<see cref="Machine.World.Owned"/>).</summary>
     internal bool Persistent { get; init; }
     /// <summary>Stops the run between two steps; the report then says <see cref="SimulationReport.Interrupted"/>.</summary>

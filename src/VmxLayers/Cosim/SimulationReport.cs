@@ -55,6 +55,8 @@ public sealed record SimulationReport(
 {
     /// <summary>Stopped by <see cref="SimulateOptions.Cancel"/> (Ctrl-C) before the guests or the exit cap ended it; the counts are what finished.</summary>
     public bool Interrupted { get; init; }
+    /// <summary>Calls the machine code ran under the middle layer, each judged by code ⊑ VMCSInit's relation (0 unless <see cref="SimulateOptions.Code"/>).</summary>
+    public long CodeCalls { get; init; }
     /// <summary>The world at the end (tests compare runs by it; after a failure it may hold part of the failing step).</summary>
     internal Machine.World? FinalWorld { get; init; }
 

@@ -97,6 +97,21 @@ public sealed class Mem
         return (new Mem(newBlocks, newRoots), newBlocks.Length);
     }
 
+    /// <summary>
+    /// This memory with only the blocks below <paramref name="keep"/>, or null unless every block from there on is freed
+    /// entirely (no Cur or Max permission left). Only for an owner that knows no value refers to those blocks any more:
+    /// a later Alloc reuses their ids (the co-simulation's code layer, whose call frames are freed after every call).
+    /// </summary>
+    public Mem? WithoutFreedTail(int keep)
+    {
+        NotOwned("WithoutFreedTail");
+        if (keep < 1) throw new ArgumentOutOfRangeException(nameof(keep), "block ids start at 1");
+        if (keep >= NextBlock) return this;
+        for (int b = keep; b < NextBlock; b++)
+            if (PermissionRuns(b).Any(r => r.Cur is not null || r.Max is not null)) return null;
+        return new Mem(blocks[..(keep - 1)], AllRoots()[..(keep - 1)]);
+    }
+
     /// <summary>A permission change: new shape for block b, contents shared.</summary>
     Mem WithBlock(int b, BlockData data)
     {
