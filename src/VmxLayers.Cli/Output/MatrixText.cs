@@ -46,7 +46,7 @@ public static class MatrixText
     public static void PrintCode(IReadOnlyList<CodeKillRow> rows)
     {
         var columns = CodeKillMatrix.Backends.Where(b => rows.Any(x => x.Cell(b) is not null)).ToList();
-        var t = new Table().Border(TableBorder.Rounded).AddColumns(["code mutant", "description", .. columns.Select(Name), "prove"]);
+        var t = new Table().Border(TableBorder.Rounded).AddColumns(["code mutant", "description", .. columns.Select(Name)]);
         foreach (var x in rows)
             t.AddRow([x.Mutant.Name, Markup.Escape(x.Mutant.Description), .. columns.Select(b => Markup.Escape(x.Cell(b) switch
             {
@@ -55,12 +55,12 @@ public static class MatrixText
                 { Killed: true } => "killed",
                 _ when x.Mutant.EquivalentBecause is not null => "equivalent",
                 _ => "survived",
-            })), "n/a"]);
+            }))]);
         AnsiConsole.Write(t);
         var live = rows.Where(x => x.Mutant.EquivalentBecause is null).ToList();
         foreach (var b in columns)
             AnsiConsole.WriteLine($"{Name(b)} kill rate: {live.Count(x => x.KilledBy(b))}/{live.Count} of the non-equivalent code mutants");
-        AnsiConsole.WriteLine($"code mutants killed by no backend: {live.Count(x => !x.KilledSomewhere)}/{live.Count}; prove: n/a (the code layer has no proof in this build)");
+        AnsiConsole.WriteLine($"code mutants killed by no backend: {live.Count(x => !x.KilledSomewhere)}/{live.Count}");
     }
 
     public static void Print(IReadOnlyList<KillRow> rows, KillOptions o, TimeSpan elapsed)

@@ -7,7 +7,7 @@ using VmxLayers.Layers;
 
 namespace VmxLayers.Mutants;
 
-/// <summary>One code mutant's row: a cell per backend run (no prove cell: the code layer has no proof in this build).</summary>
+/// <summary>One code mutant's row: a cell per backend run.</summary>
 public sealed record CodeKillRow(CodeMutant Mutant, IReadOnlyList<KillCell> Cells)
 {
     public KillCell? Cell(KillBackend b) => Cells.FirstOrDefault(c => c.Backend == b);
@@ -21,14 +21,15 @@ public sealed record CodeKillRow(CodeMutant Mutant, IReadOnlyList<KillCell> Cell
 }
 
 /// <summary>
-/// The code mutants (impl/mutants) under the concrete backends, on code ⊑ VMCSInit, and the three-layer co-simulation
-/// (the mutant's machine code under VMCSInit and PVMXIntro, default guests). Killed means: exhaustive/random — a
+/// The code mutants (impl/mutants) under the prover and the concrete backends, on code ⊑ VMCSInit, and the three-layer
+/// co-simulation (the mutant's machine code under VMCSInit and PVMXIntro, default guests). Killed means: prove — some
+/// primitive's lemma REFUTED with a counterexample that fails on the concrete executor; exhaustive/random — a
 /// counterexample on some primitive; simulate — an unrelated step or a wrong guest output.
 /// </summary>
 public static class CodeKillMatrix
 {
     /// <summary>The backends a code mutant has a column for.</summary>
-    public static readonly KillBackend[] Backends = [KillBackend.Exhaustive, KillBackend.Random, KillBackend.Simulate];
+    public static readonly KillBackend[] Backends = [KillBackend.Prove, KillBackend.Exhaustive, KillBackend.Random, KillBackend.Simulate];
 
     public static IReadOnlyList<CodeKillRow> Run(KillOptions o, Action<CodeKillRow>? progress = null) =>
         [.. ImplObjects.Mutants.Select(m => { var r = Row(m, o); progress?.Invoke(r); return r; })];
@@ -38,6 +39,7 @@ public static class CodeKillMatrix
         var code = CodeLayer.Refinement(ImplementationLinker.Link([m.Object], ImplObjects.Default));
         var cells = o.Backends.Where(Backends.Contains).Select(b => b switch
         {
+            KillBackend.Prove => KillMatrix.Prove(code.Primitives, code, o.Solver, o.Rlimit, o.Cancel),
             KillBackend.Exhaustive => Concrete(code, b, def => ExhaustiveBackend.Run(code, def, o.Threads, o.Cancel)),
             KillBackend.Random => Concrete(code, b, def => RandomBackend.Run(code, def, new RandomOptions(o.RandomBudget, ShrinkSeconds: 0, Threads: o.Threads, Cancel: o.Cancel))),
             KillBackend.Simulate => Simulate(code, m.Name, o.SimulateCpus, o.Cancel),

@@ -70,11 +70,15 @@ public static class KillMatrix
         return new KillCell(b, false, sw.Elapsed, null);
     }
 
-    static KillCell Prove(Mutant m, RefinementDef r, SolverKind solver, long rlimit, CancellationToken cancel)
+    static KillCell Prove(Mutant m, RefinementDef r, SolverKind solver, long rlimit, CancellationToken cancel) =>
+        Prove(Defs(m, r), r, solver, rlimit, cancel);
+
+    /// <summary>Killed: some primitive's lemma REFUTED with a decoded counterexample that fails concretely (the spec and code mutants' prove column).</summary>
+    internal static KillCell Prove(IEnumerable<PrimitiveDef> defs, RefinementDef r, SolverKind solver, long rlimit, CancellationToken cancel)
     {
         var sw = Stopwatch.StartNew();
         string? note = null;
-        foreach (var def in Defs(m, r))
+        foreach (var def in defs)
         {
             var result = ProveOnce(r, def, new ProveOptions(solver, rlimit, StopAtFirstRefutation: true, Cancel: cancel), out var error);
             if (result is null) { note ??= $"{def.Name}: prover error: {error}"; continue; }

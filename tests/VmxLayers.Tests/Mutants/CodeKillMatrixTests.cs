@@ -1,3 +1,4 @@
+using VmxLayers.Tests.Smt.Solvers;
 using VmxLayers.Code;
 using VmxLayers.Mutants;
 
@@ -23,11 +24,21 @@ public class CodeKillMatrixTests
     }
 
     [Fact]
-    public void AnEquivalentMutantSurvivesSimulateAndProveHasNoColumn()
+    public void AnEquivalentMutantSurvivesSimulate()
     {
-        var row = Row("c-readz-signed-index", KillBackend.Simulate, KillBackend.Prove);
+        var row = Row("c-readz-signed-index", KillBackend.Simulate);
         Assert.False(row.KilledSomewhere);
         Assert.False(row.Wrong);
-        Assert.Null(row.Cell(KillBackend.Prove));
+    }
+
+    /// <summary>The prove column: the mutant's lemma (vmx_readz, the first primitive) is REFUTED with a counterexample that fails concretely.</summary>
+    [SolverFact("libz3")]
+    public void TheProverKillsACMutantTheSimulationMisses()
+    {
+        var row = Row("c-readz-rejects-37", KillBackend.Prove, KillBackend.Simulate);
+        Assert.True(row.KilledBy(KillBackend.Prove), row.Cell(KillBackend.Prove)?.Where);
+        Assert.StartsWith("vmx_readz", row.Cell(KillBackend.Prove)!.Where ?? "");
+        Assert.False(row.KilledBy(KillBackend.Simulate));
+        Assert.False(row.Wrong);
     }
 }
