@@ -58,26 +58,16 @@ public abstract class RelationCode<T, D> where D : struct, ISpecDomain<T>
     /// <summary>Result clause k of a call of p: its name, and what it relates (a register, or the C result when null).</summary>
     public abstract (string Clause, Preg? Register) ResultPlace(Primitive p, int k);
 
-    (string Clause, Preg? Register)[]?[] places = [];
-    readonly Lock placesGate = new();
+    readonly IdTable<(string Clause, Preg? Register)[]> places = new();
 
     /// <summary>Every result clause's place for a call of p, in clause order (computed once per primitive: lockstep reads them on every call).</summary>
-    public ReadOnlySpan<(string Clause, Preg? Register)> ResultPlaces(Primitive p)
-    {
-        var table = Volatile.Read(ref places);
-        if ((uint)p.Id < (uint)table.Length && table[p.Id] is { } known) return known;
-        var computed = new (string Clause, Preg? Register)[ResultClauseCount(p)];
-        for (int k = 0; k < computed.Length; k++) computed[k] = ResultPlace(p, k);
-        lock (placesGate)   // copy-on-grow: readers never see a half-filled table
+    public ReadOnlySpan<(string Clause, Preg? Register)> ResultPlaces(Primitive p) =>
+        places.Get(p.Id, (Code: this, Primitive: p), static x =>
         {
-            var current = places;
-            var grown = new (string Clause, Preg? Register)[]?[Math.Max(p.Id + 1, current.Length)];
-            current.CopyTo(grown, 0);
-            grown[p.Id] = computed;
-            Volatile.Write(ref places, grown);
-        }
-        return computed;
-    }
+            var computed = new (string Clause, Preg? Register)[x.Code.ResultClauseCount(x.Primitive)];
+            for (int k = 0; k < computed.Length; k++) computed[k] = x.Code.ResultPlace(x.Primitive, k);
+            return computed;
+        });
 
     /// <summary>Result clause k on the values found at its place on each side.</summary>
     public abstract Bool<T> ResultRelated(ref D d, Primitive p, int k, Val<T> high, Val<T> low);
@@ -108,22 +98,7 @@ public abstract class RelationCode<T, D> where D : struct, ISpecDomain<T>
 /// <summary>The clauses of every relation for domain D, by relation id.</summary>
 static class RelationCodeTable<T, D> where D : struct, ISpecDomain<T>
 {
-    static RelationCode<T, D>?[] codes = [];
-    static readonly Lock gate = new();
+    static readonly IdTable<RelationCode<T, D>> codes = new();
 
-    public static RelationCode<T, D> Get(RelationDef r)
-    {
-        var table = Volatile.Read(ref codes);
-        if ((uint)r.Id < (uint)table.Length && table[r.Id] is { } code) return code;
-        lock (gate)
-        {
-            if (r.Id >= codes.Length)
-            {
-                var grown = new RelationCode<T, D>?[Math.Max(r.Id + 1, codes.Length * 2)];
-                codes.CopyTo(grown, 0);
-                Volatile.Write(ref codes, grown);
-            }
-            return codes[r.Id] ??= r.CreateCode<T, D>();
-        }
-    }
+    public static RelationCode<T, D> Get(RelationDef r) => codes.Get(r.Id, r, static x => x.CreateCode<T, D>());
 }

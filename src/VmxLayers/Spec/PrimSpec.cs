@@ -69,22 +69,7 @@ public abstract class AsmSpecCode<T, D> : SpecCode<T, D> where D : struct, ISpec
 /// <summary>The code of every spec for domain D, by spec id (an array read on the hot path; built on first use).</summary>
 static class SpecCodeTable<T, D> where D : struct, ISpecDomain<T>
 {
-    static SpecCode<T, D>?[] codes = [];
-    static readonly Lock gate = new();
+    static readonly IdTable<SpecCode<T, D>> codes = new();
 
-    public static SpecCode<T, D> Get(PrimSpec spec)
-    {
-        var table = Volatile.Read(ref codes);
-        if ((uint)spec.Id < (uint)table.Length && table[spec.Id] is { } code) return code;
-        lock (gate)
-        {
-            if (spec.Id >= codes.Length)
-            {
-                var grown = new SpecCode<T, D>?[Math.Max(spec.Id + 1, codes.Length * 2)];
-                codes.CopyTo(grown, 0);
-                Volatile.Write(ref codes, grown);
-            }
-            return codes[spec.Id] ??= spec.CreateCode<T, D>();
-        }
-    }
+    public static SpecCode<T, D> Get(PrimSpec spec) => codes.Get(spec.Id, spec, static s => s.CreateCode<T, D>());
 }

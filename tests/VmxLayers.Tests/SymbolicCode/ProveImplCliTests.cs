@@ -8,15 +8,7 @@ namespace VmxLayers.Tests.SymbolicCode;
 [Collection("Console")]
 public class ProveImplCliTests
 {
-    static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (o, e) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => Tests.Cli.InProcessCli.Run(args);
 
     static string Impl(string name) => Path.Combine(ImplFiles.Dir, name);
 
