@@ -185,7 +185,7 @@ public static class CheckCommand
             catch (ObjectFileError e) { return $"{Name}: --impl: {e.Message}"; }
             code = null;
         }
-        if (Layers(r.GetValue(layers), files.Length > 0) is not { } steps) return $"{Name}: --layers: expected a comma-separated list of {string.Join(", ", LayerSteps)}, got '{r.GetValue(layers)}'";
+        if (Selection.Layers(r.GetValue(layers), files.Length > 0 ? [CodeStep] : [PairStep, CodeStep]) is not { } steps) return $"{Name}: --layers: expected a comma-separated list of {string.Join(", ", Selection.LayerSteps)}, got '{r.GetValue(layers)}'";
         var codeStep = files.Length > 0 ? refinement : CodeLayer.Default;
         bool main = true;
         if (files.Length == 0 && !steps.Contains(PairStep))
@@ -240,16 +240,8 @@ public static class CheckCommand
         return null;
     }
 
-    const string PairStep = "vmcsinit:pvmxintro", CodeStep = "code:vmcsinit", ComposedStep = "code:pvmxintro";
-    static readonly string[] LayerSteps = [PairStep, CodeStep, ComposedStep];
+    const string PairStep = Selection.PairStep, CodeStep = Selection.CodeStep, ComposedStep = Selection.ComposedStep;
 
-    /// <summary>The refinement steps --layers names (its default without it), or null for an unknown one.</summary>
-    static HashSet<string>? Layers(string? text, bool impl)
-    {
-        if (text is null) return impl ? [CodeStep] : [PairStep, CodeStep];
-        var steps = text.Split(',', StringSplitOptions.TrimEntries).Select(x => x.ToLowerInvariant()).ToHashSet();
-        return steps.Count > 0 && steps.All(LayerSteps.Contains) ? steps : null;
-    }
 
     /// <summary>Given on the command line (an option's default does not count).</summary>
     static bool Given(ParseResult r, Option o) => r.GetResult(o) is { Implicit: false };

@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using VmxLayers.Cases;
 using VmxLayers.Cli.Output;
+using VmxLayers.Checking;
 using VmxLayers.Code.Elf;
+using VmxLayers.Composition;
 using VmxLayers.Code.Layering;
 using VmxLayers.Layers;
 using VmxLayers.Mutants;
@@ -23,9 +25,9 @@ public static class ProveCommand
     static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none; default {ProveOptions.DefaultRlimit}); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit, HelpName = "N" };
     static readonly Option<string?> mutant = new("--mutant") { Description = "Switch on a compiled-in mutant (see `mutants --list`); a wrong spec should be REFUTED.", HelpName = "NAME" };
     static readonly Option<string?> save = new("--save-counterexample") { Description = "Write the first refuted lemma's decoded counterexample as a replayable scenario (run it with `replay FILE`). The path is checked before the work starts.", HelpName = "FILE" };
-    static readonly Option<string[]> impl = new("--impl") { Description = "Prove code ⊑ VMCSInit for these ELF32 objects (any subset of the six primitives, impl/vmx.o gives the rest; repeatable): the machine code executed symbolically against VMCSInit's specs, instead of the layer pair.", HelpName = "FILE.o", Arity = ArgumentArity.ZeroOrMore };
+    static readonly Option<string[]> impl = new("--impl") { Description = "Prove these ELF32 objects (any subset of the six primitives, impl/vmx.o gives the rest; repeatable) instead of impl/vmx.o: code ⊑ VMCSInit by symbolic execution of the machine code, and code ⊑ PVMXIntro by composition with the layer pair's proofs (default --layers code:vmcsinit,code:pvmxintro).", HelpName = "FILE.o", Arity = ArgumentArity.ZeroOrMore };
     static readonly Option<bool> json = new("--json") { Description = "Print one JSON document instead of the table." };
-    static readonly Option<string?> layers = new("--layers") { Description = "Which refinement to prove: vmcsinit:pvmxintro (default) or code:vmcsinit (the machine code of impl/vmx.o, or of --impl's objects, by symbolic execution). code:pvmxintro: prove its two steps (bad input).", HelpName = "LOW:HIGH" };
+    static readonly Option<string?> layers = new("--layers") { Description = "Which refinements to prove, comma-separated: vmcsinit:pvmxintro (the layer pair), code:vmcsinit (the machine code of impl/vmx.o, or of --impl's objects, by symbolic execution), code:pvmxintro (their vertical composition: proves both steps; PROVED iff both are). Default: all three; under --mutant the pair; under --impl the code and the composition.", HelpName = "LOW:HIGH,…" };
     static readonly Option<string?> report = ReportFile.Option();
     static readonly Option<string?> reportDate = ReportFile.DateOption();
 
@@ -40,17 +42,31 @@ public static class ProveCommand
         return cmd;
     }
 
-    sealed record Plan(RefinementDef Refinement, PrimitiveDef[] Prims, Mutant? Mutant, ProveOptions Options, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate);
+    /// <summary>
+    /// What to prove: the refinements whose lemmas are proved, in order (the layer pair, then the code), and the
+    /// composition derived from both when asked for.
+    /// </summary>
+    sealed record Plan(IReadOnlyList<RefinementDef> Steps, ComposedRefinement? Composed, string? Primitive, Mutant? Mutant, ProveOptions Options, string? Save, bool Json, string? Report, DateTimeOffset? ReportDate)
+    {
+        public PrimitiveDef[] Prims(RefinementDef step) => Primitive is null ? [.. step.Primitives] : [step.Find(Primitive)!];
+        public int LemmaCount => Steps.Sum(s => Prims(s).Length);
+    }
 
-    /// <summary>What ran: the finished lemmas in order, and the primitive the interrupt stopped (if any).</summary>
-    sealed record Outcome(List<LemmaResult> Lemmas, PrimitiveDef? Interrupted);
+    /// <summary>One refinement's finished lemmas, in order.</summary>
+    sealed record StepResult(RefinementDef Step, List<LemmaResult> Lemmas);
+
+    /// <summary>What ran: each step's finished lemmas, the composed lemmas, and where the interrupt stopped (if it did).</summary>
+    sealed record Outcome(List<StepResult> Steps, List<ComposedLemma> Composed, RefinementDef? InterruptedStep, PrimitiveDef? Interrupted)
+    {
+        public IEnumerable<LemmaResult> Lemmas => Steps.SelectMany(s => s.Lemmas);
+    }
 
     static int Run(ParseResult r)
     {
         if (Validate(r, out var plan) is { } bad) return Errors.Bad(bad);
         var outcome = ProgressLine.Run(Name, report => Prove(plan, report));
         string? saved = null, saveError = null;
-        if (plan.Save is { } file && outcome.Lemmas.FirstOrDefault(l => l.Counterexample is not null) is { } refuted)
+        if (plan.Save is { } file && outcome.Steps.FirstOrDefault(s => s.Step.Relation is not CodeRelation)?.Lemmas.FirstOrDefault(l => l.Counterexample is not null) is { } refuted)
         {
             saveError = CounterexampleFile.Save(file, refuted.Counterexample!, plan.Mutant?.Name);
             if (saveError is null) saved = file;
@@ -58,7 +74,7 @@ public static class ProveCommand
         int code = ExitCode(outcome);
         var doc = plan.Json || plan.Report is not null ? Json(plan, outcome, saved, code) : null;
         if (plan.Json) Console.WriteLine(JsonReport.Text(doc!));
-        else PrintTable(plan, outcome, saved);
+        else PrintText(plan, outcome, saved);
         if (saveError is not null) Errors.Line(Name, saveError);
         if (plan.Report is { } reportFile && ReportFile.Write(reportFile, doc!, plan.ReportDate) is { } reportError) Errors.Line(Name, reportError);
         return code;
@@ -66,42 +82,70 @@ public static class ProveCommand
 
     static Outcome Prove(Plan plan, Action<string> report)
     {
-        var done = new List<LemmaResult>();
-        foreach (var def in plan.Prims)
+        var steps = new List<StepResult>();
+        int done = 0, total = plan.LemmaCount;
+        foreach (var step in plan.Steps)
         {
-            report($"{done.Count}/{plan.Prims.Length} lemmas done, proving {def.Name}");
-            try { done.Add(Prover.Prove(plan.Refinement.Statement(def), plan.Options, plan.Refinement.Name)); }
-            catch (OperationCanceledException) when (plan.Options.Cancel.IsCancellationRequested) { return new Outcome(done, def); }
+            var result = new StepResult(step, []);
+            steps.Add(result);
+            foreach (var def in plan.Prims(step))
+            {
+                report($"{done}/{total} lemmas done, proving {step.Name}: {def.Name}");
+                try { result.Lemmas.Add(Prover.Prove(step.Statement(def), plan.Options, step.Name)); }
+                catch (OperationCanceledException) when (plan.Options.Cancel.IsCancellationRequested) { return new Outcome(steps, [], step, def); }
+                done++;
+            }
         }
-        return new Outcome(done, null);
+        return new Outcome(steps, Compose(plan, steps), null, null);
     }
 
-    /// <summary>130 when interrupted; else 1 if a lemma is refuted or vacuous, 3 if one is unknown, 0.</summary>
-    static int ExitCode(Outcome o) =>
-        o.Interrupted is not null ? ExitCodes.Interrupted
-        : o.Lemmas.Any(l => l.Verdict is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
-        : o.Lemmas.Any(l => l.Verdict == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
+    /// <summary>The composed lemmas from the two steps' (the composition rule asks no query of its own).</summary>
+    static List<ComposedLemma> Compose(Plan plan, List<StepResult> steps)
+    {
+        if (plan.Composed is not { } c) return [];
+        var lower = steps.Single(s => s.Step == c.Lower).Lemmas;
+        var upper = steps.Single(s => s.Step == c.Upper).Lemmas;
+        return [.. upper.Select(u => ComposedProof.Compose(c, lower.Single(l => l.Prim == u.Prim), u))];
+    }
+
+    /// <summary>130 when interrupted; else 1 if a lemma (or a composed one) is refuted or vacuous, 3 if one is unknown, 0.</summary>
+    static int ExitCode(Outcome o)
+    {
+        var verdicts = o.Lemmas.Select(l => l.Verdict).Concat(o.Composed.Select(l => l.Verdict)).ToList();
+        return o.Interrupted is not null ? ExitCodes.Interrupted
+            : verdicts.Any(v => v is Verdict.Refuted or Verdict.Vacuous) ? ExitCodes.Failed
+            : verdicts.Any(v => v == Verdict.Unknown) ? ExitCodes.Inconclusive : ExitCodes.Ok;
+    }
 
     /// <summary>Null and the plan, or the error line ("prove: --x: …").</summary>
     static string? Validate(ParseResult r, out Plan plan)
     {
         plan = null!;
         string[] files = r.GetValue(impl) ?? [];
-        string? l = r.GetValue(layers)?.Trim().ToLowerInvariant();
-        if (l is not (null or "vmcsinit:pvmxintro" or "code:vmcsinit"))
-            return l == "code:pvmxintro"
-                ? $"{Name}: --layers code:pvmxintro: the composed proof is not built; prove its two steps (--layers code:vmcsinit, --layers vmcsinit:pvmxintro), or `check --layers code:pvmxintro` checks it concretely"
-                : $"{Name}: --layers: expected vmcsinit:pvmxintro, code:vmcsinit or code:pvmxintro, got '{r.GetValue(layers)}'";
-        if (l == "vmcsinit:pvmxintro" && files.Length > 0) return $"{Name}: --impl names the code layer's objects, which --layers vmcsinit:pvmxintro does not prove";
-        if (Selection.Refinement(Name, r.GetValue(mutant), out var refinement, out var m) is { } badMutant) return badMutant;
-        if (files.Length > 0 || l == "code:vmcsinit")
+        string? m = r.GetValue(mutant);
+        var steps = Selection.Layers(r.GetValue(layers), Selection.DefaultLayers(impl: files.Length > 0, mutant: m is not null));
+        if (steps is null) return $"{Name}: --layers: expected a comma-separated list of {string.Join(", ", Selection.LayerSteps)}, got '{r.GetValue(layers)}'";
+        bool composed = steps.Contains(Selection.ComposedStep);
+        bool pair = composed || steps.Contains(Selection.PairStep), code = composed || steps.Contains(Selection.CodeStep);
+        if (files.Length > 0 && !code) return $"{Name}: --impl names the code layer's objects, which --layers {r.GetValue(layers)} does not prove";
+        if (Selection.Refinement(Name, m, out var pairRefinement, out var mutantDef) is { } badMutant) return badMutant;
+        if (code && mutantDef is not null)
+            return files.Length > 0 ? $"{Name}: --mutant mutates the layer pair's specs, which --impl does not prove"
+                : $"{Name}: --mutant mutates the layer pair's specs; --layers {r.GetValue(layers)} proves the code, which composes with them only unmutated";
+        if (r.GetValue(save) is not null && files.Length > 0) return $"{Name}: --save-counterexample writes a scenario of the layer pair, which --impl does not prove (a refutation's case is printed)";
+        if (r.GetValue(save) is not null && !pair) return $"{Name}: --save-counterexample writes a scenario of the layer pair; --layers {r.GetValue(layers)} does not prove it";
+        RefinementDef? codeRefinement = null;
+        if (code)
         {
-            if (m is not null) return $"{Name}: --mutant mutates the layer pair's specs, which --impl does not prove";
-            if (r.GetValue(save) is not null) return $"{Name}: --save-counterexample writes a scenario of the layer pair, which --impl does not prove (a refutation's case is printed)";
-            try { refinement = files.Length > 0 ? CodeTrace.FromFiles(files) : CodeLayer.Default; }
+            try { codeRefinement = files.Length > 0 ? CodeTrace.FromFiles(files) : CodeLayer.Default; }
             catch (ObjectFileError e) { return $"{Name}: --impl: {e.Message}"; }
         }
-        if (Selection.Primitives(Name, refinement, r.GetValue(primitive), out var prims) is { } badPrim) return badPrim;
+        var order = new List<RefinementDef>();
+        if (pair) order.Add(pairRefinement);
+        if (codeRefinement is not null) order.Add(codeRefinement);
+        string? primName = r.GetValue(primitive);
+        foreach (var step in order)
+            if (Selection.Primitives(Name, step, primName, out _) is { } badPrim) return badPrim;
         if (Selection.Solver(Name, r.GetValue(solver)!, out var kind) is { } badSolver) return badSolver;
         long budget = r.GetValue(rlimit);
         if (budget < 0) return $"{Name}: --rlimit: expected a non-negative number of resource units, got {budget}";
@@ -114,29 +158,46 @@ public static class ProveCommand
         }
         if (CounterexampleFile.Check(r.GetValue(save)) is { } badSave) return $"{Name}: {badSave}";
         if (ReportFile.Check(r.GetValue(report), r.GetValue(reportDate), out var date) is { } badReport) return $"{Name}: {badReport}";
-        plan = new Plan(refinement, prims, m, new ProveOptions(kind, budget, dir, Cancel: Interrupts.Token), r.GetValue(save), r.GetValue(json), r.GetValue(report), date);
+        var composition = composed ? new ComposedRefinement(codeRefinement!, pairRefinement) : null;
+        plan = new Plan(order, composition, primName, mutantDef, new ProveOptions(kind, budget, dir, Cancel: Interrupts.Token), r.GetValue(save), r.GetValue(json), r.GetValue(report), date);
         return null;
     }
 
     static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
-    static void PrintTable(Plan plan, Outcome outcome, string? saved)
+    static void PrintText(Plan plan, Outcome outcome, string? saved)
     {
         var o = plan.Options;
         Console.WriteLine($"prove: solver {SolverFactory.NameOf(o.Solver)}, rlimit {o.Rlimit} per obligation, mutant {plan.Mutant?.Name ?? "none"}");
-        if (plan.Refinement.Relation is CodeRelation) Console.WriteLine($"{plan.Refinement.Name} — {plan.Refinement.Lower.Name}");
+        bool titled = plan.Steps.Count > 1;
+        foreach (var step in outcome.Steps)
+        {
+            if (step.Step.Relation is CodeRelation) Console.WriteLine($"{step.Step.Name} — {step.Step.Lower.Name}");
+            else if (titled) Console.WriteLine(step.Step.Name);
+            PrintStep(plan, outcome, step);
+            if (titled) Console.WriteLine();
+        }
+        if (plan.Composed is { } c && outcome.Composed.Count > 0) PrintComposed(c, outcome.Composed);
+        if (saved is not null) Console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
+        if (o.EmitDir is not null) Console.WriteLine($"SMT-LIB2 queries written to {o.EmitDir}");
+        if (outcome.Interrupted is not null)
+            Console.WriteLine($"interrupted (Ctrl-C): {outcome.Lemmas.Count()} of {plan.LemmaCount} lemma(s) finished; the others have no verdict");
+    }
+
+    static void PrintStep(Plan plan, Outcome outcome, StepResult step)
+    {
         Console.WriteLine($"{"primitive",-14} {"verdict",-8} {"obligations",-12} {"time",10} {"resources",12}");
-        foreach (var r in outcome.Lemmas)
+        foreach (var r in step.Lemmas)
         {
             int proved = r.Obligations.Count(x => x.Verdict == Verdict.Proved);
             Console.WriteLine($"{r.Prim,-14} {r.Verdict.ToString().ToUpperInvariant(),-8} {$"{proved}/{r.Obligations.Count}",-12} {Ms(r.Time),10} {r.Resources,12}");
         }
-        if (outcome.Interrupted is { } stopped)
+        if (outcome.InterruptedStep == step.Step && outcome.Interrupted is { } stopped)
         {
             Console.WriteLine($"{stopped.Name,-14} INTERRUPTED (no verdict)");
-            foreach (var def in plan.Prims.SkipWhile(d => d != stopped).Skip(1)) Console.WriteLine($"{def.Name,-14} not started");
+            foreach (var def in plan.Prims(step.Step).SkipWhile(d => d != stopped).Skip(1)) Console.WriteLine($"{def.Name,-14} not started");
         }
-        foreach (var r in outcome.Lemmas.Where(r => r.Verdict != Verdict.Proved))
+        foreach (var r in step.Lemmas.Where(r => r.Verdict != Verdict.Proved))
         {
             Console.WriteLine();
             foreach (var ob in r.Obligations.Where(x => x.Verdict == Verdict.Refuted))
@@ -149,10 +210,17 @@ public static class ProveCommand
             if (r.Counterexample is { } c)
                 Console.WriteLine($"  case: TOTAL_CPU {c.TotalCpu}, CPU {c.Cpu}, flags high {Flags(c.FlagsHigh)} low {Flags(c.FlagsLow)}, blocks high/low +{c.HighBlocks}/+{c.LowBlocks}, inject [{string.Join(", ", c.Inject.Select(x => $"{x.From}->{x.To}"))}]");
         }
-        if (saved is not null) Console.WriteLine($"first counterexample saved as a scenario: {saved} (vmxlayers replay {saved})");
-        if (o.EmitDir is not null) Console.WriteLine($"SMT-LIB2 queries written to {o.EmitDir}");
-        if (outcome.Interrupted is not null)
-            Console.WriteLine($"interrupted (Ctrl-C): {outcome.Lemmas.Count} of {plan.Prims.Length} lemma(s) finished; the others have no verdict");
+    }
+
+    static void PrintComposed(ComposedRefinement c, List<ComposedLemma> lemmas)
+    {
+        Console.WriteLine($"{c.Name} — {c.Lower.Lower.Name} ⊑ {c.Middle.Name} ⊑ {c.Upper.Upper.Name}; relation {c.RelationText}");
+        Console.WriteLine(ComposedProof.Rule(c));
+        Console.WriteLine($"{"primitive",-14} {"verdict",-8} {"steps' time",12}  why");
+        foreach (var l in lemmas)
+            Console.WriteLine($"{l.Prim,-14} {l.Verdict.ToString().ToUpperInvariant(),-8} {Ms(l.Time),12}  {l.Reason}");
+        foreach (var l in lemmas.Where(l => l.Counterexample is not null))
+            Console.WriteLine($"  {l.Prim}: composed case TOTAL_CPU {l.Counterexample!.TotalCpu}, CPU {l.Counterexample.Cpu}; `check --layers code:pvmxintro` judges it: {l.Replay!.Status} ({string.Join(", ", l.Replay.Violated)})");
     }
 
     static string Flags(Machine.CpuFlags f) => $"ikern={f.Ikern} ihost={f.Ihost} pg={f.Pg} init={f.Init}";
@@ -161,9 +229,17 @@ public static class ProveCommand
     {
         var o = plan.Options;
         string solverName = SolverFactory.NameOf(o.Solver);
-        var lemmas = outcome.Lemmas.Select(l => (JsonNode)JsonReport.Lemma(l, solverName, plan.Refinement, plan.Mutant?.Name)).ToList();
-        if (outcome.Interrupted is { } stopped)
-            lemmas.AddRange(plan.Prims.SkipWhile(d => d != stopped).Select(d => (JsonNode)JsonReport.Unfinished(d.Name, solverName, started: d == stopped)));
+        JsonArray Lemmas(StepResult step)
+        {
+            var lemmas = step.Lemmas.Select(l => (JsonNode)JsonReport.Lemma(l, solverName, step.Step, plan.Mutant?.Name)).ToList();
+            if (outcome.InterruptedStep == step.Step && outcome.Interrupted is { } stopped)
+                lemmas.AddRange(plan.Prims(step.Step).SkipWhile(d => d != stopped).Select(d => (JsonNode)JsonReport.Unfinished(d.Name, solverName, started: d == stopped)));
+            return new JsonArray([.. lemmas]);
+        }
+        // "lemmas" is the first refinement's (the layer pair's, or the code's when only it is proved), as before the code layer was proved too
+        var first = outcome.Steps.FirstOrDefault();
+        var codeStep = outcome.Steps.Skip(1).FirstOrDefault();
+        bool all = outcome.Interrupted is null && outcome.Lemmas.All(l => l.Verdict == Verdict.Proved) && outcome.Composed.All(l => l.Verdict == Verdict.Proved);
         return RunInfo.AddTo(new JsonObject
         {
             ["tool"] = ToolInfo.Json(),
@@ -171,11 +247,42 @@ public static class ProveCommand
             ["mutant"] = plan.Mutant?.Name,
             ["solver"] = solverName,
             ["rlimit"] = o.Rlimit,
-            ["proved"] = outcome.Interrupted is null && outcome.Lemmas.All(l => l.Verdict == Verdict.Proved),
+            ["refinements"] = new JsonArray([.. plan.Steps.Select(s => (JsonNode)JsonValue.Create(s.Name)!).Concat(plan.Composed is { } c ? [JsonValue.Create(c.Name)!] : [])]),
+            ["proved"] = all,
             ["interrupted"] = outcome.Interrupted is not null,
             ["exitCode"] = code,
-            ["lemmas"] = new JsonArray([.. lemmas]),
+            ["lemmas"] = first is null ? new JsonArray() : Lemmas(first),
+            ["code"] = codeStep is null ? null : new JsonObject
+            {
+                ["refinement"] = codeStep.Step.Name,
+                ["layer"] = codeStep.Step.Lower.Name,
+                ["lemmas"] = Lemmas(codeStep),
+            },
+            ["composed"] = plan.Composed is { } composed ? ComposedJson(composed, outcome.Composed) : null,
             ["savedCounterexample"] = saved,
         });
     }
+
+    static JsonObject ComposedJson(ComposedRefinement c, List<ComposedLemma> lemmas) => new()
+    {
+        ["refinement"] = c.Name,
+        ["steps"] = new JsonArray(c.Lower.Name, c.Upper.Name),
+        ["relation"] = c.RelationText,
+        ["rule"] = ComposedProof.Rule(c),
+        ["lemmas"] = new JsonArray([.. lemmas.Select(l => (JsonNode)new JsonObject
+        {
+            ["primitive"] = l.Prim.Name,
+            ["verdict"] = l.Verdict.ToString().ToUpperInvariant(),
+            ["reason"] = l.Reason,
+            ["timeMs"] = Math.Round(l.Time.TotalMilliseconds, 1),
+            ["steps"] = new JsonObject { [c.Lower.Name] = l.Lower.Verdict.ToString().ToUpperInvariant(), [c.Upper.Name] = l.Upper.Verdict.ToString().ToUpperInvariant() },
+            ["counterexample"] = l.Replay is { } o ? new JsonObject
+            {
+                ["totalCpu"] = l.Counterexample!.TotalCpu,
+                ["cpu"] = l.Counterexample.Cpu,
+                ["failingStep"] = ComposedCheck.StepOf(c, o).Name,
+                ["violated"] = new JsonArray([.. o.Violated.Select(v => (JsonNode)JsonValue.Create(v)!)]),
+            } : null,
+        })]),
+    };
 }

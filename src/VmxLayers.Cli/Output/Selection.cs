@@ -36,4 +36,21 @@ static class Selection
         if (!SolverFactory.IsAvailable(name, out var why)) return $"{command}: --solver {name}: not available: {why}";
         return null;
     }
+
+    public const string PairStep = "vmcsinit:pvmxintro", CodeStep = "code:vmcsinit", ComposedStep = "code:pvmxintro";
+
+    /// <summary>The refinements --layers may name: the layer pair, the code under VMCSInit, their composition.</summary>
+    public static readonly string[] LayerSteps = [PairStep, CodeStep, ComposedStep];
+
+    /// <summary>prove's steps without --layers: all three; the pair alone under --mutant (a spec mutant is about it); the code and the composition under --impl.</summary>
+    public static HashSet<string> DefaultLayers(bool impl, bool mutant) =>
+        mutant ? [PairStep] : impl ? [CodeStep, ComposedStep] : [PairStep, CodeStep, ComposedStep];
+
+    /// <summary>The refinement steps --layers names (the default without it), or null for an unknown one.</summary>
+    public static HashSet<string>? Layers(string? text, HashSet<string> defaults)
+    {
+        if (text is null) return defaults;
+        var steps = text.Split(',', StringSplitOptions.TrimEntries).Select(x => x.ToLowerInvariant()).ToHashSet();
+        return steps.Count > 0 && steps.All(LayerSteps.Contains) ? steps : null;
+    }
 }

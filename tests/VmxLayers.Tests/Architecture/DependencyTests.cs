@@ -20,7 +20,8 @@ public partial class DependencyTests
         ["Cases"],
         ["Layers"],
         ["Checking", "Smt", "Cosim", "Code"],
-        ["Mutants", "SymbolicCode"],
+        ["SymbolicCode", "Composition"],
+        ["Mutants"],
         ["Scenarios"],
     ];
 

@@ -40,7 +40,7 @@ public partial class InterruptTests
     [SolverFact("libz3")]
     public void CtrlCDuringProveExits130AndNeverCallsAnInterruptedLemmaProved()
     {
-        var full = CliProcess.Run("prove");
+        var full = CliProcess.Run("prove", "--layers", "vmcsinit:pvmxintro");
         Assert.Equal(0, full.ExitCode);
         var reference = Lemmas(full.Out);
         Assert.Equal(6, reference.Count(l => l.Value.Verdict == "PROVED" && l.Value.Resources > 0));
@@ -48,14 +48,14 @@ public partial class InterruptTests
         // at fixed times: during start-up and in the middle of the run
         foreach (int ms in new[] { 50, 1500 })
         {
-            using var run = CliProcess.Start("prove");
+            using var run = CliProcess.Start("prove", "--layers", "vmcsinit:pvmxintro");
             Thread.Sleep(ms);
             run.Interrupt();
             AssertHonest(run.Finish(), reference, $"after {ms} ms");
         }
 
         // once the first lemma is done: the others are still running, so the run must stop
-        using (var run = CliProcess.Start("prove"))
+        using (var run = CliProcess.Start("prove", "--layers", "vmcsinit:pvmxintro"))
         {
             Assert.True(run.WaitForStderr(@"[1-5]/6 lemmas"), "prove should report its progress on stderr when piped");
             run.Interrupt();

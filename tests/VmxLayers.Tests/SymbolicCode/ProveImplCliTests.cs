@@ -1,6 +1,7 @@
 using VmxLayers.Cli;
 using VmxLayers.Tests.Code;
 using VmxLayers.Tests.Smt;
+using VmxLayers.Tests.Smt.Solvers;
 
 namespace VmxLayers.Tests.SymbolicCode;
 
@@ -41,5 +42,62 @@ public class ProveImplCliTests
         var (code, _, err) = Run("prove", "--impl", "/nonexistent/x.o");
         Assert.Equal(2, code);
         Assert.Contains("prove: --impl: /nonexistent/x.o", err);
+    }
+}
+
+/// <summary>prove's --layers: by default all three refinements, the composition PROVED iff both steps are, and the JSON keys that carry them.</summary>
+[Collection("Console")]
+public class ProveLayersCliTests
+{
+    static (int Code, string Out, string Err) Run(params string[] args) => Tests.Cli.InProcessCli.Run(args);
+
+    [SolverFact("libz3")]
+    public void ByDefaultThePairTheCodeAndTheirCompositionAreProved()
+    {
+        var (code, output, _) = Run("prove", "--primitive", "vmx_writez");
+        Assert.Equal(0, code);
+        Assert.Contains("VMCSInit ⊑ PVMXIntro\n", output);
+        Assert.Contains("code ⊑ VMCSInit — code (impl/vmx.o)", output);
+        Assert.Contains("code ⊑ PVMXIntro — code (impl/vmx.o) ⊑ VMCSInit ⊑ PVMXIntro", output);
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Matches(output, @"^vmx_writez\s+PROVED", System.Text.RegularExpressions.RegexOptions.Multiline).Count);
+    }
+
+    [SolverFact("libz3")]
+    public void AWrongObjectRefutesTheCompositionWithACaseTheComposedCheckFails()
+    {
+        var (code, output, _) = Run("prove", "--impl", Path.Combine(ImplFiles.Dir, "mutants/c-writez-stdcall.o"), "--primitive", "vmx_writez", "--json");
+        Assert.Equal(1, code);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal(["VMCSInit ⊑ PVMXIntro", "code ⊑ VMCSInit", "code ⊑ PVMXIntro"], doc["refinements"]!.AsArray().Select(x => (string)x!));
+        Assert.Equal("PROVED", (string)doc["lemmas"]![0]!["verdict"]!);
+        Assert.Equal("REFUTED", (string)doc["code"]!["lemmas"]![0]!["verdict"]!);
+        var composed = doc["composed"]!["lemmas"]![0]!;
+        Assert.Equal("REFUTED", (string)composed["verdict"]!);
+        Assert.Equal("code ⊑ VMCSInit", (string)composed["counterexample"]!["failingStep"]!);
+        Assert.False((bool)doc["proved"]!);
+    }
+
+    [SolverFact("libz3")]
+    public void OneStepAloneIsProvedAlone()
+    {
+        var (code, output, _) = Run("prove", "--layers", "code:vmcsinit", "--primitive", "vmx_readz", "--json");
+        Assert.Equal(0, code);
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal(["code ⊑ VMCSInit"], doc["refinements"]!.AsArray().Select(x => (string)x!));
+        Assert.Null(doc["composed"]);
+    }
+
+    [Theory]
+    [InlineData("--layers", "code:pvmxintro", "--mutant", "exit-skips-edi-store")]
+    [InlineData("--layers", "code:vmcsinit,vmcsinit:pvmxintro", "--mutant", "exit-skips-edi-store")]
+    [InlineData("--layers", "code:pvmxintro,foo", "--primitive", "vmx_readz")]
+    [InlineData("--layers", "code:vmcsinit", "--save-counterexample", "x.json")]
+    [InlineData("--layers", "vmcsinit:pvmxintro", "--impl", "impl/vmx.o")]
+    public void ContradictoryLayersAreBadInput(string o1, string v1, string o2, string v2)
+    {
+        var (code, _, err) = Run("prove", o1, v1, o2, v2);
+        Assert.Equal(2, code);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.StartsWith("vmxlayers prove: --", err.Trim());
     }
 }
