@@ -85,7 +85,7 @@ public class ThreeLayerTests
         Assert.Equal(2, Cli("simulate", "--impl", "code", "--mutant", "exit-skips-edi-store"));   // a VMCSInit mutant: the code's underlay would differ
         Assert.Equal(2, Cli("simulate", "--impl", "code", "no-such.o"));
         Assert.Equal(2, Cli("simulate", "--impl", "no-such.o"));
-        Assert.Equal(2, Cli("prove", "--layers", "code:pvmxintro"));
+        Assert.Equal(2, Cli("prove", "--layers", "code:pvmxintro", "--impl", "no-such.o"));
         Assert.Equal(2, Cli("prove", "--layers", "code:vmcsinit", "--mutant", "exit-skips-edi-store"));
         Assert.Equal(2, Cli("check", "--layers", "code:nothing"));
         Assert.Equal(2, Cli("check", "--layers", "code:pvmxintro", "--mutant", "exit-skips-edi-store"));
