@@ -9,22 +9,29 @@ namespace VmxLayers.Report.Sections;
 /// </summary>
 static class CounterexampleSection
 {
+    /// <summary>A counterexample and the refinement it refutes (null: the document's only one).</summary>
+    public sealed record Found(JsonObject Cx, string? Refinement);
+
     /// <summary>The printed mark of a failing entry (so a printout without colour still shows it).</summary>
     public const string Mark = "✗";
 
-    public static void WriteAll(HtmlWriter w, Doc d, IReadOnlyList<JsonObject> found)
+    public static void WriteAll(HtmlWriter w, Doc d, IReadOnlyList<JsonObject> found) => WriteAll(w, d, [.. found.Select(cx => new Found(cx, null))]);
+
+    /// <summary>The counterexamples, numbered in order; each names its refinement when the document has several.</summary>
+    public static void WriteAll(HtmlWriter w, Doc d, IReadOnlyList<Found> found)
     {
         if (found.Count == 0) return;
         w.Element("h3", found.Count == 1 ? "Counterexample" : $"Counterexamples ({found.Count})");
         for (int k = 0; k < found.Count; k++) Write(w, $"{d.Id}-cx-{k + 1}", found[k], k + 1);
     }
 
-    static void Write(HtmlWriter w, string id, JsonObject cx, int number)
+    static void Write(HtmlWriter w, string id, Found f, int number)
     {
+        var cx = f.Cx;
         string backend = J.Str(cx, "backend");
         w.Open("article", ("class", "counterexample"), ("id", id), ("data-primitive", J.Str(cx, "primitive")), ("data-backend", backend),
-            ("data-cpu", J.Long(cx, "cpu").ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        w.Element("h4", $"{number}. {J.Str(cx, "primitive")}, found by {(backend == "prove" ? "the prover (decoded model)" : $"the {backend} backend")}"
+            ("data-refinement", f.Refinement), ("data-cpu", J.Long(cx, "cpu").ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        w.Element("h4", $"{number}. {(f.Refinement is { } refinement ? $"{refinement}, " : "")}{J.Str(cx, "primitive")}, found by {(backend == "prove" ? "the prover (decoded model)" : $"the {backend} backend")}"
             + (J.OptStr(cx, "seed") is { } seed ? $" (seed {seed})" : ""));
         w.Open("p").Element("b", "call: ").Element("code", J.Str(cx, "call")).Close("p");
         var violated = J.Strings(cx, "violated").ToList();

@@ -38,6 +38,35 @@ static class MutantsSection
         if (rates.Count > 0)
             w.Open("figure").Raw(Charts.Bars($"{d.Id}-rates", "Kill rate per backend", "% of non-equivalent mutants killed", rates, "#2f7f5f"))
              .Element("figcaption", "the share of non-equivalent mutants each backend kills on its own").Close("figure");
+        if (J.Items(d.Json, "codeMutants").ToList() is { Count: > 0 } code) CodeGrid(w, d, backends, code);
+    }
+
+    /// <summary>
+    /// The code mutants (wrong machine code in impl/mutants, under code ⊑ VMCSInit and the three-layer co-simulation):
+    /// the same grid, a column per backend that ran on them, and each backend's kill count.
+    /// </summary>
+    static void CodeGrid(HtmlWriter w, Doc d, IReadOnlyList<string> backends, IReadOnlyList<JsonNode> rows)
+    {
+        var columns = backends.Where(b => rows.Any(r => J.Obj(r, "backends").ContainsKey(b))).ToList();
+        w.Element("h3", "Kill matrix of the code mutants");
+        w.Open("table", ("class", "kill code"), ("id", $"{d.Id}-code-kill"));
+        w.Open("thead").Open("tr").Element("th", "code mutant");
+        foreach (var b in columns) w.Element("th", b);
+        w.Close("tr").Close("thead").Open("tbody");
+        foreach (var r in rows)
+        {
+            bool equivalent = J.Bool(r, "equivalent");
+            string name = J.Str(r, "name");
+            w.Open("tr", ("data-mutant", name), ("class", !equivalent && !Verdicts.KilledSomewhere(r) ? "differs" : null));
+            w.Open("td").Element("code", name).Text(equivalent ? " (equivalent)" : "").Raw("<br>").Element("span", J.Str(r, "description"), ("class", "desc")).Close("td");
+            var cells = J.Obj(r, "backends");
+            foreach (var b in columns) Cell(w, J.OptObj(cells, b), equivalent, b);
+            w.Close("tr");
+        }
+        w.Close("tbody").Close("table");
+        var live = rows.Where(r => !J.Bool(r, "equivalent")).ToList();
+        w.Element("p", string.Join(", ", columns.Select(b => $"{b} {live.Count(r => J.OptObj(J.Obj(r, "backends"), b) is { } c && J.Bool(c, "killed"))}/{live.Count}"))
+            + $" of the non-equivalent code mutants killed; {live.Count(r => !Verdicts.KilledSomewhere(r))} killed by no backend.", ("class", "muted"));
     }
 
     /// <summary>One grid cell: killed (✓ time), survived (✗), equivalent (=), equivalent but killed (!), or not run.</summary>
@@ -54,9 +83,12 @@ static class MutantsSection
         };
         w.Open("td", ("class", $"cell {cls}"), ("data-backend", backend), ("title", J.OptStr(c, "where")));
         w.Text(mark);
-        if (killed) w.Element("span", $" {J.Ms(J.Num(c, "timeMs"))}", ("class", "muted"));
+        if (killed) w.Element("span", $" {J.Ms(TimeMs(c))}", ("class", "muted"));
         w.Close("td");
     }
+
+    /// <summary>A cell's time: the spec mutants' cells give milliseconds, the code mutants' seconds.</summary>
+    static double TimeMs(JsonObject c) => J.OptNum(c, "timeMs") ?? 1000 * J.Num(c, "seconds");
 
     /// <summary>The percentage of a kill rate "k/n (p%)" (as the command prints it), from k and n.</summary>
     static double Percent(string rate)

@@ -11,14 +11,31 @@ static class ProofSection
     {
         w.Element("p", $"solver {J.Str(d.Json, "solver")}, resource limit {J.N(J.Num(d.Json, "rlimit"))} per obligation");
         var lemmas = J.Items(d.Json, "lemmas").ToList();
-        WriteLemmas(w, d, lemmas, "Lemmas");
-        CounterexampleSection.WriteAll(w, d, [.. lemmas.Select(l => l["counterexample"]).OfType<JsonObject>()]);
+        var code = J.OptObj(d.Json, "code");
+        var composed = J.OptObj(d.Json, "composed");
+        // "lemmas" are the first refinement's (the layer pair's, or the code's when only it was proved)
+        string? first = J.Strings(d.Json, "refinements").FirstOrDefault();
+        WriteLemmas(w, d, lemmas, first is null ? "Lemmas" : $"Lemmas: {first}");
+        bool several = code is not null || composed is not null;
+        var found = lemmas.Select(l => l["counterexample"]).OfType<JsonObject>().Select(cx => new CounterexampleSection.Found(cx, several ? first : null)).ToList();
+        if (code is not null)
+        {
+            string refinement = J.Str(code, "refinement");
+            var codeLemmas = J.Items(code, "lemmas").ToList();
+            WriteLemmas(w, d, codeLemmas, $"Lemmas: {refinement}", "code-lemmas",
+                $"the code layer: {J.Str(code, "layer")}" + (J.OptStr(code, "statedOn") is { } on ? $"; stated on the {on}" : ""));
+            found.AddRange(codeLemmas.Select(l => l["counterexample"]).OfType<JsonObject>().Select(cx => new CounterexampleSection.Found(cx, refinement)));
+        }
+        if (composed is not null) CompositionSection.Write(w, d, composed);
+        CounterexampleSection.WriteAll(w, d, found);
     }
 
-    public static void WriteLemmas(HtmlWriter w, Doc d, IReadOnlyList<JsonNode> lemmas, string title)
+    /// <summary>A table of lemmas titled <paramref name="title"/> (and <paramref name="note"/> under it), their obligations and a solve-time plot; <paramref name="key"/> makes the HTML ids unique on the page.</summary>
+    public static void WriteLemmas(HtmlWriter w, Doc d, IReadOnlyList<JsonNode> lemmas, string title, string key = "lemmas", string? note = null)
     {
         w.Element("h3", title);
-        w.Open("table", ("class", "lemmas"), ("id", $"{d.Id}-lemmas"));
+        if (note is not null) w.Element("p", note, ("class", "muted note"));
+        w.Open("table", ("class", "lemmas"), ("id", $"{d.Id}-{key}"));
         w.Open("thead").HeaderRow("primitive", "solver", "verdict", "obligations proved", "premises satisfiable", "time", "resources").Close("thead").Open("tbody");
         foreach (var l in lemmas)
         {
@@ -36,10 +53,10 @@ static class ProofSection
         foreach (var l in lemmas.Where(l => J.Items(l, "obligations").Any())) Obligations(w, l);
         var timed = lemmas.Where(l => J.OptNum(l, "timeMs") is not null).Select(l => (J.Str(l, "primitive"), J.Num(l, "timeMs") / 1000)).ToList();
         if (timed.Count > 1)
-            w.Open("figure").Raw(Charts.Bars($"{d.Id}-proof-time", "Solve time per lemma", "seconds", timed)).Element("figcaption", "wall-clock time of each lemma's obligations and its vacuity check").Close("figure");
+            w.Open("figure").Raw(Charts.Bars($"{d.Id}-{key}-time", "Solve time per lemma", "seconds", timed)).Element("figcaption", $"{title}: wall-clock time of each lemma's obligations and its vacuity check").Close("figure");
     }
 
-    static string Class(string verdict) => verdict switch { "PROVED" => "pass", "UNKNOWN" or "INTERRUPTED" or "NOT STARTED" => "inconclusive", _ => "fail" };
+    public static string Class(string verdict) => verdict switch { "PROVED" => "pass", "UNKNOWN" or "INTERRUPTED" or "NOT STARTED" => "inconclusive", _ => "fail" };
 
     /// <summary>A lemma's obligations, expandable (open when the lemma was not proved): clause, what it says, verdict, time, resources, message.</summary>
     static void Obligations(HtmlWriter w, JsonNode l)

@@ -1,10 +1,11 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using VmxLayers.Report.Html;
 using VmxLayers.Report.Plots;
 
 namespace VmxLayers.Report.Sections;
 
-/// <summary>`simulate`: the counts, exits per reason and per CPU (bars), checked calls/s over time (line), the failure, every guest's console.</summary>
+/// <summary>`simulate`: the counts, the code layer (three layers), exits per reason and per CPU (bars), checked calls/s over time (line), the failure, every guest's console.</summary>
 static class SimulateSection
 {
     public static void Write(HtmlWriter w, Doc d)
@@ -20,6 +21,7 @@ static class SimulateSection
         if (J.OptObj(j, "relationChecks") is { } checks)
             w.KeyValue("relation checks", string.Join(", ", checks.Select(kv => $"{kv.Key} {J.N(J.Num(checks, kv.Key))}")));
         w.Close("tbody").Close("table");
+        if (J.OptObj(j, "code") is { } code) CodeLayer(w, d, code);
         if (J.OptObj(j, "failure") is { } f)
         {
             w.Open("article", ("class", "counterexample"), ("id", $"{d.Id}-failure")).Element("h4", $"{J.Str(f, "kind")} on {(J.Long(f, "cpu") < 0 ? "all CPUs" : $"CPU {J.Long(f, "cpu")}")}, {J.Str(f, "step")}");
@@ -36,6 +38,29 @@ static class SimulateSection
             w.Element("h4", $"CPU {cpu}: {J.Str(g, "guest")} — {J.N(J.Num(g, "completedRuns"))} completed run(s), {J.N(J.Num(g, "exits"))} exits");
             w.Element("pre", J.Str(g, "output"), ("class", "console"), ("data-cpu", cpu.ToString(CultureInfo.InvariantCulture)));
         }
+    }
+
+    /// <summary>
+    /// The third layer of a co-simulation with --impl: the machine code run after VMCSInit on every call and judged by
+    /// code ⊑ VMCSInit. Its failures are the ones that name that refinement in their clause or the code layer in their
+    /// low side (how the co-simulation reports the code step); any other failure is the layer pair's.
+    /// </summary>
+    static void CodeLayer(HtmlWriter w, Doc d, JsonObject code)
+    {
+        string layer = J.Str(code, "layer"), refinement = J.Str(code, "refinement");
+        double calls = J.Num(code, "calls");
+        var f = J.OptObj(d.Json, "failure");
+        bool codeFailed = f is not null && J.Str(f, "kind") == "Unrelated"
+            && (J.Str(f, "clause").StartsWith($"{refinement}: ", StringComparison.Ordinal) || J.OptStr(f, "low")?.StartsWith($"{layer}: ", StringComparison.Ordinal) == true);
+        var (status, cls) = f is null ? ($"related after each of its {J.N(calls)} call(s)", "pass")
+            : codeFailed ? ($"{CounterexampleSection.Mark} NOT related at {J.Str(f, "step")} ({(J.Long(f, "cpu") < 0 ? "all CPUs" : $"CPU {J.Long(f, "cpu")}")}): {J.Str(f, "clause")}", "fail clause")
+            : ($"related in its {J.N(calls)} call(s) before the run stopped (the failure below is not the code step's)", null);
+        w.Element("h3", "Code layer");
+        w.Open("table", ("class", "meta code"), ("id", $"{d.Id}-code")).Open("tbody");
+        w.KeyValue("layer", layer).KeyValue("refinement", $"{refinement} (the machine code after VMCSInit on every call)");
+        w.KeyValue("calls judged", J.N(calls));
+        w.Open("tr", ("class", codeFailed ? "differs" : null)).Element("th", "related").Element("td", status, ("class", cls)).Close("tr");
+        w.Close("tbody").Close("table");
     }
 
     static void Plots(HtmlWriter w, Doc d)
