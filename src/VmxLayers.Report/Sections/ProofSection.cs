@@ -53,7 +53,7 @@ static class ProofSection
         foreach (var l in lemmas.Where(l => J.Items(l, "obligations").Any())) Obligations(w, l);
         var timed = lemmas.Where(l => J.OptNum(l, "timeMs") is not null).Select(l => (J.Str(l, "primitive"), J.Num(l, "timeMs") / 1000)).ToList();
         if (timed.Count > 1)
-            w.Open("figure").Raw(Charts.Bars($"{d.Id}-{key}-time", "Solve time per lemma", "seconds", timed)).Element("figcaption", $"{title}: wall-clock time of each lemma's obligations and its vacuity check").Close("figure");
+            w.Open("figure").Raw(Charts.Bars($"{d.Id}-{key}-time", "Solve time per lemma", "seconds", timed)).Element("figcaption", $"wall-clock time of each lemma's obligations and its vacuity check ({title})").Close("figure");
     }
 
     public static string Class(string verdict) => verdict switch { "PROVED" => "pass", "UNKNOWN" or "INTERRUPTED" or "NOT STARTED" => "inconclusive", _ => "fail" };
