@@ -333,21 +333,21 @@ public static class CheckCommand
             ["proved"] = plan.Solver is null ? null : !o.Interrupted && o.Lemmas.All(x => x.Verdict == Verdict.Proved),
             ["interrupted"] = o.Interrupted,
             ["exitCode"] = code,
-            ["results"] = new JsonArray([.. o.Reports.Select(x => (JsonNode)JsonReport.Report(x, plan.Mutant?.Name))]),
+            ["results"] = new JsonArray([.. o.Reports.Select(x => (JsonNode)JsonReport.Report(x, plan.Mutant?.Name, plan.Refinement.Relation is CodeRelation ? Reproduction.Code(plan.Refinement) : Reproduction.Pair))]),
             ["proofs"] = plan.Solver is null ? null : new JsonArray([.. lemmas]),
             ["savedCounterexample"] = saved,
             ["code"] = plan.Code is { } codeLayer ? new JsonObject
             {
                 ["refinement"] = codeLayer.Name,
                 ["layer"] = codeLayer.Lower.Name,
-                ["results"] = new JsonArray([.. o.CodeReports.Select(x => (JsonNode)JsonReport.Report(x))]),
+                ["results"] = new JsonArray([.. o.CodeReports.Select(x => (JsonNode)JsonReport.Report(x, how: Reproduction.Code(codeLayer)))]),
             } : null,
             ["composed"] = plan.Composed is { } composed ? new JsonObject
             {
                 ["refinement"] = composed.Name,
                 ["steps"] = new JsonArray(composed.Lower.Name, composed.Upper.Name),
                 ["relation"] = composed.RelationText,
-                ["results"] = new JsonArray([.. o.ComposedReports.Select(x => (JsonNode)JsonReport.Report(x))]),
+                ["results"] = new JsonArray([.. o.ComposedReports.Select(x => (JsonNode)JsonReport.Report(x, how: Reproduction.Composed(composed.Lower)))]),
             } : null,
         };
         return RunInfo.AddTo(doc);

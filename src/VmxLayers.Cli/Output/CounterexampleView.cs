@@ -22,14 +22,15 @@ public static class CounterexampleView
 
     /// <summary>The view's members, added to <paramref name="o"/> (a counterexample object).</summary>
     /// <param name="getIt">The command that finds this counterexample again and saves it (without --save-counterexample).</param>
-    public static void AddTo(JsonObject o, CaseOutcome outcome, string getIt, string? mutant)
+    /// <param name="saves">Whether the command can save it as a scenario that replay runs (the layer pair's only).</param>
+    public static void AddTo(JsonObject o, CaseOutcome outcome, string getIt, string? mutant, bool saves = true)
     {
         var c = outcome.Case;
         o["primitive"] = c.Prim.Name;
         o["call"] = Call(c);
         o["cpus"] = States(outcome);
         o["failures"] = new JsonArray([.. outcome.Failures.Select(f => (JsonNode)Failure(f, c.Cpu))]);
-        o["reproduce"] = new JsonArray($"{getIt} --save-counterexample {ScenarioFile}", $"vmxlayers replay {ScenarioFile}");
+        o["reproduce"] = saves ? new JsonArray($"{getIt} --save-counterexample {ScenarioFile}", $"vmxlayers replay {ScenarioFile}") : new JsonArray(getIt);
         o["scenario"] = Scenario(c, mutant);
     }
 

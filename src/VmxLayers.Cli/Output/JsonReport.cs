@@ -1,3 +1,5 @@
+using VmxLayers.Code;
+using VmxLayers.Code.Layering;
 using System.Text.Json.Nodes;
 using VmxLayers.Checking;
 using VmxLayers.Layers;
@@ -10,7 +12,7 @@ namespace VmxLayers.Cli.Output;
 /// <summary>Machine-readable documents of checker reports.</summary>
 public static class JsonReport
 {
-    public static JsonObject Report(BackendReport r, string? mutant = null) => new()
+    public static JsonObject Report(BackendReport r, string? mutant = null, Reproduction? how = null) => new()
     {
         ["primitive"] = r.Prim.Name,
         ["backend"] = r.Backend.ToString().ToLowerInvariant(),
@@ -22,11 +24,11 @@ public static class JsonReport
         ["timeMs"] = Math.Round(r.Time.TotalMilliseconds, 1),
         ["scope"] = r.Scope,
         ["seed"] = r.Seed,
-        ["counterexample"] = r.Counterexample is { } cx ? Counterexample(cx, mutant) : null,
+        ["counterexample"] = r.Counterexample is { } cx ? Counterexample(cx, mutant, how) : null,
     };
 
     /// <summary>A concrete backend's counterexample: how it failed, and the view a report shows (<see cref="CounterexampleView"/>).</summary>
-    public static JsonObject Counterexample(Counterexample cx, string? mutant = null)
+    public static JsonObject Counterexample(Counterexample cx, string? mutant = null, Reproduction? how = null)
     {
         var o = cx.Outcome;
         var witness = new JsonObject();
@@ -44,13 +46,14 @@ public static class JsonReport
             ["diff"] = new JsonArray([.. cx.Diff.Select(d => (JsonNode)new JsonObject { ["where"] = d.Where, ["high"] = d.High, ["low"] = d.Low, ["why"] = d.Why })]),
             ["error"] = o.Error,
         };
-        CounterexampleView.AddTo(j, o, FindAgain(cx, mutant), mutant);
+        how ??= Reproduction.Pair;
+        CounterexampleView.AddTo(j, o, FindAgain(cx, mutant, how), mutant, how.Saves);
         return j;
     }
 
     /// <summary>The check that finds this counterexample again: its backend alone on its primitive (the random one from its own seed).</summary>
-    static string FindAgain(Counterexample cx, string? mutant) =>
-        $"vmxlayers check --primitive {cx.Case.Prim} --backend {cx.Backend.ToString().ToLowerInvariant()}"
+    static string FindAgain(Counterexample cx, string? mutant, Reproduction how) =>
+        $"vmxlayers check {how.Options}--primitive {cx.Case.Prim} --backend {cx.Backend.ToString().ToLowerInvariant()}"
         + (cx.Backend == Backend.Random && cx.Seed is { } s ? $" --seed {s}" : "") + " --no-prove" + MutantOption(mutant);
 
     static string MutantOption(string? mutant) => mutant is null ? "" : $" --mutant {mutant}";
@@ -74,7 +77,8 @@ public static class JsonReport
             ["diff"] = new JsonArray([.. StateDiff.Of(o).Select(d => (JsonNode)new JsonObject { ["where"] = d.Where, ["high"] = d.High, ["low"] = d.Low, ["why"] = d.Why })]),
             ["error"] = o.Error,
         };
-        CounterexampleView.AddTo(j, o, $"vmxlayers prove --primitive {c.Prim}{MutantOption(mutant)}", mutant);
+        var how = refinement.Relation is CodeRelation ? Reproduction.Code(refinement) : Reproduction.Pair;
+        CounterexampleView.AddTo(j, o, $"vmxlayers prove {how.Options}--primitive {c.Prim}{MutantOption(mutant)}", mutant, how.Saves);
         return j;
     }
 
@@ -107,4 +111,27 @@ public static class JsonReport
 
     /// <summary>Indented JSON, the form every --json document is printed in.</summary>
     public static string Text(JsonNode doc) => doc.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+}
+
+/// <summary>
+/// How a command finds a counterexample again: the options that select its refinement (empty for the layer pair), and
+/// whether <c>--save-counterexample</c> and <c>replay</c> apply (a layer-pair scenario only).
+/// </summary>
+public sealed record Reproduction(string Options, bool Saves)
+{
+    public static readonly Reproduction Pair = new("", true);
+
+    /// <summary>code ⊑ VMCSInit of a code refinement: its objects as --impl (impl/vmx.o for the default code).</summary>
+    public static Reproduction Code(RefinementDef code, string? layers = null) =>
+        new(string.Join("", Objects(code).Select(f => $"--impl {f} ")) + (layers is null ? "" : $"--layers {layers} "), false);
+
+    /// <summary>The composition (either step's counterexample is found by the composed check).</summary>
+    public static Reproduction Composed(RefinementDef code) => Code(code, "code:pvmxintro");
+
+    /// <summary>The user's objects (impl/vmx.o gives the rest without being named), or impl/vmx.o alone.</summary>
+    static IEnumerable<string> Objects(RefinementDef code)
+    {
+        var files = CodeLayer.SpecOf(code, code.Primitives[0].Primitive).Executor.Implementation.Objects.Select(o => o.File).Where(f => f != ImplObjects.DefaultName).ToList();
+        return files.Count > 0 ? files : [ImplObjects.DefaultName];
+    }
 }

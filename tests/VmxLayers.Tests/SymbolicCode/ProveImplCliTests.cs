@@ -75,6 +75,12 @@ public class ProveLayersCliTests
         Assert.Equal("REFUTED", (string)composed["verdict"]!);
         Assert.Equal("code ⊑ VMCSInit", (string)composed["counterexample"]!["failingStep"]!);
         Assert.False((bool)doc["proved"]!);
+
+        // the code counterexample's reproduce command names the object (no scenario: --save-counterexample is the pair's) and fails again
+        var reproduce = doc["code"]!["lemmas"]![0]!["counterexample"]!["reproduce"]!.AsArray().Select(x => (string)x!).ToList();
+        var line = Assert.Single(reproduce);
+        Assert.Contains("--impl ", line);
+        Assert.Equal(1, Run([.. line.Split(' ').Skip(1)]).Code);   // the object's path is absolute here (no spaces in the test tree)
     }
 
     [SolverFact("libz3")]
