@@ -173,7 +173,7 @@ public static class ProveCommand
         foreach (var step in outcome.Steps)
         {
             if (step.Step.Relation is CodeRelation)
-                Console.WriteLine($"{step.Step.Name} — {step.Step.Lower.Name} (stated on the diagonal: the code and {step.Step.Upper.Name}'s spec start from one {step.Step.Upper.Name} state)");
+                Console.WriteLine($"{step.Step.Name} — {step.Step.Lower.Name}");
             else if (titled) Console.WriteLine(step.Step.Name);
             PrintStep(plan, outcome, step);
             if (titled) Console.WriteLine();
@@ -257,7 +257,7 @@ public static class ProveCommand
             {
                 ["refinement"] = codeStep.Step.Name,
                 ["layer"] = codeStep.Step.Lower.Name,
-                ["statedOn"] = "diagonal: the code and the spec start from one VMCSInit state",
+                ["statedFor"] = "every two related VMCSInit states (the spec's, and a more defined one for the code)",
                 ["lemmas"] = Lemmas(codeStep),
             },
             ["composed"] = plan.Composed is { } composed ? ComposedJson(composed, outcome.Composed) : null,

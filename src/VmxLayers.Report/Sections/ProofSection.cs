@@ -23,7 +23,7 @@ static class ProofSection
             string refinement = J.Str(code, "refinement");
             var codeLemmas = J.Items(code, "lemmas").ToList();
             WriteLemmas(w, d, codeLemmas, $"Lemmas: {refinement}", "code-lemmas",
-                $"the code layer: {J.Str(code, "layer")}" + (J.OptStr(code, "statedOn") is { } on ? $"; stated on the {on}" : ""));
+                $"the code layer: {J.Str(code, "layer")}" + (J.OptStr(code, "statedFor") is { } states ? $"; the lemma is stated for {states}" : ""));
             found.AddRange(codeLemmas.Select(l => l["counterexample"]).OfType<JsonObject>().Select(cx => new CounterexampleSection.Found(cx, refinement)));
         }
         if (composed is not null) CompositionSection.Write(w, d, composed);

@@ -18,6 +18,11 @@ public enum CaseSides
     HighOverLow,
     /// <summary>The case's VMCSInit state on both sides, with its arguments and registers (code ⊑ VMCSInit: two views of one layer's data).</summary>
     LowOnBoth,
+    /// <summary>
+    /// Two VMCSInit states (code ⊑ VMCSInit off the diagonal, as a proof's counterexample may need): the case's high
+    /// slots, flags, VMCS, blocks, arguments and registers are the spec's state, the low ones the code's.
+    /// </summary>
+    TwoLowStates,
 }
 
 /// <summary>A high VMX slot outside the dense area (out-of-range slot or CPU): abstract state only.</summary>
@@ -62,7 +67,8 @@ public sealed record ConcreteCase(
     {
         var genv = new Genv(TotalCpu);
         bool readOnly = !LowReadOnly.IsDefaultOrEmpty;
-        Mem high = genv.InitialMemory(high: true), low = genv.InitialMemory(high: false, lowFreeable: readOnly);
+        bool twoLow = Sides == CaseSides.TwoLowStates;
+        Mem high = genv.InitialMemory(high: !twoLow), low = genv.InitialMemory(high: false, lowFreeable: readOnly);
         for (int k = 0; k < HighBlocks; k++) high = high.Alloc(0, BlockSize).Mem;
         for (int k = 0; k < LowBlocks; k++) low = low.Alloc(0, BlockSize).Mem;
         var vmx = VmxArea.Init(TotalCpu);
@@ -71,6 +77,7 @@ public sealed record ConcreteCase(
             {
                 vmx = vmx.Set(c, i, HighSlot(c, i));
                 low = low.Store(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(c, i), LowSlot(c, i))!;
+                if (twoLow) high = high.Store(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(c, i), HighSlot(c, i))!;
             }
         if (readOnly) low = DropLowPermissions(low, genv);
         foreach (var o in HighOverflow) vmx = vmx.Set(o.Cpu, o.Slot, o.Value);
@@ -88,6 +95,10 @@ public sealed record ConcreteCase(
             var lowOnly = new LayerMachine(others.SetItem(Cpu, FlagsLow), vmcsL, VmxArea.Init(TotalCpu), low);
             return new World(new ConcreteContext(genv, MemInj.Flat(low.NextBlock)), lowOnly, lowOnly);
         }
+        if (twoLow)
+            return new World(new ConcreteContext(genv, MemInj.Flat(high.NextBlock)),
+                new LayerMachine(others.SetItem(Cpu, FlagsHigh), vmcsH, VmxArea.Init(TotalCpu), high),
+                new LayerMachine(others.SetItem(Cpu, FlagsLow), vmcsL, VmxArea.Init(TotalCpu), low));
         var ctx = new ConcreteContext(genv, f);
         return new World(ctx, new LayerMachine(others.SetItem(Cpu, FlagsHigh), vmcsH, vmx, high),
             new LayerMachine(others.SetItem(Cpu, FlagsLow), vmcsL, VmxArea.Init(TotalCpu), low));

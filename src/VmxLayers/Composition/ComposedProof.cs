@@ -31,7 +31,7 @@ public static class ComposedProof
 {
     /// <summary>The rule in one line, for reports.</summary>
     public static string Rule(ComposedRefinement r) =>
-        $"PROVED iff {r.Upper.Name} and {r.Lower.Name} are PROVED (vertical composition; the code starts from the {r.Middle.Name} witness, under {r.Lower.Name}'s layer invariants); " +
+        $"PROVED iff {r.Upper.Name} and {r.Lower.Name} are PROVED (vertical composition, under {r.Lower.Name}'s layer invariants); " +
         "REFUTED only with a composed case that fails concretely";
 
     public static ComposedLemma Compose(ComposedRefinement r, LemmaResult lower, LemmaResult upper)

@@ -27,11 +27,10 @@ public abstract class RelationDef(string name)
     public string Name { get; } = name;
 
     /// <summary>
-    /// True when the statement is proved on the diagonal: both layers start from one and the same state (a refinement
-    /// whose cases put the lower layer's state on both sides, as code ⊑ VMCSInit does), so the hypothesis is the
-    /// relation's reflexive instance.
+    /// True when both sides are states of one layer's data (code ⊑ VMCSInit: the code runs over VMCSInit's state, so
+    /// the upper side's save area is its memory's VMX_LOC too, and values are related by the identity injection).
     /// </summary>
-    public virtual bool DiagonalInputs => false;
+    public virtual bool OneLayerData => false;
 
     internal int Id { get; } = Interlocked.Increment(ref count) - 1;
 

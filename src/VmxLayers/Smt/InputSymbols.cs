@@ -72,7 +72,13 @@ public sealed class InputSymbols(Terms t, int arity)
     public SimInput<Node> Input => new(new LayerPair<Node>(High.Data, High.Mem, Low.Data, Low.Mem),
         [.. High.Args.Select(a => new Val<Node>(a))], [.. Low.Args.Select(a => new Val<Node>(a))], High.RegSet, Low.RegSet);
 
-    /// <summary>The input of a statement proved on the diagonal: the low side's state, arguments and registers on both sides.</summary>
-    public SimInput<Node> DiagonalInput => new(new LayerPair<Node>(Low.Data, Low.Mem, Low.Data, Low.Mem),
-        [.. Low.Args.Select(a => new Val<Node>(a))], [.. Low.Args.Select(a => new Val<Node>(a))], Low.RegSet, Low.RegSet);
+    /// <summary>
+    /// Both sides' inputs equal, input by input (one layer's data on both sides: the diagonal of code ⊑ VMCSInit), as
+    /// facts only ever added to a query: a model of the restricted query is one of the full query.
+    /// </summary>
+    public IEnumerable<Node> Diagonal(Terms t)
+    {
+        Node[] Inputs(SideSymbols s) => [s.Ikern, s.Ihost, s.Pg, s.Init, s.Cpu, s.VmcsFields, s.Revid, s.Abrtid, s.Words, s.Readable, s.Writable, s.NextBlock, s.MemName, .. s.Regs, .. s.Args];
+        return Inputs(High).Zip(Inputs(Low), t.Eq);
+    }
 }

@@ -35,21 +35,17 @@ public sealed class LemmaEncoding
         Statement = s; Label = label; Context = ctx; Run = run;
     }
 
-    /// <summary>True when both layers start from the low side's input constants (<see cref="RelationDef.DiagonalInputs"/>).</summary>
-    public bool Diagonal => Statement.Relation.DiagonalInputs;
-
-    /// <summary>The input constants of the upper layer: the high side's, or on the diagonal the low side's.</summary>
-    public SideSymbols Upper => Diagonal ? Symbols.Low : Symbols.High;
+    /// <summary>True when both sides are states of one layer's data (<see cref="RelationDef.OneLayerData"/>): the upper side's save area is its memory's.</summary>
+    public bool OneLayer => Statement.Relation.OneLayerData;
 
     public static LemmaEncoding Build(SimStatement s, string label)
     {
         var ctx = new SymbolicContext(s.Primitive.Arity);
         var d = new SymbolicDomain(ctx);
-        var input = s.Relation.DiagonalInputs ? ctx.Symbols.DiagonalInput : ctx.Symbols.Input;
-        var run = Simulation.Run(ref d, s, input);
+        var run = Simulation.Run(ref d, s, ctx.Symbols.Input);
         // a seed point: match at (cpu, slot 0) is what makes 0 ≤ cpu < TOTAL_CPU visible to the solver even
         // when the spec only touches out-of-range slots (e.g. a high spec that accepts index 2^32-1)
-        ctx.SlotPoint(s.Relation.DiagonalInputs ? ctx.Symbols.Low.Cpu : ctx.Symbols.High.Cpu, ctx.T.Int(0));
+        ctx.SlotPoint(ctx.Symbols.High.Cpu, ctx.T.Int(0));
         var lemma = new LemmaEncoding(s, label, ctx, run);
         lemma.Assemble();
         return lemma;
@@ -60,7 +56,7 @@ public sealed class LemmaEncoding
         var t = Context.T;
         var tc = Context.TotalCpu;
         Premises.Add(("TOTAL_CPU >= 1", t.Le(t.Int(1), tc)));
-        Premises.Add(("CPU ids are natural numbers", t.Le(t.Int(0), Upper.Cpu)));
+        Premises.Add(("CPU ids are natural numbers", t.Le(t.Int(0), Symbols.High.Cpu)));
         Premises.Add(("the globals are allocated: nextblock >= genv_next", t.And(t.Le(t.Int(Genv.Next), Symbols.High.NextBlock), t.Le(t.Int(Genv.Next), Symbols.Low.NextBlock))));
         Premises.Add(("hypothesis: MatchExtcall/MatchPrimcallStates, invariants, injecting arguments", Run.Hypothesis.Raw));
         foreach (var g in Context.Guards.Where(g => g.Phase == SpecPhase.High && !g.Limit))

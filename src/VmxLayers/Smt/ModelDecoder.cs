@@ -61,9 +61,10 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
     Node Offset(Node c, Node i) => T.Add(T.Mul(T.Int(VmxSlots.Stride), c), T.Mul(T.Int(4), i));
     Node LowWord(Node c, Node i) => T.App(Sort.Val, "lr32", T.Select(S.Low.Words, Offset(c, i)));
     Node Writable(Node c, Node i) => T.Select(S.Low.Writable, Offset(c, i));
-    /// <summary>On the diagonal (<see cref="LemmaEncoding.Diagonal"/>) the upper layer's state is the low side's: one VMCSInit state on both sides.</summary>
-    Node HighSlot(Node c, Node i) => lemma.Diagonal ? LowWord(c, i) : T.Select(T.Select(S.High.Vmx, c), i);
-    SideSymbols H => lemma.Upper;
+    Node HighWord(Node c, Node i) => T.App(Sort.Val, "lr32", T.Select(S.High.Words, Offset(c, i)));
+    /// <summary>The upper side's slot: its save area, or its memory's VMX_LOC word when both sides are one layer's data (<see cref="LemmaEncoding.OneLayer"/>).</summary>
+    Node HighSlot(Node c, Node i) => lemma.OneLayer ? HighWord(c, i) : T.Select(T.Select(S.High.Vmx, c), i);
+    SideSymbols H => S.High;
     Node Field(SideSymbols side, Node c, Node e) => T.Select(T.Select(side.VmcsFields, c), e);
     Node Blk(Node v) => T.App(Sort.Int, "blk", v);
     Node IsPtr(Node v) => T.App(Sort.Bool, "(_ is Vptr)", v);
@@ -82,9 +83,9 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         }
         foreach (var (c, e) in lemma.Context.FieldPoints)
         {
-            yield return c; yield return e; yield return Field(H, c, e); if (!lemma.Diagonal) yield return Field(S.Low, c, e);
+            yield return c; yield return e; yield return Field(H, c, e); yield return Field(S.Low, c, e);
         }
-        if (lemma.Diagonal) yield break;   // no injection: both sides hold the same values
+        if (lemma.OneLayer) yield break;   // no injection to read: the identity relates one layer's data
         foreach (var v in lemma.Context.BlockVals)
         {
             yield return IsPtr(v); yield return Blk(v);
@@ -124,10 +125,17 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         foreach (var f in Injective()) yield return f;
     }
 
+    /// <summary>The diagonal of one layer's data: both sides' inputs equal (only ever added to a query, as the scopes are).</summary>
+    public IEnumerable<(string? Comment, Node Fact)> Diagonal()
+    {
+        yield return ("one state on both sides: every input of the upper side equals the lower side's", T.True);
+        foreach (var eq in S.Diagonal(T)) yield return (null, eq);
+    }
+
     /// <summary>Mem.inject with disjoint 64-byte Freeable blocks needs f injective on the blocks it maps: an inverse witnesses it.</summary>
     IEnumerable<(string? Comment, Node Fact)> Injective()
     {
-        foreach (var b in lemma.Diagonal ? [] : lemma.Context.BlockVals.Select(Blk).Distinct())
+        foreach (var b in lemma.OneLayer ? [] : lemma.Context.BlockVals.Select(Blk).Distinct())
             yield return (null, T.Implies(T.App(Sort.Bool, "fdef", b), T.Eq(T.App(Sort.Int, "finv_small", T.App(Sort.Int, "fblk", b)), b)));
     }
 
@@ -178,7 +186,7 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         if (newTc > MaxCpus) throw new NotExpressibleException($"the counterexample needs CPU {used}; decoded cases have at most {MaxCpus} CPUs");
 
         var inject = new Dictionary<long, long>();
-        foreach (var v in lemma.Diagonal ? [] : lemma.Context.BlockVals)
+        foreach (var v in lemma.OneLayer ? [] : lemma.Context.BlockVals)
         {
             if (!m.Bool(IsPtr(v))) continue;
             long b = m.Int(Blk(v));
@@ -228,10 +236,19 @@ public sealed class ModelDecoder(LemmaEncoding lemma)
         long hb = R(nbH) - Genv.Next, lb = R(nbL) - Genv.Next;
         if (hb > MaxBlocks || lb > MaxBlocks) throw new NotExpressibleException($"the counterexample needs {Math.Max(hb, lb)} extra blocks; decoded cases have at most {MaxBlocks}");
 
-        return new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, FlagsOf(m, H), FlagsOf(m, S.Low), [.. high], [.. low], [.. vmcs], [.. overflow],
+        var decoded = new ConcreteCase(lemma.Prim, (int)newTc, (int)cpu, FlagsOf(m, H), FlagsOf(m, S.Low), [.. high], [.. low], [.. vmcs], [.. overflow],
             (int)hb, (int)lb, [.. inject.OrderBy(kv => kv.Key).Select(kv => ((int)R(kv.Key), (int)R(kv.Value)))],
-            [.. argsH], [.. argsL], rsH, rsL, [.. readOnly], lemma.Diagonal ? CaseSides.LowOnBoth : CaseSides.HighOverLow);
+            [.. argsH], [.. argsL], rsH, rsL, [.. readOnly]);
+        if (!lemma.OneLayer) return decoded;
+        // one layer's data has no save area beside its memory: a point outside VMX_LOC is no slot of either side
+        decoded = decoded with { HighOverflow = [] };
+        return decoded with { Sides = OnTheDiagonal(decoded) ? CaseSides.LowOnBoth : CaseSides.TwoLowStates };
     }
+
+    /// <summary>Whether a case of one layer's data has the same state, arguments and registers on both sides (the checkers' shape).</summary>
+    static bool OnTheDiagonal(ConcreteCase c) =>
+        c.FlagsHigh == c.FlagsLow && c.HighSlots.SequenceEqual(c.LowSlots) && c.Vmcs.All(v => v.High == v.Low) && c.HighBlocks == c.LowBlocks
+        && c.ArgsHigh.SequenceEqual(c.ArgsLow) && c.RegsHigh.Equals(c.RegsLow);
 
     /// <summary>The current CPU's flags on one layer (each layer's own: a relation that forgets a flag lets them differ).</summary>
     static CpuFlags FlagsOf(Model m, SideSymbols s) => new(m.Bool(s.Ikern), m.Bool(s.Ihost), m.Bool(s.Pg), m.Bool(s.Init));

@@ -66,6 +66,17 @@ public static class Prover
         int first = Array.FindIndex(results, r => r.Verdict == Verdict.Refuted);
         var ob = lemma.Obligations[first];
         var (cex, replay) = Replay(decoder, models[first]!, FailingSkolem(lemma, ob, models[first]!));
+        if (lemma.OneLayer && cex?.Sides != CaseSides.LowOnBoth)
+        {
+            // one layer's data: a counterexample from one state on both sides is the checkers' shape, runs the code
+            // where check and the composition do, and reads as one state — ask for one first
+            var (onDiagonal, model) = SolveScoped(lemma, decoder, ob, SmallOptions(o, ReplayRlimit), DiagonalScopes(decoder));
+            if (onDiagonal.Verdict == Verdict.Refuted && model is not null && Replay(decoder, model, FailingSkolem(lemma, ob, model)) is ({ } c, { Status: ReplayStatus.Confirmed } r))
+            {
+                results[first] = onDiagonal with { Time = results[first].Time + onDiagonal.Time, Resources = results[first].Resources + onDiagonal.Resources, File = results[first].File };
+                return (c, r);
+            }
+        }
         if (replay.Status == ReplayStatus.Confirmed) return (cex, replay);
         var (scoped, scopedModel) = SolveScoped(lemma, decoder, ob, SmallOptions(o, ReplayRlimit), SmallScopes(decoder).Concat(BoundedScopes(decoder)));
         if (scoped.Verdict != Verdict.Refuted || scopedModel is null) return (cex, replay);
@@ -140,6 +151,11 @@ public static class Prover
 
     static IEnumerable<(string Name, IEnumerable<(string? Comment, Node Fact)> Facts)> SmallScopes(ModelDecoder decoder) =>
         ModelDecoder.Scopes.Select(s => ($"TOTAL_CPU = {s.Total}, CPU {s.Cpu}", decoder.SmallScope(s)));
+
+    /// <summary>One state on both sides (one layer's data), alone and then in each small scope.</summary>
+    static IEnumerable<(string Name, IEnumerable<(string? Comment, Node Fact)> Facts)> DiagonalScopes(ModelDecoder decoder) =>
+        new[] { ("one state on both sides", decoder.Diagonal()) }
+            .Concat(SmallScopes(decoder).Select(s => ($"one state on both sides, {s.Name}", decoder.Diagonal().Concat(s.Facts))));
 
     static IEnumerable<(string Name, IEnumerable<(string? Comment, Node Fact)> Facts)> BoundedScopes(ModelDecoder decoder) =>
         ModelDecoder.CpuBounds.Select(b => ($"TOTAL_CPU ≤ {b}", decoder.BoundedScope(b)));
@@ -232,7 +248,7 @@ public static class Prover
             yield return s.Index;
             yield return s.Instance;
         }
-        yield return lemma.Upper.Cpu;
+        yield return lemma.Symbols.High.Cpu;
         foreach (var atom in Atoms(ob.Formula).Take(64))
         {
             yield return atom;
@@ -270,7 +286,7 @@ public static class Prover
     static string Message(LemmaEncoding lemma, Obligation ob, Model m)
     {
         string prim = lemma.Prim.Name;
-        long cpu = m.Has(lemma.Upper.Cpu) ? m.Int(lemma.Upper.Cpu) : -1;
+        long cpu = m.Has(lemma.Symbols.High.Cpu) ? m.Int(lemma.Symbols.High.Cpu) : -1;
         if (ob.Limit)
             return $"{prim}: a path the symbolic execution did not explore is reachable: {ob.Why} (CPU {cpu})";
         if (ob.Kind == ObligationKind.LowGuard)

@@ -52,7 +52,7 @@ public class CodeLayerReportTests
         Assert.Contains("<title>VmxLayers report: prove PROVED</title>", html);
         Assert.Contains("<h3>Lemmas: VMCSInit ⊑ PVMXIntro</h3>", html);
         Assert.Contains("<h3>Lemmas: code ⊑ VMCSInit</h3>", html);
-        Assert.Contains("the code layer: code (impl/vmx.o); stated on the diagonal", html);
+        Assert.Contains("the code layer: code (impl/vmx.o); the lemma is stated for every two related VMCSInit states", html);
         foreach (var id in new[] { "doc-1-lemmas", "doc-1-code-lemmas" })
             Assert.Equal(("vmx_writez", "PROVED"), Rows(html, id).Select(r => (r[0], r[2])).Single());
         Assert.Contains("<h3>Composition: code ⊑ PVMXIntro</h3>", html);

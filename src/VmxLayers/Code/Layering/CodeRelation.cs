@@ -11,8 +11,8 @@ namespace VmxLayers.Code.Layering;
 /// The relation of code ⊑ VMCSInit (issue 13), written once for every domain: the abstract data equal; the code's
 /// memory extends the spec's (nextblock ordered, VMX_LOC word by word, the other blocks by the domain's
 /// <see cref="ICodeDomain{T, D}.OtherBlocksExtend"/>: the call's freed stack frame lies beyond); a C result is
-/// related by the identity injection (Vundef or equal) and EBX, ESI, EDI, EBP, ESP are preserved; an asm primitive's
-/// registers are related one by one. Layer invariants (an asm primitive's RA names an allocated block; integer registers are typed Tint) in the hypothesis: VMX_LOC lies in the 32-bit address space,
+/// related by the identity injection (Vundef or equal), and EBX, ESI, EDI, EBP, ESP — one caller's, equal on both
+/// sides at the call — are given back unchanged; an asm primitive's registers are related one by one. Layer invariants (an asm primitive's RA names an allocated block; integer registers are typed Tint) in the hypothesis: VMX_LOC lies in the 32-bit address space,
 /// its words name allocated blocks only, and nextblock stays below the executor's code blocks.
 /// </summary>
 public sealed class CodeRelation() : RelationDef("data equal ∧ Mem.extends (code ⊑ VMCSInit)")
@@ -26,8 +26,8 @@ public sealed class CodeRelation() : RelationDef("data equal ∧ Mem.extends (co
     /// <summary>The integer registers (typed Tint in CompCert's register set).</summary>
     public static readonly Preg[] IntegerRegisters = [Preg.EAX, Preg.ECX, Preg.EDX, Preg.EBX, Preg.ESP, Preg.EBP, Preg.ESI, Preg.EDI];
 
-    /// <summary>The code and the spec start from the same VMCSInit state (the cases put it on both sides).</summary>
-    public override bool DiagonalInputs => true;
+    /// <summary>The code and the spec run over two VMCSInit states (the checkers' cases put one state on both sides).</summary>
+    public override bool OneLayerData => true;
 
     protected override RelationCode<T, D> Create<T, D>() => new Clauses<T, D>();
 
@@ -86,7 +86,12 @@ public sealed class CodeRelation() : RelationDef("data equal ∧ Mem.extends (co
                 hyp = d.And(hyp, d.InjectsFlat(d.Reg(input.RegsLow, Preg.RA), d.NextBlock(s.MemLow)));
             }
             else
+            {
                 for (int k = 0; k < p.Arity; k++) hyp = d.And(hyp, InjectId(ref d, input.ArgsHigh[k], input.ArgsLow[k]));
+                // one caller for both: the registers a C primitive must give back are the same on both sides (the goal
+                // then says the code returns exactly its own, as CompCert's callee-save convention does)
+                foreach (var r in CalleeSaved) hyp = d.And(hyp, d.ValEq(d.Reg(input.RegsHigh, r), d.Reg(input.RegsLow, r)));
+            }
             // CompCert's register typing (wt_regset): an integer register holds Vundef, a Vint or a Vptr, so a Mint32 push/pop keeps it
             foreach (var r in IntegerRegisters) hyp = d.And(hyp, d.HasType(d.Reg(input.RegsLow, r), Typ.Tint));
             return hyp;
@@ -98,7 +103,10 @@ public sealed class CodeRelation() : RelationDef("data equal ∧ Mem.extends (co
             p.IsAsm ? (VmxRelationCode<T, D>.RegisterClause((Preg)k), (Preg)k)
             : k == 0 ? ("result (EAX)", null) : ($"register {CalleeSaved[k - 1]} preserved", CalleeSaved[k - 1]);
 
-        /// <summary>The identity injection for a result or an asm register; equality with the registers at the call for a C primitive's callee-saved register.</summary>
+        /// <summary>
+        /// The identity injection for a result or an asm register; equality for a C primitive's callee-saved register (the
+        /// spec side keeps the caller's value, the same as the code's at the call: the code must give back exactly that).
+        /// </summary>
         public override Bool<T> ResultRelated(ref D d, Primitive p, int k, Val<T> high, Val<T> low) =>
             p.IsAsm || k == 0 ? InjectId(ref d, high, low) : d.ValEq(high, low);
 

@@ -23,6 +23,6 @@ public class CodeDomainTests
     {
         Assert.Equal(CodeLayer.Relation.Code<CTerm, ConcreteDomain>().GetType().GetGenericTypeDefinition(),
             CodeLayer.Relation.Code<Node, SymbolicDomain>().GetType().GetGenericTypeDefinition());
-        Assert.True(CodeLayer.Relation.DiagonalInputs);
+        Assert.True(CodeLayer.Relation.OneLayerData);
     }
 }
