@@ -55,6 +55,8 @@ public static class ComposedProof
             tried.Add($"{step}'s counterexample as a composed case: {Describe(outcome)}");
         }
         var why = tried.Distinct().Take(1).Select(t => tried.Count > 1 ? $"{t} (and {tried.Count - 1} neighbour(s) of it: none fails the composition)" : t);
+        if (lower.Counterexample is { Sides: CaseSides.TwoLowStates })
+            why = why.Append("the lower step's counterexample has two different VMCSInit states, which no composed case has (the code starts from the witness)");
         return Of(Verdict.Unknown, string.Join("; ", [Unknown(lower, upper, r), .. why]));
     }
 
@@ -62,7 +64,8 @@ public static class ComposedProof
     static IEnumerable<(string Step, ConcreteCase Case)> Candidates(LemmaResult upper, LemmaResult lower)
     {
         if (upper is { Verdict: Verdict.Refuted, Counterexample: { } u } && u.Sides == CaseSides.HighOverLow) yield return ("the upper step", u);
-        if (lower is { Verdict: Verdict.Refuted, Counterexample: { } l })
+        // a counterexample with two different VMCSInit states has no composed case: the composed check runs the code from the witness
+        if (lower is { Verdict: Verdict.Refuted, Counterexample: { Sides: CaseSides.LowOnBoth } l })
             foreach (var c in Lifts(l)) yield return ("the lower step", c);
     }
 

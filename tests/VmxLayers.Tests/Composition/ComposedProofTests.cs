@@ -48,6 +48,15 @@ public class ComposedProofTests
     }
 
     [Fact]
+    public void ACodeCounterexampleWithTwoStatesLeavesTheCompositionUnknown()
+    {
+        var c = new CaseBuilder(CodeLayer.Default.Find("vmx_readz")!, 2, 1, BlockLayout.Identity1).Build() with { Sides = CaseSides.TwoLowStates };
+        var l = ComposedProof.Compose(Composed, Given("vmx_readz", Verdict.Refuted) with { Counterexample = c }, Given("vmx_readz", Verdict.Proved));
+        Assert.Equal(Verdict.Unknown, l.Verdict);
+        Assert.Contains("two different VMCSInit states", l.Reason);
+    }
+
+    [Fact]
     public void StepsAboutDifferentPrimitivesDoNotCompose() =>
         Assert.Throws<ArgumentException>(() => ComposedProof.Compose(Composed, Given("vmx_readz", Verdict.Proved), Given("vmx_writez", Verdict.Proved)));
 
