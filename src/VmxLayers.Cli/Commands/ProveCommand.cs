@@ -20,7 +20,7 @@ public static class ProveCommand
     const string Name = "prove";
 
     static readonly Option<string?> primitive = new("--primitive") { Description = $"Prove only this primitive ({string.Join(", ", VmxLayerPair.Refinement.Names)}); default: all of them.", HelpName = "P" };
-    static readonly Option<string?> emit = new("--emit-smt") { Description = "Write every obligation as a standalone SMT-LIB2 file <prim>__<clause>.smt2 into this directory (re-check with `z3 FILE` or `cvc5 FILE`).", HelpName = "DIR" };
+    static readonly Option<string?> emit = new("--emit-smt") { Description = "Write every obligation as a standalone SMT-LIB2 file <prim>__<clause>.smt2 into this directory, code ⊑ VMCSInit's into its subdirectory code/ (re-check with `z3 FILE` or `cvc5 FILE`).", HelpName = "DIR" };
     static readonly Option<string> solver = new("--solver") { Description = "The SMT solver: libz3 (in-process, default), z3 or cvc5 (executables on PATH).", DefaultValueFactory = _ => "libz3", HelpName = "SOLVER" };
     static readonly Option<long> rlimit = new("--rlimit") { Description = $"Z3 resource budget per obligation (0 = none; default {ProveOptions.DefaultRlimit}); exhausting it makes the lemma UNKNOWN (never PROVED).", DefaultValueFactory = _ => ProveOptions.DefaultRlimit, HelpName = "N" };
     static readonly Option<string?> mutant = new("--mutant") { Description = "Switch on a compiled-in mutant (see `mutants --list`); a wrong spec should be REFUTED.", HelpName = "NAME" };
@@ -91,13 +91,20 @@ public static class ProveCommand
             foreach (var def in plan.Prims(step))
             {
                 report($"{done}/{total} lemmas done, proving {step.Name}: {def.Name}");
-                try { result.Lemmas.Add(Prover.Prove(step.Statement(def), plan.Options, step.Name)); }
+                try { result.Lemmas.Add(Prover.Prove(step.Statement(def), OptionsOf(plan, step), step.Name)); }
                 catch (OperationCanceledException) when (plan.Options.Cancel.IsCancellationRequested) { return new Outcome(steps, [], step, def); }
                 done++;
             }
         }
         return new Outcome(steps, Compose(plan, steps), null, null);
     }
+
+    /// <summary>The prover's options for one step: the code's queries go to DIR/code/ (its files have the pair's names).</summary>
+    static ProveOptions OptionsOf(Plan plan, RefinementDef step) =>
+        plan.Options.EmitDir is { } dir && step.Relation is CodeRelation ? plan.Options with { EmitDir = Path.Combine(dir, CodeEmitDir) } : plan.Options;
+
+    /// <summary>The subdirectory of --emit-smt that code ⊑ VMCSInit's queries go to.</summary>
+    const string CodeEmitDir = "code";
 
     /// <summary>The composed lemmas from the two steps' (the composition rule asks no query of its own).</summary>
     static List<ComposedLemma> Compose(Plan plan, List<StepResult> steps)

@@ -93,6 +93,26 @@ public class ProveLayersCliTests
         Assert.Null(doc["composed"]);
     }
 
+    [SolverFact("libz3")]
+    public void EachRefinementsQueriesAreEmittedWithoutOverwritingTheOthers()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"vmx-emit-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, _, err) = Run("prove", "--primitive", "vmx_readz", "--emit-smt", dir);
+            Assert.True(code == 0, err);
+            foreach (var d in new[] { dir, Path.Combine(dir, "code") })
+            {
+                Assert.True(File.Exists(Path.Combine(d, "vmx_readz__premises_satisfiable.smt2")), d);
+                Assert.Contains(Directory.GetFiles(d, "vmx_readz__*.smt2"), f => !f.EndsWith("premises_satisfiable.smt2", StringComparison.Ordinal));
+            }
+            // the code's queries are about two VMCSInit memories (the spec's VMX_LOC words too); the pair's high side has none
+            Assert.Contains("words_H", File.ReadAllText(Path.Combine(dir, "code", "vmx_readz__premises_satisfiable.smt2")));
+            Assert.DoesNotContain("words_H", File.ReadAllText(Path.Combine(dir, "vmx_readz__premises_satisfiable.smt2")));
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [InlineData("--layers", "code:pvmxintro", "--mutant", "exit-skips-edi-store")]
     [InlineData("--layers", "code:vmcsinit,vmcsinit:pvmxintro", "--mutant", "exit-skips-edi-store")]
