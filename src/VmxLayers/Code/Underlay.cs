@@ -11,6 +11,15 @@ public static class UnderlaySymbols
 
     public static readonly UnderlayPrimitive[] Primitives = Enum.GetValues<UnderlayPrimitive>();
 
+    /// <summary>The number of integer arguments an underlay primitive takes from the stack.</summary>
+    public static int Arity(UnderlayPrimitive p) => p switch
+    {
+        UnderlayPrimitive.vmcs_readz => 1,
+        UnderlayPrimitive.vmcs_writez => 2,
+        UnderlayPrimitive.get_CPU_ID or UnderlayPrimitive.hostout or UnderlayPrimitive.hostin => 0,
+        _ => throw new ArgumentOutOfRangeException(nameof(p), p, "not an underlay primitive"),
+    };
+
     /// <summary>"get_CPU_ID, vmcs_readz, vmcs_writez, hostout, hostin".</summary>
     public static string PrimitiveList => string.Join(", ", Primitives);
 

@@ -233,13 +233,7 @@ sealed class SymbolicCodeSpec(CodeSpec spec) : SpecCode<Node, SymbolicDomain>
         /// <summary>An external call: integer arguments from the stack, VMCSInit's spec on the data, result in EAX, ECX, EDX and the flags undefined.</summary>
         void External(ref SymbolicCodeMachine m, UnderlayPrimitive p)
         {
-            int arity = p switch
-            {
-                UnderlayPrimitive.vmcs_readz => 1,
-                UnderlayPrimitive.vmcs_writez => 2,
-                UnderlayPrimitive.get_CPU_ID or UnderlayPrimitive.hostout or UnderlayPrimitive.hostin => 0,
-                _ => throw new ArgumentOutOfRangeException(nameof(p), p, "not an underlay primitive"),
-            };
+            int arity = UnderlaySymbols.Arity(p);
             var A = s.Arith;
             var first = Asm ? s.Regs[Esp] : m.Add(s.Regs[Esp], A.Vint(4));
             var args = new Node[arity];

@@ -224,13 +224,7 @@ public sealed class CodeExecutor
         /// <summary>An external call: arguments from the stack, result in EAX, destroyed_at_call and the flags undefined, then back to the caller.</summary>
         void External(ref CodeMachine m, UnderlayPrimitive p)
         {
-            int arity = p switch
-            {
-                UnderlayPrimitive.vmcs_readz => 1,
-                UnderlayPrimitive.vmcs_writez => 2,
-                UnderlayPrimitive.get_CPU_ID or UnderlayPrimitive.hostout or UnderlayPrimitive.hostin => 0,
-                _ => throw new ArgumentOutOfRangeException(nameof(p), p, "not an underlay primitive"),
-            };
+            int arity = UnderlaySymbols.Arity(p);
             // C: the machine call pushed the return address (arguments at ESP + 4 + 4k); asm: Pcall left ESP alone (ESP + 4k)
             var first = asm ? s.Regs[Esp] : ValOps.Add(s.Regs[Esp], Val.Vint(4));
             Span<Val> args = stackalloc Val[arity];
