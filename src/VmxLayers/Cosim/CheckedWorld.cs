@@ -22,6 +22,7 @@ internal sealed class CheckedWorld
     readonly TouchLog touched = new();   // where the domain wrote during the current step
     readonly long[] calls;
     readonly Primitive[] primitives;
+    readonly int[] indexById;   // a primitive's position in `primitives`, by its id (-1: not in the refinement)
     readonly SimStatement[] statements;   // by the refinement's primitive order: the co-simulation's calls find theirs by reference
     readonly VmxRelation relation;
     readonly CodeSide? code;   // the machine code under the middle layer (a three-layer run), or null
@@ -54,13 +55,16 @@ internal sealed class CheckedWorld
         primitives = [.. refinement.Primitives.Select(p => p.Primitive)];
         statements = [.. primitives.Select(refinement.Statement)];
         calls = new long[primitives.Length];
+        indexById = new int[primitives.Max(p => p.Id) + 1];
+        Array.Fill(indexById, -1);
+        for (int k = 0; k < primitives.Length; k++) indexById[primitives[k].Id] = k;
         incremental = new IncrementalRelation(relation, verifyTouchLog);
         World.Context.Touched = touched;
     }
 
     int IndexOf(Primitive p)
     {
-        for (int k = 0; k < primitives.Length; k++) if (ReferenceEquals(primitives[k], p)) return k;
+        if ((uint)p.Id < (uint)indexById.Length && indexById[p.Id] is var k and >= 0) return k;
         throw new ArgumentException($"the refinement has no primitive {p}");
     }
 

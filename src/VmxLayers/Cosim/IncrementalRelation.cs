@@ -22,7 +22,7 @@ namespace VmxLayers.Cosim;
 /// </summary>
 internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog = false)
 {
-    readonly List<int> slots = [];   // cpu · VmxSlots.Size + slot: an int list dedupes with a vectorised IndexOf
+    readonly KeySet slots = new();   // cpu · VmxSlots.Size + slot
     readonly List<(int Cpu, int Slot)> diffSlots = [];
     readonly List<(int Cpu, long Encoding)> fields = [];
     readonly List<long> cells = [];
@@ -85,11 +85,18 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
         else
             foreach (var (cpu, enc) in log.VmcsFields)
                 if (cpu >= 0 && cpu < after.TotalCpu && !fields.Contains(((int)cpu, enc))) fields.Add(((int)cpu, enc));
+        int viewed = -1;   // the CPU whose views are at hand: a step's fields are usually one CPU's
+        AbsData<CTerm>? high = null, low = null;
         foreach (var (cpu, enc) in fields)
         {
             Fields++;
-            var why = enc == WholeCpu ? WorldRelation.CheckVmcsCpu(after, relation, cpu) : WorldRelation.CheckVmcsField(after, relation, cpu, enc);
-            if (why is not null) return why;
+            if (enc == WholeCpu)
+            {
+                if (WorldRelation.CheckVmcsCpu(after, relation, cpu) is { } whole) return whole;
+                continue;
+            }
+            if (cpu != viewed) (viewed, high, low) = (cpu, after.High.View(cpu), after.Low.View(cpu));
+            if (WorldRelation.CheckVmcsField(after, relation, high!, low!, cpu, enc) is { } why) return why;
         }
         return null;
     }
@@ -124,7 +131,7 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
         if (log.Slots.Count == 0) { if (!ReferenceEquals(before.High.Vmx, after.High.Vmx)) AddAll(DiffHighSlots(before, after, diffSlots)); }
         else
             foreach (var (cpu, slot) in log.Slots)
-                if (cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size) Add(slots, (int)cpu * VmxSlots.Size + (int)slot);
+                if (cpu >= 0 && cpu < total && slot >= 0 && slot < VmxSlots.Size) slots.Add((int)cpu * VmxSlots.Size + (int)slot);
         if (log.VmxLocStores.Count == 0) { if (!ReferenceEquals(before.Low.Mem, after.Low.Mem)) AddAll(DiffLowSlots(before, after, diffSlots)); }
         else
             foreach (long ofs in log.VmxLocStores)
@@ -133,22 +140,26 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
                 AddByte(ofs, total);
                 AddByte(ofs + 3, total);
             }
-        foreach (int key in slots)
+        int viewed = -1;   // the CPU whose high view is at hand: a step's slots are usually one CPU's
+        AbsData<CTerm>? high = null;
+        foreach (int key in slots.Keys)
         {
             Slots++;
-            if (WorldRelation.CheckSlot(after, relation, key / VmxSlots.Size, key % VmxSlots.Size) is { } why) return why;
+            int cpu = key / VmxSlots.Size;
+            if (cpu != viewed) (viewed, high) = (cpu, after.High.View(cpu));
+            if (WorldRelation.CheckSlot(after, relation, high!, cpu, key % VmxSlots.Size) is { } why) return why;
         }
         return null;
     }
 
     void AddAll(List<(int Cpu, int Slot)> changed)
     {
-        foreach (var (cpu, slot) in changed) Add(slots, cpu * VmxSlots.Size + slot);
+        foreach (var (cpu, slot) in changed) slots.Add(cpu * VmxSlots.Size + slot);
     }
 
     void AddByte(long ofs, int totalCpu)
     {
-        if (ofs >= 0 && ofs / VmxSlots.Stride < totalCpu) Add(slots, (int)(ofs / VmxSlots.Stride) * VmxSlots.Size + (int)(ofs % VmxSlots.Stride / 4));
+        if (ofs >= 0 && ofs / VmxSlots.Stride < totalCpu) slots.Add((int)(ofs / VmxSlots.Stride) * VmxSlots.Size + (int)(ofs % VmxSlots.Stride / 4));
     }
 
     /// <summary>The (CPU, slot) pairs whose high value differs (cleared first).</summary>
@@ -200,5 +211,32 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
             if (!log.VmcsFields.Exists(e => e.Cpu == cpu && (e.Encoding == enc || enc == WholeCpu && !VmcsFields.IsValid(e.Encoding))))
                 return $"touch log: the VMCS of CPU {cpu} changed at {(enc == WholeCpu ? "revid/abrtid or an invalid encoding" : VmcsFields.Describe(enc))} with no logged write";
         return null;
+    }
+}
+
+/// <summary>
+/// Small non-negative keys in insertion order without duplicates: membership is a stamp per key, so adding costs
+/// the same however many keys a step touched, and clearing is one increment.
+/// </summary>
+internal sealed class KeySet
+{
+    readonly List<int> keys = [];
+    int[] stamps = [];
+    int epoch = 1;
+
+    public List<int> Keys => keys;
+
+    public void Clear()
+    {
+        keys.Clear();
+        if (++epoch == int.MaxValue) { Array.Clear(stamps); epoch = 1; }
+    }
+
+    public void Add(int key)
+    {
+        if (key >= stamps.Length) Array.Resize(ref stamps, Math.Max(key + 1, stamps.Length * 2));
+        if (stamps[key] == epoch) return;
+        stamps[key] = epoch;
+        keys.Add(key);
     }
 }

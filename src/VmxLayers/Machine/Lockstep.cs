@@ -163,20 +163,36 @@ public static class Lockstep
     }
 
     /// <summary>The statement's result clauses (the C result, or every register), the first that fails.</summary>
-    static string? ResultsUnrelated(World w, SimStatement s, in SideOutcome high, in SideOutcome low)
+    static string? ResultsUnrelated(World w, SimStatement s, in SideOutcome high, in SideOutcome low) =>
+        s.Primitive.IsAsm ? RegistersUnrelated(w, s, high.RegsBox, low.RegsBox) : FirstUnrelated(w, s, [], [], high.Ret, low.Ret);
+
+    /// <summary>An asm primitive's result clauses: each register set read once (not zeroed first: CopyTo writes every register).</summary>
+    [SkipLocalsInit]
+    static string? RegistersUnrelated(World w, SimStatement s, RegBox high, RegBox low)
+    {
+        Unsafe.SkipInit(out PregValues hr);
+        Unsafe.SkipInit(out PregValues lr);
+        high.CopyTo(hr);
+        low.CopyTo(lr);
+        return FirstUnrelated(w, s, hr, lr, Val.Vundef, Val.Vundef);
+    }
+
+    /// <summary>
+    /// The clause loop, apart from the 800 bytes of registers: a method with large stack buffers is compiled once
+    /// without profile data, and the clause's virtual call would then never be devirtualized.
+    /// </summary>
+    static string? FirstUnrelated(World w, SimStatement s, ReadOnlySpan<Val> hr, ReadOnlySpan<Val> lr, Val highRet, Val lowRet)
     {
         var d = w.Domain();
         var relation = s.Relation.Code<CTerm, ConcreteDomain>();
         var p = s.Primitive;
-        Span<Val> hr = stackalloc Val[PregInfo.Count], lr = stackalloc Val[PregInfo.Count];   // each register set read once
-        if (p.IsAsm) { high.RegsBox.CopyTo(hr); low.RegsBox.CopyTo(lr); }
         var at = relation.ResultPlaces(p);
         for (int k = 0; k < at.Length; k++)
         {
-            var (clause, reg) = at[k];
-            var (h, l) = reg is { } r ? (hr[(int)r], lr[(int)r]) : (high.Ret, low.Ret);
+            var reg = at[k].Register;
+            var (h, l) = reg is { } r ? (hr[(int)r], lr[(int)r]) : (highRet, lowRet);
             if (!relation.ResultRelated(ref d, p, k, new(new CTerm(h)), new(new CTerm(l))).Raw.B)
-                return $"{p}: {(reg is null ? "the " : "")}{clause} does not inject: high = {h}, low = {l}";
+                return $"{p}: {(reg is null ? "the " : "")}{at[k].Clause} does not inject: high = {h}, low = {l}";
         }
         return null;
     }

@@ -22,7 +22,7 @@ sealed class HighExitSavesEcx() : PrimSpec(VmxExit.Primitive, LayerNames.PVMXInt
     protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.HighCode<T, D> where D : struct, ISpecDomain<T>
     {
-        protected override IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters => [.. VmxExit.Saved, (VmxSlots.G_RCX, Preg.ECX)];
+        protected override (int Slot, Preg Reg)[] SavedRegisters => [.. VmxExit.Saved, (VmxSlots.G_RCX, Preg.ECX)];
     }
 }
 

@@ -14,7 +14,7 @@ sealed class ExitStoresEbxIntoSlot4() : PrimSpec(VmxExit.Primitive, LayerNames.V
     protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
-        protected override IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters =>
+        protected override (int Slot, Preg Reg)[] SavedRegisters =>
             [.. VmxExit.Saved.Select(s => s.Reg == Preg.EBX ? (VmxSlots.G_RCX, Preg.EBX) : s)];
     }
 }
@@ -24,7 +24,7 @@ sealed class ExitSkipsEdiStore() : PrimSpec(VmxExit.Primitive, LayerNames.VMCSIn
     protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxExit.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
-        protected override IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters => [.. VmxExit.Saved.Where(s => s.Reg != Preg.EDI)];
+        protected override (int Slot, Preg Reg)[] SavedRegisters => [.. VmxExit.Saved.Where(s => s.Reg != Preg.EDI)];
     }
 }
 
@@ -157,7 +157,7 @@ sealed class EnterSwapsEbxEdx() : PrimSpec(VmxEnter.Primitive, LayerNames.VMCSIn
     protected override SpecCode<T, D> Create<T, D>() => new Variant<T, D>();
     sealed class Variant<T, D> : VmxEnter.LowCode<T, D> where D : struct, ISpecDomain<T>
     {
-        protected override IReadOnlyList<(Preg Reg, int Slot)> RestoredRegisters =>
+        protected override (Preg Reg, int Slot)[] RestoredRegisters =>
             [.. VmxEnter.Restored.Select(r => r.Reg switch { Preg.EBX => (Preg.EBX, VmxSlots.G_RDX), Preg.EDX => (Preg.EDX, VmxSlots.G_RBX), _ => r })];
     }
 }

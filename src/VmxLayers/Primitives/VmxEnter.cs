@@ -81,8 +81,8 @@ public static class VmxEnter
             if (!SaveHost(ref d, cpu, rs, ref m)) return fail;
             var restored = RestoredRegisters;
             Span<(Preg, Val<T>)> six = [default, default, default, default, default, default];   // on the stack
-            var ret = restored.Count <= six.Length ? six[..restored.Count] : new (Preg, Val<T>)[restored.Count];
-            for (int k = 0; k < restored.Count; k++)
+            var ret = restored.Length <= six.Length ? six[..restored.Length] : new (Preg, Val<T>)[restored.Length];
+            for (int k = 0; k < restored.Length; k++)
             {
                 if (!Load(ref d, cpu, m, restored[k].Slot, out var v)) return fail;
                 ret[k] = (restored[k].Reg, v);
@@ -101,7 +101,7 @@ public static class VmxEnter
             Store(ref d, cpu, ref m, VmxSlots.HOST_EBP, d.Reg(rs, Preg.EBP)) && Store(ref d, cpu, ref m, VmxSlots.HOST_EDI, d.Reg(rs, Preg.EDI));
 
         /// <summary>The guest registers loaded, with their slots, in order.</summary>
-        protected virtual IReadOnlyList<(Preg Reg, int Slot)> RestoredRegisters => Restored;
+        protected virtual (Preg Reg, int Slot)[] RestoredRegisters => Restored;
 
         /// <summary>The slot the guest PC is loaded from: G_RIP (14).</summary>
         protected virtual int RipSlot => VmxSlots.G_RIP;

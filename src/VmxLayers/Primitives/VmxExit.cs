@@ -37,7 +37,7 @@ public static class VmxExit
             if (!VmcsInit.GetCpuId(ref d, a, out var cpu)) return fail;
             if (!d.Require(EcxGuard(ref d, rs, cpu), "vmx_exit: ECX is not Vint(152·cpu)")) return fail;
             var (vmx, saved) = (a.Vmx, SavedRegisters);
-            for (int k = 0; k < saved.Count; k++) vmx = d.SetSlot(vmx, cpu, d.Z(saved[k].Slot), d.Reg(rs, saved[k].Reg));
+            for (int k = 0; k < saved.Length; k++) vmx = d.SetSlot(vmx, cpu, d.Z(saved[k].Slot), d.Reg(rs, saved[k].Reg));
             var hostEdi = d.Slot(vmx, cpu, d.Z(VmxSlots.HOST_EDI));
             var hostEbp = d.Slot(vmx, cpu, d.Z(VmxSlots.HOST_EBP));
             if (!d.Require(d.And(NType(ref d, hostEdi), NType(ref d, hostEbp)), "vmx_exit: N_TYPE: a returned register is not Vundef/Vint/Vptr")) return fail;
@@ -49,7 +49,7 @@ public static class VmxExit
         protected virtual Bool<T> EcxGuard(ref D d, Regs<T> rs, Z<T> cpu) => EcxIsOffset(ref d, rs, cpu);
 
         /// <summary>The guest registers saved into the abstract save area, in order.</summary>
-        protected virtual IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters => Saved;
+        protected virtual (int Slot, Preg Reg)[] SavedRegisters => Saved;
     }
 
     /// <summary>The VMX module's vmx_exit over VMCSInit: six Mint32 stores, two loads, at 152·cpu + 4·slot.</summary>
@@ -83,7 +83,7 @@ public static class VmxExit
         protected virtual long Stride => VmxSlots.Stride;
 
         /// <summary>The guest registers stored, in order.</summary>
-        protected virtual IReadOnlyList<(int Slot, Preg Reg)> SavedRegisters => Saved;
+        protected virtual (int Slot, Preg Reg)[] SavedRegisters => Saved;
 
         /// <summary>The slot host EBP is restored from: HOST_EBP (33).</summary>
         protected virtual int HostEbpSlot => VmxSlots.HOST_EBP;
@@ -92,7 +92,7 @@ public static class VmxExit
         protected virtual bool SaveGuest(ref D d, Z<T> cpu, Regs<T> rs, ref Mem<T> m)
         {
             var saved = SavedRegisters;
-            for (int k = 0; k < saved.Count; k++)   // indexed: a foreach over the interface would allocate an enumerator per call
+            for (int k = 0; k < saved.Length; k++)
                 if (!Store(ref d, cpu, ref m, saved[k].Slot, d.Reg(rs, saved[k].Reg))) return false;
             return true;
         }

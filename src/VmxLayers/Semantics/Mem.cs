@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace VmxLayers.Semantics;
 
 /// <summary>
@@ -158,6 +160,7 @@ public sealed class Mem
     internal ulong PackedCell(int b, long ofs) =>
         Data(b) is { } d && ofs >= d.Lo && ofs < d.Hi ? Contents(b).Get(ofs - d.Lo) : 0;
 
+    [SkipLocalsInit]   // the cells are written before they are read
     public Val? Load(Chunk c, int b, long ofs)
     {
         if (!ValidAccess(c, b, ofs, Permission.Readable)) return null;
@@ -169,6 +172,7 @@ public sealed class Mem
         return Encoding.DecodePacked(c, cells);
     }
 
+    [SkipLocalsInit]   // the cells are written before they are read
     public Mem? Store(Chunk c, int b, long ofs, Val v)
     {
         if (!ValidAccess(c, b, ofs, Permission.Writable)) return null;

@@ -53,6 +53,9 @@ public readonly struct RegSet : IEquatable<RegSet>
 
     public Val this[Preg r] => values[(int)r];
 
+    /// <summary>Every register's value, in <see cref="Preg"/> order, without copying the set.</summary>
+    internal static ReadOnlySpan<Val> Values(in RegSet rs) => rs.values;
+
     /// <summary>rs # r &lt;- v.</summary>
     public RegSet Set(Preg r, Val v)
     {

@@ -35,6 +35,37 @@ public class PersistentStateTests
     }
 
     [Fact]
+    public void UndefinedLayersMixWithUpdatesAndFlattenAsTheRegisterSetDoes()
+    {
+        var gen = new Random(7);
+        for (int run = 0; run < 200; run++)
+        {
+            var expected = RegSet.Init(Val.Vint(1));
+            var box = new RegBox(expected);
+            for (int step = 0; step < 9; step++)   // past the flattening depth
+            {
+                var regs = PregInfo.All.Where(_ => gen.Next(3) == 0).ToArray();
+                if (gen.Next(2) == 0)
+                {
+                    box = box.WithUndefined(regs);
+                    expected = expected.UndefRegs(regs);
+                }
+                else
+                {
+                    var updates = regs.Select(r => (r, Val.Vint((uint)gen.Next(100)))).ToArray();
+                    box = box.With(updates);
+                    foreach (var (r, v) in updates) expected = expected.Set(r, v);
+                }
+                Assert.Equal(expected, box.Regs);
+                foreach (var r in PregInfo.All) Assert.Equal(expected[r], box[r]);
+                var copied = new Val[PregInfo.Count];
+                box.CopyTo(copied);
+                foreach (var r in PregInfo.All) Assert.Equal(expected[r], copied[(int)r]);
+            }
+        }
+    }
+
+    [Fact]
     public void VmcsFieldWritesShareUntouchedChunksAndReportExactlyTheChangedFields()
     {
         var a = VmcsData.Zeroed();

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using VmxLayers.Semantics;
 
@@ -47,7 +49,8 @@ public readonly struct CTerm
 /// <summary>
 /// A register set as a concrete term. A register set is a 400-byte value, so an update does not copy it: it
 /// records the updated registers on top of the set it came from (at most a few levels deep, then flattened);
-/// <see cref="Regs"/> rebuilds the whole set.
+/// <see cref="Regs"/> rebuilds the whole set. A layer is either a list of updates or a set of registers made
+/// Vundef (undef_regs, as a bit mask: the asm convention undefines eighteen registers on every call).
 /// </summary>
 public sealed class RegBox
 {
@@ -55,12 +58,15 @@ public sealed class RegBox
 
     readonly StrongBox<RegSet>? root;         // the whole set, at the bottom of a chain (updates keep it out: 400 bytes)
     readonly RegBox? parent;
-    readonly (Preg Reg, Val Value)[]? updates;   // applied in order on top of parent
+    readonly (Preg Reg, Val Value)[]? updates;   // applied in order on top of parent; null in an undef layer
+    readonly uint undefined;                     // an undef layer's registers, bit r for register r
     readonly int depth;
 
     public RegBox(RegSet regs) { root = new(regs); }
 
     RegBox(RegBox parent, (Preg, Val)[] updates) { this.parent = parent; this.updates = updates; depth = parent.depth + 1; }
+
+    RegBox(RegBox parent, uint undefined) { this.parent = parent; this.undefined = undefined; depth = parent.depth + 1; }
 
     /// <summary>The whole register set.</summary>
     public RegSet Regs
@@ -68,36 +74,27 @@ public sealed class RegBox
         get
         {
             if (parent is null) return root!.Value;
-            var box = this;
-            while (box.parent is not null) box = box.parent;
-            var regs = box.root!.Value;
-            // the last value of each register changed anywhere in the chain, written in place: RegSet.Set copies the
-            // 400-byte set per register. RegSet is exactly its registers' values in Preg order (checked, else Set).
-            bool inPlace = Unsafe.SizeOf<RegSet>() == PregInfo.Count * Unsafe.SizeOf<Val>();
-            ref Val first = ref Unsafe.As<RegSet, Val>(ref regs);
-            Span<bool> seen = stackalloc bool[PregInfo.Count];
-            for (box = this; box.parent is not null; box = box.parent)
-                for (int k = box.updates!.Length - 1; k >= 0; k--)
-                {
-                    var (r, v) = box.updates[k];
-                    if (seen[(int)r]) continue;
-                    seen[(int)r] = true;
-                    if (inPlace) Unsafe.Add(ref first, (int)r) = v; else regs = regs.Set(r, v);
-                }
+            RegSet regs = default;
+            CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.As<RegSet, Val>(ref regs), PregInfo.Count));
             return regs;
         }
     }
 
-    /// <summary>The whole register set into `dst` (indexed by register): the set at the bottom, then each update, oldest first.</summary>
+    /// <summary>The whole register set into `dst` (indexed by register): the set at the bottom, then each layer, oldest first.</summary>
     public void CopyTo(Span<Val> dst)
     {
         if (parent is null)
         {
-            for (int i = 0; i < PregInfo.Count; i++) dst[i] = root!.Value[(Preg)i];
+            RegSet.Values(in root!.Value).CopyTo(dst);
             return;
         }
         parent.CopyTo(dst);
-        foreach (var (r, v) in updates!) dst[(int)r] = v;
+        if (updates is null)
+        {
+            for (uint m = undefined; m != 0; m &= m - 1) dst[BitOperations.TrailingZeroCount(m)] = Val.Vundef;
+            return;
+        }
+        foreach (var (r, v) in updates) dst[(int)r] = v;
     }
 
     /// <summary>rs # r.</summary>
@@ -108,7 +105,12 @@ public sealed class RegBox
             for (var box = this; ; box = box.parent!)
             {
                 if (box.parent is null) return box.root!.Value[r];
-                var u = box.updates!;
+                var u = box.updates;
+                if (u is null)
+                {
+                    if ((box.undefined >> (int)r & 1) != 0) return Val.Vundef;
+                    continue;
+                }
                 for (int k = u.Length - 1; k >= 0; k--)
                     if (u[k].Reg == r) return u[k].Value;
             }
@@ -119,7 +121,17 @@ public sealed class RegBox
     public RegBox With(ReadOnlySpan<(Preg Reg, Val Value)> changes) =>
         depth >= MaxDepth ? new RegBox(Flatten(changes)) : new RegBox(this, Shared(changes));
 
-    // The last update list of each length, reused when the next one is equal (the asm convention clobbers the same
+    /// <summary>undef_regs: this set with the listed registers Vundef.</summary>
+    public RegBox WithUndefined(ReadOnlySpan<Preg> regs)
+    {
+        uint mask = 0;
+        foreach (var r in regs) mask |= 1u << (int)r;
+        if (depth < MaxDepth) return new RegBox(this, mask);
+        var flat = Regs;
+        return new RegBox(flat.UndefRegs(regs));
+    }
+
+    // The last update list of each length, reused when the next one is equal (the asm convention sets the same
     // registers on every call). Update arrays are never written after construction, so sharing them is safe.
     static readonly (Preg Reg, Val Value)[]?[] lastUpdates = new (Preg, Val)[]?[PregInfo.Count + 1];
 
@@ -127,8 +139,16 @@ public sealed class RegBox
     {
         if (changes.Length >= lastUpdates.Length) return changes.ToArray();
         var last = lastUpdates[changes.Length];
-        if (last is not null && last.AsSpan().SequenceEqual(changes)) return last;
+        if (last is not null && SameUpdates(last, changes)) return last;
         return lastUpdates[changes.Length] = changes.ToArray();
+    }
+
+    /// <summary>Element by element (a span's SequenceEqual compares tuples through their generic Equals: slow here).</summary>
+    static bool SameUpdates(ReadOnlySpan<(Preg Reg, Val Value)> a, ReadOnlySpan<(Preg Reg, Val Value)> b)
+    {
+        for (int k = 0; k < a.Length; k++)
+            if (a[k].Reg != b[k].Reg || a[k].Value != b[k].Value) return false;
+        return true;
     }
 
     RegSet Flatten(ReadOnlySpan<(Preg Reg, Val Value)> changes)

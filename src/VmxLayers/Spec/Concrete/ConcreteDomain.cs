@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using VmxLayers.Constants;
 using VmxLayers.Semantics;
 
@@ -79,6 +80,7 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
 
     public readonly Val<CTerm> Reg(Regs<CTerm> rs, Preg r) => V(rs.Raw.As<RegBox>()[r]);
 
+    [SkipLocalsInit]   // every entry of the buffer is written before it is read
     public readonly Regs<CTerm> SetRegs(Regs<CTerm> rs, ReadOnlySpan<(Preg Reg, Val<CTerm> Value)> updates)
     {
         Span<(Preg, Val)> changes = updates.Length <= PregInfo.Count ? stackalloc (Preg, Val)[updates.Length] : new (Preg, Val)[updates.Length];
@@ -86,12 +88,7 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
         return new(new CTerm(rs.Raw.As<RegBox>().With(changes)));
     }
 
-    public readonly Regs<CTerm> UndefRegs(Regs<CTerm> rs, ReadOnlySpan<Preg> regs)
-    {
-        Span<(Preg, Val)> changes = regs.Length <= PregInfo.Count ? stackalloc (Preg, Val)[regs.Length] : new (Preg, Val)[regs.Length];
-        for (int k = 0; k < regs.Length; k++) changes[k] = (regs[k], Semantics.Val.Vundef);
-        return new(new CTerm(rs.Raw.As<RegBox>().With(changes)));
-    }
+    public readonly Regs<CTerm> UndefRegs(Regs<CTerm> rs, ReadOnlySpan<Preg> regs) => new(new CTerm(rs.Raw.As<RegBox>().WithUndefined(regs)));
 
     public readonly Val<CTerm> LoadVmxLoc(Mem<CTerm> mem, Z<CTerm> ofs, out Bool<CTerm> ok)
     {
