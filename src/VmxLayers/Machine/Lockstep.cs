@@ -50,7 +50,8 @@ internal struct StepOutcome
 /// Runs primitives and guest steps on both layers of a <see cref="World"/>: the high layer first; if it fails,
 /// the low step is still evaluated and reported but neither state changes; otherwise each side that succeeded
 /// is committed and the results and the relation are checked. Specs run through the same generic code as
-/// every other checker (<see cref="Simulation.Step"/>); results and states are judged by the statement's relation.
+/// every other checker (the specs' Call/Exec, which <see cref="Simulation.Step"/> adapts); results and states are
+/// judged by the statement's relation.
 /// </summary>
 public static class Lockstep
 {
@@ -139,10 +140,29 @@ public static class Lockstep
         ArgTerms terms = default;   // on the stack: the specs only read them during the step
         Span<Val<CTerm>> argTerms = args.Length <= ArgTerms.Size ? terms[..args.Length] : new Val<CTerm>[args.Length];
         for (int k = 0; k < args.Length; k++) argTerms[k] = new(new CTerm(args[k]));
-        var s = Simulation.Step(ref d, spec, m.View(cpu), new(new CTerm(m.Mem)), argTerms, regTerm);
-        if (!s.Ok) { outcome = new SideOutcome(false, Val.Vundef, regs, w.Context.Why); return m; }
-        outcome = new SideOutcome(true, s.Ret.Raw.V, s.Regs.Raw.As<RegBox>(), null);
-        return m.Commit(cpu, s.Data, s.Mem);
+        var view = m.View(cpu);
+        var mem = new Mem<CTerm>(new CTerm(m.Mem));
+        // the spec's own entry where its kind is known: Run's adapter copies a 64-byte result per call
+        var code = spec.Code<CTerm, ConcreteDomain>();
+        bool ok; AbsData<CTerm> data; Mem<CTerm> memAfter; Val ret; RegBox regsAfter;
+        if (code is CSpecCode<CTerm, ConcreteDomain> c)
+        {
+            var st = c.Call(ref d, view, mem, argTerms);
+            (ok, data, memAfter, ret, regsAfter) = (st.Ok, st.Data, st.Mem, st.Ret.Raw.V, regs);
+        }
+        else if (code is AsmSpecCode<CTerm, ConcreteDomain> asm)
+        {
+            var st = asm.Exec(ref d, view, mem, regTerm);
+            (ok, data, memAfter, ret, regsAfter) = (st.Ok, st.Data, st.Mem, Val.Vundef, st.Regs.Raw.As<RegBox>());
+        }
+        else
+        {
+            var st = code.Run(ref d, view, mem, argTerms, regTerm);
+            (ok, data, memAfter, ret, regsAfter) = (st.Ok, st.Data, st.Mem, st.Ret.Raw.V, st.Regs.Raw.As<RegBox>());
+        }
+        if (!ok) { outcome = new SideOutcome(false, Val.Vundef, regs, w.Context.Why); return m; }
+        outcome = new SideOutcome(true, ret, regsAfter, null);
+        return m.Commit(cpu, data, memAfter);
     }
 
     static LayerMachine GuestSide(World w, LayerMachine m, int cpu, ReadOnlySpan<(int Encoding, Val Value)> vmcs, out SideOutcome outcome)
