@@ -145,14 +145,14 @@ public static class Lockstep
         // the spec's own entry where its kind is known: Run's adapter copies a 64-byte result per call
         var code = spec.Code<CTerm, ConcreteDomain>();
         bool ok; AbsData<CTerm> data; Mem<CTerm> memAfter; Val ret; RegBox regsAfter;
-        if (code is CSpecCode<CTerm, ConcreteDomain> c)
+        if (code.Entry == SpecEntry.Call)
         {
-            var st = c.Call(ref d, view, mem, argTerms);
+            var st = Unsafe.As<CSpecCode<CTerm, ConcreteDomain>>(code).Call(ref d, view, mem, argTerms);
             (ok, data, memAfter, ret, regsAfter) = (st.Ok, st.Data, st.Mem, st.Ret.Raw.V, regs);
         }
-        else if (code is AsmSpecCode<CTerm, ConcreteDomain> asm)
+        else if (code.Entry == SpecEntry.Exec)
         {
-            var st = asm.Exec(ref d, view, mem, regTerm);
+            var st = Unsafe.As<AsmSpecCode<CTerm, ConcreteDomain>>(code).Exec(ref d, view, mem, regTerm);
             (ok, data, memAfter, ret, regsAfter) = (st.Ok, st.Data, st.Mem, Val.Vundef, st.Regs.Raw.As<RegBox>());
         }
         else

@@ -36,6 +36,9 @@ public abstract class PrimSpec
 /// <summary>A spec's code for one domain. Stateless: one instance per (spec, domain) serves every thread.</summary>
 public abstract class SpecCode<T, D> where D : struct, ISpecDomain<T>
 {
+    /// <summary>Which entry the spec has (a field, not a type test: lockstep asks on every call).</summary>
+    internal SpecEntry Entry { get; init; }
+
     /// <summary>Runs the spec: C specs read args and return Ret (registers unchanged), asm specs read and return registers.</summary>
     public abstract SpecResult<T> Run(ref D d, AbsData<T> a, Mem<T> mem, ReadOnlySpan<Val<T>> args, Regs<T> regs);
 }
@@ -43,6 +46,8 @@ public abstract class SpecCode<T, D> where D : struct, ISpecDomain<T>
 /// <summary>The code of a C primitive's spec.</summary>
 public abstract class CSpecCode<T, D> : SpecCode<T, D> where D : struct, ISpecDomain<T>
 {
+    protected CSpecCode() { Entry = SpecEntry.Call; }
+
     public sealed override SpecResult<T> Run(ref D d, AbsData<T> a, Mem<T> mem, ReadOnlySpan<Val<T>> args, Regs<T> regs)
     {
         var s = Call(ref d, a, mem, args);
@@ -56,6 +61,8 @@ public abstract class CSpecCode<T, D> : SpecCode<T, D> where D : struct, ISpecDo
 /// <summary>The code of an asm primitive's spec.</summary>
 public abstract class AsmSpecCode<T, D> : SpecCode<T, D> where D : struct, ISpecDomain<T>
 {
+    protected AsmSpecCode() { Entry = SpecEntry.Exec; }
+
     public sealed override SpecResult<T> Run(ref D d, AbsData<T> a, Mem<T> mem, ReadOnlySpan<Val<T>> args, Regs<T> regs)
     {
         var s = Exec(ref d, a, mem, regs);
@@ -65,6 +72,9 @@ public abstract class AsmSpecCode<T, D> : SpecCode<T, D> where D : struct, ISpec
     /// <summary>The spec: a failed guard returns Ok = false with the input state and registers.</summary>
     public abstract AsmStep<T> Exec(ref D d, AbsData<T> a, Mem<T> mem, Regs<T> rs);
 }
+
+/// <summary>A spec code's own entry: <see cref="CSpecCode{T, D}.Call"/>, <see cref="AsmSpecCode{T, D}.Exec"/>, or only <see cref="SpecCode{T, D}.Run"/>.</summary>
+internal enum SpecEntry : byte { Run, Call, Exec }
 
 /// <summary>The code of every spec for domain D, by spec id (an array read on the hot path; built on first use).</summary>
 static class SpecCodeTable<T, D> where D : struct, ISpecDomain<T>
