@@ -25,13 +25,19 @@ public class PersistentStateTests
         {
             box = box.With(step);
             foreach (var (r, v) in step) expected = expected.Set(r, v);
-            Assert.Equal(expected, box.Regs);
-            foreach (var r in PregInfo.All) Assert.Equal(expected[r], box[r]);
-            var copied = new Val[PregInfo.Count];
-            box.CopyTo(copied);
-            foreach (var r in PregInfo.All) Assert.Equal(expected[r], copied[(int)r]);
+            AssertReadsAs(expected, box);
         }
         Assert.Equal(Val.Vint(9), box[Preg.EDI]);   // the last of two updates in one step wins
+    }
+
+    /// <summary>The box reads as `expected` whole, register by register, and copied out.</summary>
+    static void AssertReadsAs(RegSet expected, RegBox box)
+    {
+        Assert.Equal(expected, box.Regs);
+        foreach (var r in PregInfo.All) Assert.Equal(expected[r], box[r]);
+        var copied = new Val[PregInfo.Count];
+        box.CopyTo(copied);
+        foreach (var r in PregInfo.All) Assert.Equal(expected[r], copied[(int)r]);
     }
 
     [Fact]
@@ -56,11 +62,7 @@ public class PersistentStateTests
                     box = box.With(updates);
                     foreach (var (r, v) in updates) expected = expected.Set(r, v);
                 }
-                Assert.Equal(expected, box.Regs);
-                foreach (var r in PregInfo.All) Assert.Equal(expected[r], box[r]);
-                var copied = new Val[PregInfo.Count];
-                box.CopyTo(copied);
-                foreach (var r in PregInfo.All) Assert.Equal(expected[r], copied[(int)r]);
+                AssertReadsAs(expected, box);
             }
         }
     }
