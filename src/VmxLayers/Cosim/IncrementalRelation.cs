@@ -22,6 +22,8 @@ namespace VmxLayers.Cosim;
 /// </summary>
 internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog = false)
 {
+    /// <summary>The relation's concrete code, looked up once: the check runs after every step.</summary>
+    readonly VmxRelationCode<CTerm, ConcreteDomain> code = relation.Code<CTerm, ConcreteDomain>();
     readonly KeySet slots = new();   // cpu · VmxSlots.Size + slot
     readonly List<(int Cpu, int Slot)> diffSlots = [];
     readonly List<(int Cpu, long Encoding)> fields = [];
@@ -45,7 +47,7 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
         if (!MemoryShapeChanged(before.High.Mem, after.High.Mem) && !MemoryShapeChanged(before.Low.Mem, after.Low.Mem)) return null;
         var d = after.Domain();
         after.Context.Witness.Clear();
-        if (relation.Code<CTerm, ConcreteDomain>().Memory(ref d, new(new CTerm(after.High.Mem)), new(new CTerm(after.Low.Mem))).Raw.B) return null;
+        if (code.Memory(ref d, new(new CTerm(after.High.Mem)), new(new CTerm(after.Low.Mem))).Raw.B) return null;
         return after.Context.Witness.TryGetValue(VmxRelation.Memory, out var why) ? $"{VmxRelation.Memory}: {why}" : VmxRelation.Memory;
     }
 
@@ -96,7 +98,7 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
                 continue;
             }
             if (cpu != viewed) (viewed, high, low) = (cpu, after.High.View(cpu), after.Low.View(cpu));
-            if (WorldRelation.CheckVmcsField(after, relation, high!, low!, cpu, enc) is { } why) return why;
+            if (WorldRelation.CheckVmcsField(after, code, high!, low!, cpu, enc) is { } why) return why;
         }
         return null;
     }
@@ -147,7 +149,7 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
             Slots++;
             int cpu = key / VmxSlots.Size;
             if (cpu != viewed) (viewed, high) = (cpu, after.High.View(cpu));
-            if (WorldRelation.CheckSlot(after, relation, high!, cpu, key % VmxSlots.Size) is { } why) return why;
+            if (WorldRelation.CheckSlot(after, code, high!, cpu, key % VmxSlots.Size) is { } why) return why;
         }
         return null;
     }

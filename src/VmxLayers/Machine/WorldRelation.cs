@@ -61,10 +61,16 @@ public static class WorldRelation
     /// <summary>match_all at slot `slot` of CPU `cpu` only (the incremental check after a step touched it).</summary>
     public static string? CheckSlot(World w, VmxRelation relation, int cpu, int slot) => CheckSlot(w, relation, w.High.View(cpu), cpu, slot);
 
-    /// <summary><see cref="CheckSlot(World, VmxRelation, int, int)"/> with CPU `cpu`'s high view already at hand (a step touches several slots of one CPU).</summary>
-    public static string? CheckSlot(World w, VmxRelation relation, AbsData<CTerm> high, int cpu, int slot)
+    static string? CheckSlot(World w, VmxRelation relation, AbsData<CTerm> high, int cpu, int slot) =>
+        CheckSlot(w, relation.Code<CTerm, ConcreteDomain>(), high, cpu, slot);
+
+    /// <summary>
+    /// <see cref="CheckSlot(World, VmxRelation, int, int)"/> with the relation's concrete code and CPU `cpu`'s high view
+    /// already at hand (the incremental check: a step touches several slots of one CPU).
+    /// </summary>
+    internal static string? CheckSlot(World w, VmxRelationCode<CTerm, ConcreteDomain> code, AbsData<CTerm> high, int cpu, int slot)
     {
-        var (d, code) = (w.Domain(), relation.Code<CTerm, ConcreteDomain>());
+        var d = w.Domain();
         if (code.MatchSlot(ref d, high, new(new CTerm(w.Low.Mem)), new(new CTerm(cpu)), new(new CTerm(slot))).Raw.B) return null;
         var low = w.Low.Mem.Load(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(cpu, slot));
         return $"{VmxRelation.MatchAll}: CPU {cpu}, {VmxSlots.Describe(slot)}: high = {w.High.Vmx.Get(cpu, slot)}, low = {low?.ToString() ?? "(load fails)"}";
@@ -74,10 +80,13 @@ public static class WorldRelation
     public static string? CheckVmcsField(World w, VmxRelation relation, int cpu, long encoding) =>
         CheckVmcsField(w, relation, w.High.View(cpu), w.Low.View(cpu), cpu, encoding);
 
-    /// <summary><see cref="CheckVmcsField(World, VmxRelation, int, long)"/> with CPU `cpu`'s views already at hand.</summary>
-    public static string? CheckVmcsField(World w, VmxRelation relation, AbsData<CTerm> high, AbsData<CTerm> low, int cpu, long encoding)
+    static string? CheckVmcsField(World w, VmxRelation relation, AbsData<CTerm> high, AbsData<CTerm> low, int cpu, long encoding) =>
+        CheckVmcsField(w, relation.Code<CTerm, ConcreteDomain>(), high, low, cpu, encoding);
+
+    /// <summary><see cref="CheckVmcsField(World, VmxRelation, int, long)"/> with the relation's concrete code and CPU `cpu`'s views already at hand.</summary>
+    internal static string? CheckVmcsField(World w, VmxRelationCode<CTerm, ConcreteDomain> code, AbsData<CTerm> high, AbsData<CTerm> low, int cpu, long encoding)
     {
-        var (d, code) = (w.Domain(), relation.Code<CTerm, ConcreteDomain>());
+        var d = w.Domain();
         if (code.VmcsFieldRelated(ref d, high, low, new(new CTerm(cpu)), new(new CTerm(encoding))).Raw.B) return null;
         return $"{VmxRelation.RelateVmcs}: CPU {cpu}, VMCS field {VmcsFields.Describe(encoding)}: high = {w.High.Vmcs[cpu].Get(encoding)}, low = {w.Low.Vmcs[cpu].Get(encoding)}";
     }
