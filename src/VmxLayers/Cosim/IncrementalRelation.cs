@@ -72,7 +72,7 @@ internal sealed class IncrementalRelation(VmxRelation relation, bool verifyLog =
         if (before.High.Flags.Equals(after.High.Flags) && before.Low.Flags.Equals(after.Low.Flags)) return null;
         for (int c = 0; c < after.TotalCpu; c++)
             if (before.High.Flags[c] != after.High.Flags[c] || before.Low.Flags[c] != after.Low.Flags[c])
-                if (WorldRelation.CheckFlags(after, relation, c) is { } why) return why;
+                if (WorldRelation.CheckFlags(after, code, c) is { } why) return why;
         return null;
     }
 

@@ -34,6 +34,7 @@ internal sealed class DecodedCode
         marks = new byte[(memory.Length >> 3) + 3];
         reader = new MemoryReader(memory);
         decoder = Decoder.Create(32, reader, DecoderOptions.None);
+        _ = IsaTable.Of(Code.INVALID);   // the instruction-form table is built here, at load like the decoder's, not at the first guest step
     }
 
     /// <summary>The cached instruction at <paramref name="address"/>, decoding it on a miss; throws <see cref="GuestMachineFault"/> when it cannot be run.</summary>

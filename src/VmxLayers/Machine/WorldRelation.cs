@@ -51,9 +51,12 @@ public static class WorldRelation
     }
 
     /// <summary>relate's flag clause on CPU `cpu`'s views.</summary>
-    public static string? CheckFlags(World w, VmxRelation relation, int cpu)
+    public static string? CheckFlags(World w, VmxRelation relation, int cpu) => CheckFlags(w, relation.Code<CTerm, ConcreteDomain>(), cpu);
+
+    /// <summary><see cref="CheckFlags(World, VmxRelation, int)"/> with the relation's concrete code at hand.</summary>
+    internal static string? CheckFlags(World w, VmxRelationCode<CTerm, ConcreteDomain> code, int cpu)
     {
-        var (d, code) = (w.Domain(), relation.Code<CTerm, ConcreteDomain>());
+        var d = w.Domain();
         if (code.RelateFlags(ref d, w.High.View(cpu), w.Low.View(cpu)).Raw.B) return null;
         return $"{VmxRelation.RelateFlags}: CPU {cpu}: high {w.High.Flags[cpu]}, low {w.Low.Flags[cpu]}";
     }

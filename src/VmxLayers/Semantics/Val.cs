@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace VmxLayers.Semantics;
 
 /// <summary>The five constructors of CompCert 2.x values (no Vsingle).</summary>
@@ -12,6 +13,8 @@ public readonly struct Val : IEquatable<Val>
     /// <summary>Payload: the Int of Vint / offset of Vptr, the Int64 of Vlong, the IEEE bits of Vfloat.</summary>
     readonly ulong bits;
 
+    // every value is built here: inlined even where a large spec or relation method has spent the JIT's inlining budget
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     Val(ValTag tag, int block, ulong bits) { Tag = tag; Block = block; this.bits = bits; }
 
     public static readonly Val Vundef = default;

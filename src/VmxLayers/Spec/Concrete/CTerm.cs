@@ -22,16 +22,24 @@ public readonly struct CTerm
 
     static readonly Tag[] tags = [.. Enum.GetValues<ValTag>().Select(t => new Tag(t))];
 
+    // the terms every concrete spec step builds and reads: inlined even where a large method has spent the JIT's budget
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CTerm(long z) { o = null; w = (ulong)z; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public CTerm(Val v) { o = tags[(int)v.Tag]; w = v.IsPtr ? ((ulong)(uint)v.Block << 32) | v.Ofs.Bits : v.RawBits; }
     public CTerm(object o) { this.o = o; w = 0; }
 
     public long Z => (long)w;
-    public Val V => o is Tag t ? (t.Value == ValTag.Vptr ? Val.FromRaw(ValTag.Vptr, (int)(w >> 32), (uint)w) : Val.FromRaw(t.Value, 0, w)) : default;
+    public Val V
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => o is Tag t ? (t.Value == ValTag.Vptr ? Val.FromRaw(ValTag.Vptr, (int)(w >> 32), (uint)w) : Val.FromRaw(t.Value, 0, w)) : default;
+    }
     /// <summary>The state object; null for a Z or value term.</summary>
     public object? O => o is Tag ? null : o;
 
     public bool B => w != 0;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static CTerm Of(bool b) => new(b ? 1 : 0);
     public T As<T>() where T : class => (T)o!;
 

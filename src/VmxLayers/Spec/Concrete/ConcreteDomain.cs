@@ -9,9 +9,10 @@ public struct ConcreteDomain(ConcreteContext ctx) : ISpecDomain<CTerm>
 {
     public readonly ConcreteContext Context => ctx;
 
-    static Bool<CTerm> B(bool b) => new(CTerm.Of(b));
-    static Z<CTerm> Zt(long z) => new(new CTerm(z));
-    static Val<CTerm> V(Val v) => new(new CTerm(v));
+    // the domain's every operation wraps its result in one of these: inlined, so a spec step's guards stay branches
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] static Bool<CTerm> B(bool b) => new(CTerm.Of(b));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] static Z<CTerm> Zt(long z) => new(new CTerm(z));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] static Val<CTerm> V(Val v) => new(new CTerm(v));
 
     public readonly bool Require(Bool<CTerm> cond, GuardText why)
     {
