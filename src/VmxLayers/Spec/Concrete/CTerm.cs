@@ -67,14 +67,18 @@ public sealed class RegBox
     readonly StrongBox<RegSet>? root;         // the whole set, at the bottom of a chain (updates keep it out: 400 bytes)
     readonly RegBox? parent;
     readonly (Preg Reg, Val Value)[]? updates;   // applied in order on top of parent; null in an undef layer
-    readonly uint undefined;                     // an undef layer's registers, bit r for register r
+    readonly uint layer;                         // the registers this layer sets (updates) or makes Vundef, bit r for register r
     readonly int depth;
 
     public RegBox(RegSet regs) { root = new(regs); }
 
-    RegBox(RegBox parent, (Preg, Val)[] updates) { this.parent = parent; this.updates = updates; depth = parent.depth + 1; }
+    RegBox(RegBox parent, (Preg Reg, Val)[] updates)
+    {
+        this.parent = parent; this.updates = updates; depth = parent.depth + 1;
+        foreach (var (r, _) in updates) layer |= 1u << (int)r;
+    }
 
-    RegBox(RegBox parent, uint undefined) { this.parent = parent; this.undefined = undefined; depth = parent.depth + 1; }
+    RegBox(RegBox parent, uint undefined) { this.parent = parent; layer = undefined; depth = parent.depth + 1; }
 
     /// <summary>The whole register set.</summary>
     public RegSet Regs
@@ -99,7 +103,7 @@ public sealed class RegBox
         parent.CopyTo(dst);
         if (updates is null)
         {
-            for (uint m = undefined; m != 0; m &= m - 1) dst[BitOperations.TrailingZeroCount(m)] = Val.Vundef;
+            for (uint m = layer; m != 0; m &= m - 1) dst[BitOperations.TrailingZeroCount(m)] = Val.Vundef;
             return;
         }
         foreach (var (r, v) in updates) dst[(int)r] = v;
@@ -113,12 +117,9 @@ public sealed class RegBox
             for (var box = this; ; box = box.parent!)
             {
                 if (box.parent is null) return box.root!.Value[r];
+                if ((box.layer >> (int)r & 1) == 0) continue;   // a layer that does not touch r: skipped without a scan
                 var u = box.updates;
-                if (u is null)
-                {
-                    if ((box.undefined >> (int)r & 1) != 0) return Val.Vundef;
-                    continue;
-                }
+                if (u is null) return Val.Vundef;
                 for (int k = u.Length - 1; k >= 0; k--)
                     if (u[k].Reg == r) return u[k].Value;
             }
