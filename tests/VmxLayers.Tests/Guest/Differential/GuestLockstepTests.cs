@@ -29,6 +29,7 @@ public class GuestLockstepTests
         {
             var e = Interpreter.RunUntilExit(cpu);
             int err = uc.Run(e.GuestRip, timeoutMicroseconds: 20_000_000);
+            Assert.False(uc.TimedOut, $"{name}: Unicorn did not reach sync point {sync} (EIP {e.GuestRip:X}) within 20 s (EIP {uc.GetEip():X})");
             Assert.True(err == Unicorn.Ok && uc.Interrupt < 0, $"{name}: Unicorn stopped with uc_err {err}, exception {uc.Interrupt} before sync point {sync} (EIP {uc.GetEip():X})");
             var regs = Enumerable.Range(0, 8).Select(uc.Gpr).ToArray();
             Assert.True(regs.SequenceEqual(cpu.Regs) && uc.GetEip() == cpu.Eip && (uc.GetEflags() & RandomInstructions.Flags) == (cpu.Eflags & RandomInstructions.Flags),
@@ -45,6 +46,23 @@ public class GuestLockstepTests
             uc.SetEip(cpu.Eip);
         }
         Assert.Equal(p.ExpectedOutput, console.ToString());
+    }
+
+    [RequiresUnicornFact]
+    public void ARunThatNeverReachesItsSyncPointIsStoppedByTheWatchdog()
+    {
+        using var uc = new Unicorn(0x2000);
+        uc.Write(0x1000, [0xEB, 0xFE], code: true);   // jmp $
+        uc.SetEip(0x1000);
+        int err = uc.Run(0x1002, timeoutMicroseconds: 200_000);
+        Assert.True(uc.TimedOut);
+        Assert.Equal(Unicorn.Ok, err);
+        Assert.Equal(0x1000u, uc.GetEip());
+        uc.Write(0x1000, [0x90, 0x90], code: true);     // nop; nop: the next run is not stopped by the last one's watchdog
+        uc.SetEip(0x1000);
+        Assert.Equal(Unicorn.Ok, uc.Run(0x1002, timeoutMicroseconds: 200_000));
+        Assert.False(uc.TimedOut);
+        Assert.Equal(0x1002u, uc.GetEip());
     }
 
     /// <summary>The host ABI's effect on the guest registers; false when the guest ended.</summary>

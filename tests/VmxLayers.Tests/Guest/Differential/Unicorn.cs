@@ -94,14 +94,30 @@ internal sealed unsafe class Unicorn : IDisposable
 
     /// <summary>
     /// Runs from EIP until <paramref name="until"/> is reached (or a hlt executes); returns uc_err. No instruction count:
-    /// Unicorn 2.0.1 flushes its translations whenever the count changes and eventually dies in TCG. A timeout costs a
-    /// thread per run (~0.3 ms), so single bounded instructions run without one.
+    /// Unicorn 2.0.1 flushes its translations whenever the count changes and eventually dies in TCG. Nor Unicorn's own
+    /// timeout: its timer thread measures the wall clock (gettimeofday), and in the full suite it stopped a guest's run
+    /// in mid-computation after 0.3 s with uc_err OK (a step of the wall clock would do that). With a timeout, a
+    /// watchdog on .NET's monotonic timer stops the run instead and sets <see cref="TimedOut"/>; single bounded
+    /// instructions run without one.
     /// </summary>
     public int Run(uint until, ulong timeoutMicroseconds = 0)
     {
         interrupt = -1;
-        return uc_emu_start(uc, GetEip(), until, timeoutMicroseconds, 0);
+        TimedOut = false;
+        if (timeoutMicroseconds == 0) return uc_emu_start(uc, GetEip(), until, 0, 0);
+        var engine = uc;
+        var watchdog = new Timer(_ => { TimedOut = true; uc_emu_stop(engine); }, null, TimeSpan.FromMicroseconds(timeoutMicroseconds), Timeout.InfiniteTimeSpan);
+        try { return uc_emu_start(uc, GetEip(), until, 0, 0); }
+        finally
+        {
+            // wait for a callback in flight: a stop must not reach a later run
+            using var idle = new ManualResetEvent(false);
+            if (watchdog.Dispose(idle)) idle.WaitOne();
+        }
     }
+
+    /// <summary>Whether the last run's watchdog stopped it.</summary>
+    public bool TimedOut { get; private set; }
 
     public void Dispose()
     {
