@@ -62,10 +62,8 @@ public static class WorldRelation
     }
 
     /// <summary>match_all at slot `slot` of CPU `cpu` only (the incremental check after a step touched it).</summary>
-    public static string? CheckSlot(World w, VmxRelation relation, int cpu, int slot) => CheckSlot(w, relation, w.High.View(cpu), cpu, slot);
-
-    static string? CheckSlot(World w, VmxRelation relation, AbsData<CTerm> high, int cpu, int slot) =>
-        CheckSlot(w, relation.Code<CTerm, ConcreteDomain>(), high, cpu, slot);
+    public static string? CheckSlot(World w, VmxRelation relation, int cpu, int slot) =>
+        CheckSlot(w, relation.Code<CTerm, ConcreteDomain>(), w.High.View(cpu), cpu, slot);
 
     /// <summary>
     /// <see cref="CheckSlot(World, VmxRelation, int, int)"/> with the relation's concrete code and CPU `cpu`'s high view
@@ -81,10 +79,7 @@ public static class WorldRelation
 
     /// <summary>relate's VMCS clause at one field (any encoding) of CPU `cpu` only.</summary>
     public static string? CheckVmcsField(World w, VmxRelation relation, int cpu, long encoding) =>
-        CheckVmcsField(w, relation, w.High.View(cpu), w.Low.View(cpu), cpu, encoding);
-
-    static string? CheckVmcsField(World w, VmxRelation relation, AbsData<CTerm> high, AbsData<CTerm> low, int cpu, long encoding) =>
-        CheckVmcsField(w, relation.Code<CTerm, ConcreteDomain>(), high, low, cpu, encoding);
+        CheckVmcsField(w, relation.Code<CTerm, ConcreteDomain>(), w.High.View(cpu), w.Low.View(cpu), cpu, encoding);
 
     /// <summary><see cref="CheckVmcsField(World, VmxRelation, int, long)"/> with the relation's concrete code and CPU `cpu`'s views already at hand.</summary>
     internal static string? CheckVmcsField(World w, VmxRelationCode<CTerm, ConcreteDomain> code, AbsData<CTerm> high, AbsData<CTerm> low, int cpu, long encoding)
@@ -97,10 +92,11 @@ public static class WorldRelation
     /// <summary>relate's VMCS clause at every encoding either side of CPU `cpu` holds, revid and abrtid included.</summary>
     public static string? CheckVmcsCpu(World w, VmxRelation relation, int cpu)
     {
+        var (code, high, low) = (relation.Code<CTerm, ConcreteDomain>(), w.High.View(cpu), w.Low.View(cpu));
         foreach (var (enc, _) in VmcsFields.All)
-            if (CheckVmcsField(w, relation, cpu, enc) is { } why) return why;
+            if (CheckVmcsField(w, code, high, low, cpu, enc) is { } why) return why;
         foreach (long enc in w.High.Vmcs[cpu].Extra.Keys.Union(w.Low.Vmcs[cpu].Extra.Keys).Order())
-            if (CheckVmcsField(w, relation, cpu, enc) is { } why) return why;
+            if (CheckVmcsField(w, code, high, low, cpu, enc) is { } why) return why;
         return null;
     }
 

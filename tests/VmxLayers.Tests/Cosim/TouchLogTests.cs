@@ -3,6 +3,7 @@ using VmxLayers.Constants;
 using VmxLayers.Layers;
 using VmxLayers.Machine;
 using VmxLayers.Mutants;
+using VmxLayers.Refinement;
 using VmxLayers.Semantics;
 using VmxLayers.Spec;
 using VmxLayers.Spec.Concrete;
@@ -40,6 +41,22 @@ public class TouchLogTests
         var high = before.High with { Vmx = before.High.Vmx.Set(1, VmxSlots.G_RBX, value) };
         var low = alsoLow ? before.Low with { Mem = before.Low.Mem.Store(Chunk.Mint32, Genv.VmxLocBlock, VmxSlots.Offset(1, VmxSlots.G_RBX), value)! } : before.Low;
         return (before, before with { High = high, Low = low });
+    }
+
+    /// <summary>An encoding outside the valid set changed behind the log's back: the whole CPU's VMCS is checked (SPEC §4: every encoding present on either side).</summary>
+    [Fact]
+    public void AnInvalidEncodingChangedWithNothingLoggedIsCheckedWithTheWholeCpu()
+    {
+        var before = World.Initial(2);
+        World With(long highValue, long lowValue) => before with
+        {
+            High = before.High with { Vmcs = before.High.Vmcs.Set(1, before.High.Vmcs[1].Set(0x9999, Val.Vint((uint)highValue))) },
+            Low = before.Low with { Vmcs = before.Low.Vmcs.Set(1, before.Low.Vmcs[1].Set(0x9999, Val.Vint((uint)lowValue))) },
+        };
+        Assert.Null(new IncrementalRelation(Prims.Relation).Check(before, With(1, 1), new TouchLog()));
+        string? why = new IncrementalRelation(Prims.Relation).Check(before, With(1, 2), new TouchLog());
+        Assert.StartsWith(VmxRelation.RelateVmcs, why);
+        Assert.Contains("0x9999", why);
     }
 
     [Fact]
